@@ -1,0 +1,71 @@
+/* The vector vocabulary for AVX2 + FMA (VL = 8). Contract: vec_scalar.h. */
+#ifndef SL_VEC_AVX2_H
+#define SL_VEC_AVX2_H
+
+#include <immintrin.h>
+#include <sleef.h>
+
+#define SL_VL 8
+#define SL_GROUP 2
+
+typedef __m256 vf;
+typedef __m256 vm;
+typedef struct {
+    __m256d d[4];
+} vacc;
+
+static inline vf vf_load(const float *p) { return _mm256_loadu_ps(p); }
+static inline void vf_store(float *p, vf v) { _mm256_storeu_ps(p, v); }
+static inline vf vf_set1(float s) { return _mm256_set1_ps(s); }
+static inline vf vf_add(vf a, vf b) { return _mm256_add_ps(a, b); }
+static inline vf vf_sub(vf a, vf b) { return _mm256_sub_ps(a, b); }
+static inline vf vf_mul(vf a, vf b) { return _mm256_mul_ps(a, b); }
+static inline vf vf_div(vf a, vf b) { return _mm256_div_ps(a, b); }
+static inline vf vf_fma(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
+static inline vf vf_neg(vf a) { return _mm256_xor_ps(a, _mm256_set1_ps(-0.0f)); }
+static inline vf vf_abs(vf a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
+static inline vf vf_min(vf a, vf b) { return _mm256_min_ps(a, b); }
+static inline vf vf_max(vf a, vf b) { return _mm256_max_ps(a, b); }
+
+static inline vm vf_lt(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
+static inline vm vf_le(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_LE_OQ); }
+static inline vm vf_gt(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_GT_OQ); }
+static inline vm vf_ge(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_GE_OQ); }
+static inline vm vf_eq(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
+static inline vm vf_ne(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_NEQ_UQ); }
+static inline vm vf_isnan(vf a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
+static inline vm vm_and(vm a, vm b) { return _mm256_and_ps(a, b); }
+static inline vm vm_or(vm a, vm b) { return _mm256_or_ps(a, b); }
+static inline vm vm_andnot(vm a, vm b) { return _mm256_andnot_ps(b, a); }
+static inline vm vm_not(vm a) { return _mm256_xor_ps(a, _mm256_castsi256_ps(_mm256_set1_epi32(-1))); }
+static inline vm vm_none(void) { return _mm256_setzero_ps(); }
+static inline vm vm_prefix(unsigned k)
+{
+    const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32((int)k), idx));
+}
+static inline int vm_any(vm m) { return _mm256_movemask_ps(m) != 0; }
+static inline unsigned vm_first(vm m) { return (unsigned)__builtin_ctz((unsigned)_mm256_movemask_ps(m)); }
+static inline vf vf_select(vm m, vf a, vf b) { return _mm256_blendv_ps(b, a, m); }
+
+static inline vf vf_log(vf a) { return Sleef_finz_logf8_u10avx2(a); }
+static inline vf vf_exp(vf a) { return Sleef_finz_expf8_u10avx2(a); }
+static inline vf vf_log1p(vf a) { return Sleef_finz_log1pf8_u10avx2(a); }
+static inline vf vf_expm1(vf a) { return Sleef_finz_expm1f8_u10avx2(a); }
+static inline vf vf_pow(vf a, vf b) { return Sleef_finz_powf8_u10avx2(a, b); }
+
+static inline void vacc_zero(vacc *acc)
+{
+    for (int k = 0; k < 4; k++) acc->d[k] = _mm256_setzero_pd();
+}
+static inline void vacc_add(vacc *acc, vf v, unsigned part)
+{
+    acc->d[2 * part] = _mm256_add_pd(acc->d[2 * part], _mm256_cvtps_pd(_mm256_castps256_ps128(v)));
+    acc->d[2 * part + 1] = _mm256_add_pd(acc->d[2 * part + 1], _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
+}
+static inline void vacc_lanes(const vacc *acc, double out[16])
+{
+    for (int k = 0; k < 4; k++) _mm256_storeu_pd(out + 4 * k, acc->d[k]);
+}
+
+#endif

@@ -1,0 +1,78 @@
+/* The vector vocabulary for AVX-512F (VL = 16). Contract: vec_scalar.h. */
+#ifndef SL_VEC_AVX512_H
+#define SL_VEC_AVX512_H
+
+#include <immintrin.h>
+#include <stdint.h>
+#include <sleef.h>
+
+#define SL_VL 16
+#define SL_GROUP 1
+
+typedef __m512 vf;
+typedef __mmask16 vm;
+typedef struct {
+    __m512d lo, hi;
+} vacc;
+
+static inline vf vf_load(const float *p) { return _mm512_loadu_ps(p); }
+static inline void vf_store(float *p, vf v) { _mm512_storeu_ps(p, v); }
+static inline vf vf_set1(float s) { return _mm512_set1_ps(s); }
+static inline vf vf_add(vf a, vf b) { return _mm512_add_ps(a, b); }
+static inline vf vf_sub(vf a, vf b) { return _mm512_sub_ps(a, b); }
+static inline vf vf_mul(vf a, vf b) { return _mm512_mul_ps(a, b); }
+static inline vf vf_div(vf a, vf b) { return _mm512_div_ps(a, b); }
+static inline vf vf_fma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
+static inline vf vf_neg(vf a)
+{
+    return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(a), _mm512_set1_epi32(INT32_MIN)));
+}
+static inline vf vf_abs(vf a)
+{
+    return _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(a), _mm512_set1_epi32(INT32_MAX)));
+}
+static inline vf vf_min(vf a, vf b) { return _mm512_min_ps(a, b); }
+static inline vf vf_max(vf a, vf b) { return _mm512_max_ps(a, b); }
+
+static inline vm vf_lt(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
+static inline vm vf_le(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ); }
+static inline vm vf_gt(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ); }
+static inline vm vf_ge(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_GE_OQ); }
+static inline vm vf_eq(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ); }
+static inline vm vf_ne(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_NEQ_UQ); }
+static inline vm vf_isnan(vf a) { return _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q); }
+static inline vm vm_and(vm a, vm b) { return (vm)(a & b); }
+static inline vm vm_or(vm a, vm b) { return (vm)(a | b); }
+static inline vm vm_andnot(vm a, vm b) { return (vm)(a & ~b); }
+static inline vm vm_not(vm a) { return (vm)~a; }
+static inline vm vm_none(void) { return 0; }
+static inline vm vm_prefix(unsigned k) { return (vm)((1u << k) - 1u); }
+static inline int vm_any(vm m) { return m != 0; }
+static inline unsigned vm_first(vm m) { return (unsigned)__builtin_ctz((unsigned)m); }
+static inline vf vf_select(vm m, vf a, vf b) { return _mm512_mask_blend_ps(m, b, a); }
+
+static inline vf vf_log(vf a) { return Sleef_finz_logf16_u10avx512f(a); }
+static inline vf vf_exp(vf a) { return Sleef_finz_expf16_u10avx512f(a); }
+static inline vf vf_log1p(vf a) { return Sleef_finz_log1pf16_u10avx512f(a); }
+static inline vf vf_expm1(vf a) { return Sleef_finz_expm1f16_u10avx512f(a); }
+static inline vf vf_pow(vf a, vf b) { return Sleef_finz_powf16_u10avx512f(a, b); }
+
+static inline void vacc_zero(vacc *acc)
+{
+    acc->lo = _mm512_setzero_pd();
+    acc->hi = _mm512_setzero_pd();
+}
+static inline void vacc_add(vacc *acc, vf v, unsigned part)
+{
+    (void)part;
+    const __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+    acc->lo = _mm512_add_pd(acc->lo, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
+    acc->hi = _mm512_add_pd(acc->hi, _mm512_cvtps_pd(hi));
+}
+static inline void vacc_lanes(const vacc *acc, double out[16])
+{
+    _mm512_storeu_pd(out, acc->lo);
+    _mm512_storeu_pd(out + 8, acc->hi);
+}
+
+#endif

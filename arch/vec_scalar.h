@@ -1,0 +1,109 @@
+/*
+ * The vector vocabulary, scalar edition (VL = 1). This file is the readable
+ * reference: every ISA header implements the same ops with the same IEEE
+ * results, lane by lane.
+ *
+ * Types
+ *   vf    SL_VL floats.            vm    a lane mask.
+ *   vacc  16 double lanes: the canonical reduction accumulator.
+ *
+ * Contract (all ops lane-wise unless said otherwise)
+ *   vf_load(p), vf_store(p, v)   any alignment.
+ *   vf_set1(s)                   broadcast.
+ *   vf_add/sub/mul/div(a, b)     one IEEE op, round to nearest.
+ *   vf_fma(a, b, c)              a * b + c with one rounding (never contracted
+ *                                implicitly: everything builds with
+ *                                -ffp-contract=off).
+ *   vf_neg(a), vf_abs(a)         flip / clear the sign bit (NaN stays NaN).
+ *   vf_min(a, b), vf_max(a, b)   a < b ? a : b and a > b ? a : b: when either
+ *                                is NaN the result is b (x86 minps). Put the
+ *                                operand whose NaN must propagate second.
+ *   vf_lt/le/gt/ge/eq(a, b)      ordered compares: false when either is NaN.
+ *   vf_ne(a, b)                  unordered: true when either is NaN.
+ *   vf_isnan(a)                  a != a.
+ *   vm_and/or/andnot/not         mask logic; vm_andnot(a, b) = a & ~b.
+ *   vm_none()                    all lanes false.
+ *   vm_prefix(k)                 lanes 0..k-1 true (0 <= k <= SL_VL).
+ *   vm_any(m)                    1 if any lane is true.
+ *   vm_first(m)                  index of the first true lane (m not empty).
+ *   vf_select(m, a, b)           m ? a : b.
+ *   vf_log/exp/log1p/expm1(a),   SLEEF's deterministic ("finz", 1.0-ulp)
+ *   vf_pow(a, b)                 functions: the same bits on every ISA.
+ *   vacc_zero(acc)               all 16 lanes = 0.0.
+ *   vacc_add(acc, v, part)       for the vector holding elements
+ *                                [i, i + SL_VL) with i % 16 == part * SL_VL:
+ *                                lane (i + l) % 16 += (double)v[l].
+ *   vacc_lanes(acc, out)         out[0..15] = the 16 lanes.
+ *   SL_GROUP                     vectors per group of 16 elements that the
+ *                                driver unrolls (keeps accumulators in
+ *                                registers); 1 for scalar.
+ *
+ * Without FMA hardware (SL_SCALAR_NOFMA) the scalar build falls back to
+ * SLEEF's "cinz purec" functions: correct to 1 ulp but not bit-identical to
+ * the FMA variants.
+ */
+#ifndef SL_VEC_SCALAR_H
+#define SL_VEC_SCALAR_H
+
+#include <math.h>
+#include <sleef.h>
+#include <string.h>
+
+#define SL_VL 1
+#define SL_GROUP 1
+
+typedef float vf;
+typedef int vm;
+typedef struct {
+    double d[16];
+} vacc;
+
+static inline vf vf_load(const float *p) { return *p; }
+static inline void vf_store(float *p, vf v) { *p = v; }
+static inline vf vf_set1(float s) { return s; }
+static inline vf vf_add(vf a, vf b) { return a + b; }
+static inline vf vf_sub(vf a, vf b) { return a - b; }
+static inline vf vf_mul(vf a, vf b) { return a * b; }
+static inline vf vf_div(vf a, vf b) { return a / b; }
+static inline vf vf_fma(vf a, vf b, vf c) { return fmaf(a, b, c); }
+static inline vf vf_neg(vf a) { return -a; }
+static inline vf vf_abs(vf a) { return fabsf(a); }
+static inline vf vf_min(vf a, vf b) { return a < b ? a : b; }
+static inline vf vf_max(vf a, vf b) { return a > b ? a : b; }
+
+static inline vm vf_lt(vf a, vf b) { return a < b; }
+static inline vm vf_le(vf a, vf b) { return a <= b; }
+static inline vm vf_gt(vf a, vf b) { return a > b; }
+static inline vm vf_ge(vf a, vf b) { return a >= b; }
+static inline vm vf_eq(vf a, vf b) { return a == b; }
+static inline vm vf_ne(vf a, vf b) { return a != b; }
+static inline vm vf_isnan(vf a) { return a != a; }
+static inline vm vm_and(vm a, vm b) { return a & b; }
+static inline vm vm_or(vm a, vm b) { return a | b; }
+static inline vm vm_andnot(vm a, vm b) { return a & !b; }
+static inline vm vm_not(vm a) { return !a; }
+static inline vm vm_none(void) { return 0; }
+static inline vm vm_prefix(unsigned k) { return k > 0; }
+static inline int vm_any(vm m) { return m != 0; }
+static inline unsigned vm_first(vm m) { return m ? 0u : 1u; }
+static inline vf vf_select(vm m, vf a, vf b) { return m ? a : b; }
+
+#ifdef SL_SCALAR_NOFMA
+static inline vf vf_log(vf a) { return Sleef_cinz_logf1_u10purec(a); }
+static inline vf vf_exp(vf a) { return Sleef_cinz_expf1_u10purec(a); }
+static inline vf vf_log1p(vf a) { return Sleef_cinz_log1pf1_u10purec(a); }
+static inline vf vf_expm1(vf a) { return Sleef_cinz_expm1f1_u10purec(a); }
+static inline vf vf_pow(vf a, vf b) { return Sleef_cinz_powf1_u10purec(a, b); }
+#else
+static inline vf vf_log(vf a) { return Sleef_finz_logf1_u10purecfma(a); }
+static inline vf vf_exp(vf a) { return Sleef_finz_expf1_u10purecfma(a); }
+static inline vf vf_log1p(vf a) { return Sleef_finz_log1pf1_u10purecfma(a); }
+static inline vf vf_expm1(vf a) { return Sleef_finz_expm1f1_u10purecfma(a); }
+static inline vf vf_pow(vf a, vf b) { return Sleef_finz_powf1_u10purecfma(a, b); }
+#endif
+
+static inline void vacc_zero(vacc *acc) { memset(acc, 0, sizeof *acc); }
+static inline void vacc_add(vacc *acc, vf v, unsigned part) { acc->d[part] += (double)v; }
+static inline void vacc_lanes(const vacc *acc, double out[16]) { memcpy(out, acc->d, sizeof acc->d); }
+
+#endif

@@ -1,0 +1,263 @@
+/*
+ * simdloss: fused loss + gradient kernels for C, with runtime ISA dispatch.
+ *
+ * Conventions shared by every elementwise loss
+ * --------------------------------------------
+ *   int simdloss_<name>_f32(size_t n, const float *input, const float *target,
+ *                           <parameters>, simdloss_reduction reduction,
+ *                           float *loss, float *grad_input);
+ *
+ * - `loss` receives n values (SIMDLOSS_NONE) or one value (MEAN, SUM). It may
+ *   be NULL when only the gradient is wanted.
+ * - `grad_input` (may be NULL) receives, for MEAN and SUM, the gradient of the
+ *   reduced loss with respect to `input`; for NONE the elementwise derivative
+ *   d loss[i] / d input[i]. At least one of `loss` and `grad_input` must be
+ *   non-NULL.
+ * - n == 0: NONE writes nothing, SUM gives 0, MEAN gives NaN. `input` and
+ *   `target` may be NULL only when n == 0.
+ * - Any alignment works. `loss` (NONE) and `grad_input` may alias `input` or
+ *   `target` exactly (in place); they must not overlap each other or any
+ *   array partially.
+ * - MEAN and SUM are accumulated in double in a fixed order (16 virtual lanes,
+ *   blocks of 1024 elements) and rounded to float once: the result is within
+ *   1 ulp of the exact sum of the float elementwise losses and bitwise
+ *   identical on every ISA.
+ * - A MEAN gradient is the elementwise gradient times (float)(1.0 / n), the
+ *   factor formed in double and rounded once, as PyTorch does.
+ * - NaN in any input element gives NaN loss and NaN gradient for that element
+ *   (PyTorch sometimes returns a finite gradient, e.g. sign(NaN) = 0 in l1).
+ * - Arguments are validated before anything is written: on SIMDLOSS_EINVAL no
+ *   output is touched. SIMDLOSS_EDOMAIN (an element outside the domain where
+ *   PyTorch raises) is reported after the pass completes; the outputs then
+ *   hold what was computed. simdloss_last_error() names the function, the
+ *   argument and, for EDOMAIN, the first bad index and value.
+ * - Per-class weights are short arrays broadcast cyclically: element i uses
+ *   weight[i % weight_len]; weight_len must divide n (PyTorch's broadcast
+ *   over the last dimension). NULL means no weight.
+ *
+ * Reference semantics: PyTorch 1.13 float32 (torchvision for sigmoid_focal,
+ * Keras 3 for the Keras losses, ale.py for ALE).
+ */
+#ifndef SIMDLOSS_H
+#define SIMDLOSS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(SIMDLOSS_BUILDING) && defined(__GNUC__)
+#define SIMDLOSS_API __attribute__((visibility("default")))
+#else
+#define SIMDLOSS_API
+#endif
+
+typedef enum { SIMDLOSS_NONE = 0, SIMDLOSS_MEAN = 1, SIMDLOSS_SUM = 2 } simdloss_reduction;
+
+enum {
+    SIMDLOSS_OK = 0,
+    SIMDLOSS_EINVAL = 1,  /* NULL pointer where data is needed, bad size, parameter or reduction */
+    SIMDLOSS_EDOMAIN = 2, /* an element outside the loss's domain (PyTorch raises) */
+    SIMDLOSS_ENOTSUP = 3, /* ISA not compiled in or not supported by this CPU/OS */
+    SIMDLOSS_ENOMEM = 4   /* a scratch allocation failed (gaussian_nll with var_len < n) */
+};
+
+/* Static description of a status code ("invalid argument", ...). */
+SIMDLOSS_API const char *simdloss_strerror(int status);
+/* Thread-local message of the last failing call in this thread, e.g.
+ * "simdloss_bce_f32: input[17] = 1.5 is outside [0, 1]"; "" if none. */
+SIMDLOSS_API const char *simdloss_last_error(void);
+/* Library version, "MAJOR.MINOR.PATCH". */
+SIMDLOSS_API const char *simdloss_version(void);
+
+/* ---------------------------------------------------------------- ISA --- */
+typedef enum {
+    SIMDLOSS_ISA_SCALAR = 0,
+    SIMDLOSS_ISA_AVX2 = 1,
+    SIMDLOSS_ISA_AVX512 = 2,
+    SIMDLOSS_ISA_NEON = 3
+} simdloss_isa;
+
+/* The kernel variant in use (chosen on first use: the best supported one, or
+ * SIMDLOSS_ISA=scalar|avx2|avx512|neon from the environment; an unknown or
+ * unsupported value prints one warning line on stderr and is ignored). */
+SIMDLOSS_API simdloss_isa simdloss_active_isa(void);
+/* "scalar", "avx2", "avx512", "neon"; "unknown" for other values. */
+SIMDLOSS_API const char *simdloss_isa_name(simdloss_isa isa);
+/* 1 when the variant is compiled in and the CPU and OS support it. */
+SIMDLOSS_API int simdloss_isa_supported(simdloss_isa isa);
+/* Pin a variant for the whole process (thread-safe). SIMDLOSS_ENOTSUP when
+ * not supported here; the active variant is then unchanged. */
+SIMDLOSS_API int simdloss_set_isa(simdloss_isa isa);
+
+/* ------------------------------------------------- regression losses --- */
+
+/* loss = (x - y)^2; d/dx = 2 (x - y). torch.nn.functional.mse_loss. */
+SIMDLOSS_API int simdloss_mse_f32(size_t n, const float *input, const float *target,
+                                  simdloss_reduction reduction, float *loss, float *grad_input);
+
+/* loss = |x - y|; d/dx = sign(x - y) (0 at x == y). F.l1_loss. */
+SIMDLOSS_API int simdloss_l1_f32(size_t n, const float *input, const float *target,
+                                 simdloss_reduction reduction, float *loss, float *grad_input);
+
+/* z = |x - y|; loss = 0.5 z^2 if z < delta else delta (z - 0.5 delta);
+ * d/dx = clamp(x - y, -delta, delta). delta > 0 (+inf allowed), else EINVAL.
+ * F.huber_loss. */
+SIMDLOSS_API int simdloss_huber_f32(size_t n, const float *input, const float *target, float delta,
+                                    simdloss_reduction reduction, float *loss, float *grad_input);
+
+/* z = |x - y|; loss = 0.5 z^2 / beta if z < beta else z - 0.5 beta;
+ * d/dx = -1 if d <= -beta, 1 if d >= beta, else d / beta (so beta = 0 gives
+ * -1 at d = 0, as PyTorch). beta >= 0, else EINVAL. F.smooth_l1_loss. */
+SIMDLOSS_API int simdloss_smooth_l1_f32(size_t n, const float *input, const float *target,
+                                        float beta, simdloss_reduction reduction, float *loss,
+                                        float *grad_input);
+
+/* ----------------------------------------------- binary cross-entropy --- */
+
+/* input = probability p in [0, 1], target y (soft labels allowed, not checked).
+ * loss = w [(y - 1) max(log(1 - p), -100) - y max(log p, -100)];
+ * d/dp = w (p - y) / max(p (1 - p), 1e-12).
+ * p < 0, p > 1 or NaN: SIMDLOSS_EDOMAIN. MEAN divides by n (not by sum w).
+ * weight: NULL or weight_len values, element i uses weight[i % weight_len].
+ * F.binary_cross_entropy. */
+SIMDLOSS_API int simdloss_bce_f32(size_t n, const float *input, const float *target,
+                                  const float *weight, size_t weight_len,
+                                  simdloss_reduction reduction, float *loss, float *grad_input);
+
+/* input = logit x. L = softplus(-x) = max(-x, 0) + log1p(exp(-|x|));
+ * lw = 1 + (pos_weight - 1) y; loss = w [(1 - y) x + lw L];
+ * d/dx = w [(pos_weight y + 1 - y) sigmoid(x) - pos_weight y].
+ * weight / pos_weight: NULL or cyclic arrays (as bce's weight).
+ * F.binary_cross_entropy_with_logits. */
+SIMDLOSS_API int simdloss_bce_with_logits_f32(size_t n, const float *input, const float *target,
+                                              const float *weight, size_t weight_len,
+                                              const float *pos_weight, size_t pos_weight_len,
+                                              simdloss_reduction reduction, float *loss,
+                                              float *grad_input);
+
+/* ---------------------------------------------------- focal and ALE ---- */
+
+/* Absolute Logarithmic Error (ale.py), input = y_pred, target = y_true, all
+ * in float32 with eps = 1e-7:
+ *   t = clip(y_true, ls, 1 - ls); p = clip(y_pred, eps, 1 - eps);
+ *   a = clip(|t - p|, 0, 1); loss = -log((1 + eps) - a);
+ *   alpha > 0: loss *= (y_true != 1 ? alpha : 1 - alpha); gamma >= 1: loss *= a^gamma.
+ * d/dy_pred = W [a^gamma / D + gamma a^(gamma-1) (-log D)] sign(p - t) with
+ * D = (1 + eps) - a (gamma = 0: W sign(p - t) / D); 0 where the y_pred clip
+ * is active (y_pred < eps or > 1 - eps) and 0 at p == t.
+ * 0 <= alpha <= 1, gamma == 0 or gamma >= 1, 0 <= label_smoothing <= 0.5,
+ * else EINVAL. ALE's 'sum' reduction (sum / batch) is SUM divided by the
+ * caller; its 'sum_over_batch_size' is SUM. */
+SIMDLOSS_API int simdloss_ale_f32(size_t n, const float *input, const float *target, float alpha,
+                                  float gamma, float label_smoothing,
+                                  simdloss_reduction reduction, float *loss, float *grad_input);
+
+/* Keras 3 BinaryFocalCrossentropy on probabilities (from_logits=False):
+ *   y' = y (1 - ls) + 0.5 ls; o = clip(p, 1e-7, 1 - 1e-7);
+ *   bce = -[y' log o + (1 - y') log(1 - o)]; q = 1 - [y' p + (1 - y')(1 - p)];
+ *   loss = q^gamma bce, times [y' alpha + (1 - y')(1 - alpha)] when alpha >= 0
+ *   (apply_class_balancing=True); alpha < 0 disables the balancing.
+ * Gradient with TensorFlow's conventions (clip blocks the bce path outside
+ * [eps, 1 - eps]; the focal factor uses the unclipped p). gamma >= 0,
+ * alpha <= 1, 0 <= label_smoothing <= 1, else EINVAL. MEAN over all n equals
+ * Keras' sum_over_batch_size when every sample has the same length. */
+SIMDLOSS_API int simdloss_binary_focal_f32(size_t n, const float *input, const float *target,
+                                           float gamma, float alpha, float label_smoothing,
+                                           simdloss_reduction reduction, float *loss,
+                                           float *grad_input);
+
+/* torchvision.ops.sigmoid_focal_loss on logits x:
+ *   p = sigmoid(x); ce = bce_with_logits(x, y); q = 1 - [p y + (1 - p)(1 - y)];
+ *   loss = ce q^gamma, times alpha y + (1 - alpha)(1 - y) when alpha >= 0.
+ * d/dx = a_t [(p - y) q^gamma - gamma q^(gamma-1) (2y - 1) p (1 - p) ce].
+ * gamma >= 0, alpha <= 1, else EINVAL. 0 < gamma < 1 gives a NaN gradient
+ * for saturated logits, as torchvision. */
+SIMDLOSS_API int simdloss_sigmoid_focal_f32(size_t n, const float *input, const float *target,
+                                            float alpha, float gamma,
+                                            simdloss_reduction reduction, float *loss,
+                                            float *grad_input);
+
+/* ------------------------------------------------ other elementwise ---- */
+
+/* loss = log(1 + exp(-y x)), evaluated as a stable softplus (finite where
+ * PyTorch 1.13 overflows to inf); d/dx = -y sigmoid(-y x). F.soft_margin_loss. */
+SIMDLOSS_API int simdloss_soft_margin_f32(size_t n, const float *input, const float *target,
+                                          simdloss_reduction reduction, float *loss,
+                                          float *grad_input);
+
+/* loss = [y != 1] max(0, margin - x) + [y != -1] x; d/dx passes the clamp's
+ * gradient at margin - x == 0. margin must not be NaN. F.hinge_embedding_loss. */
+SIMDLOSS_API int simdloss_hinge_embedding_f32(size_t n, const float *input, const float *target,
+                                              float margin, simdloss_reduction reduction,
+                                              float *loss, float *grad_input);
+
+/* input = log-probabilities x. log_target == 0: loss = xlogy(t, t) - t x
+ * (t == 0 gives 0, t < 0 gives NaN), d/dx = -t; log_target != 0:
+ * loss = exp(t) (t - x), d/dx = -exp(t). Pointwise; PyTorch's 'batchmean' is
+ * SUM / batch, computed by the caller. F.kl_div. */
+SIMDLOSS_API int simdloss_kl_div_f32(size_t n, const float *input, const float *target,
+                                     int log_target, simdloss_reduction reduction, float *loss,
+                                     float *grad_input);
+
+/* log_input != 0: loss = exp(x) - t x, d/dx = exp(x) - t;
+ * log_input == 0: loss = x - t log(x + eps), d/dx = 1 - t / (x + eps);
+ * full != 0 adds t log t - t + 0.5 log(2 pi t) where t > 1. eps > 0, else
+ * EINVAL. F.poisson_nll_loss. */
+SIMDLOSS_API int simdloss_poisson_nll_f32(size_t n, const float *input, const float *target,
+                                          int log_input, int full, float eps,
+                                          simdloss_reduction reduction, float *loss,
+                                          float *grad_input);
+
+/* Keras log_cosh: x = input - target; loss = x + softplus(-2x) - log 2;
+ * d/dx = tanh(x). */
+SIMDLOSS_API int simdloss_log_cosh_f32(size_t n, const float *input, const float *target,
+                                       simdloss_reduction reduction, float *loss,
+                                       float *grad_input);
+
+/* Keras hinge: y' = 2y - 1 when every target of the call is 0 or 1, else y;
+ * loss = max(1 - y' x, 0); d/dx = -y' where 1 - y' x >= 0 (TensorFlow passes
+ * the gradient at the tie). The 0/1 test reads the whole target first. */
+SIMDLOSS_API int simdloss_hinge_f32(size_t n, const float *input, const float *target,
+                                    simdloss_reduction reduction, float *loss, float *grad_input);
+
+/* Keras squared_hinge: y' as hinge; loss = max(1 - y' x, 0)^2;
+ * d/dx = -2 y' max(1 - y' x, 0). */
+SIMDLOSS_API int simdloss_squared_hinge_f32(size_t n, const float *input, const float *target,
+                                            simdloss_reduction reduction, float *loss,
+                                            float *grad_input);
+
+/* Keras mean_absolute_percentage_error (per element):
+ * loss = 100 |(y - x) / max(|y|, 1e-7)|; d/dx = 100 sign(x - y) / max(|y|, 1e-7). */
+SIMDLOSS_API int simdloss_mape_f32(size_t n, const float *input, const float *target,
+                                   simdloss_reduction reduction, float *loss, float *grad_input);
+
+/* Keras mean_squared_logarithmic_error (per element):
+ * loss = (log(max(x, eps) + 1) - log(max(y, eps) + 1))^2, eps = 1e-7;
+ * d/dx = 2 (a - b) / (max(x, eps) + 1) where x >= eps, else 0. */
+SIMDLOSS_API int simdloss_msle_f32(size_t n, const float *input, const float *target,
+                                   simdloss_reduction reduction, float *loss, float *grad_input);
+
+/* Keras poisson (per element): loss = x - y log(x + 1e-7); d/dx = 1 - y / (x + 1e-7). */
+SIMDLOSS_API int simdloss_poisson_f32(size_t n, const float *input, const float *target,
+                                      simdloss_reduction reduction, float *loss,
+                                      float *grad_input);
+
+/* F.gaussian_nll_loss with var[i % var_len] (var_len must divide n):
+ *   v = max(var, eps); loss = 0.5 (log v + (x - y)^2 / v) (+ 0.5 log(2 pi) if full);
+ *   d/dx = (x - y) / v; d/dvar = 0.5 (1 / v - (x - y)^2 / v^2), also where
+ *   var < eps (straight-through clamp, as PyTorch). grad_var (may be NULL)
+ *   receives var_len values: when var_len < n each is the sum over the
+ *   elements sharing that variance. Any var < 0 or eps <= 0: EINVAL.
+ *   At least one of loss, grad_input, grad_var must be non-NULL. */
+SIMDLOSS_API int simdloss_gaussian_nll_f32(size_t n, const float *input, const float *target,
+                                           const float *var, size_t var_len, int full, float eps,
+                                           simdloss_reduction reduction, float *loss,
+                                           float *grad_input, float *grad_var);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SIMDLOSS_H */

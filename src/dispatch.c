@@ -1,0 +1,139 @@
+/*
+ * Choosing the kernel table: the compiled-in tables best first, the first
+ * runnable one wins unless SIMDLOSS_ISA (read on first use) or
+ * simdloss_set_isa() says otherwise. Built with baseline flags, no LTO.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu.h"
+#include "internal.h"
+
+#ifdef SL_HAVE_AVX512
+SL_HIDDEN extern const struct sl_table sl_table_avx512;
+#endif
+#ifdef SL_HAVE_AVX2
+SL_HIDDEN extern const struct sl_table sl_table_avx2;
+#endif
+#ifdef SL_HAVE_NEON
+SL_HIDDEN extern const struct sl_table sl_table_neon;
+#endif
+SL_HIDDEN extern const struct sl_table sl_table_scalar;
+#ifdef SL_HAVE_SCALAR_NOFMA
+SL_HIDDEN extern const struct sl_table sl_table_scalar_nofma;
+#endif
+
+const struct sl_table *const sl_tables[] = {
+#ifdef SL_HAVE_AVX512
+    &sl_table_avx512,
+#endif
+#ifdef SL_HAVE_AVX2
+    &sl_table_avx2,
+#endif
+#ifdef SL_HAVE_NEON
+    &sl_table_neon,
+#endif
+    &sl_table_scalar,
+#ifdef SL_HAVE_SCALAR_NOFMA
+    &sl_table_scalar_nofma,
+#endif
+    NULL};
+
+static _Atomic(const struct sl_table *) sl_current;
+static _Atomic unsigned sl_bits_cache; /* CPU bits + 1 << 31 once known */
+static const char *_Atomic sl_env_value;
+static atomic_int sl_env_honoured;
+static atomic_flag sl_warned = ATOMIC_FLAG_INIT;
+
+static unsigned sl_bits(void)
+{
+    unsigned b = atomic_load_explicit(&sl_bits_cache, memory_order_relaxed);
+    if (!(b >> 31)) {
+        b = sl_cpu_bits() | (1u << 31);
+        atomic_store_explicit(&sl_bits_cache, b, memory_order_relaxed);
+    }
+    return b & ~(1u << 31);
+}
+
+int sl_table_runnable(const struct sl_table *t) { return (t->needs & ~sl_bits()) == 0; }
+
+/* The best runnable table of an ISA (NULL if none). */
+static const struct sl_table *sl_best_of(simdloss_isa isa)
+{
+    for (const struct sl_table *const *t = sl_tables; *t; t++)
+        if ((*t)->isa == isa && sl_table_runnable(*t)) return *t;
+    return NULL;
+}
+
+static const struct sl_table *sl_best(void)
+{
+    for (const struct sl_table *const *t = sl_tables; *t; t++)
+        if (sl_table_runnable(*t)) return *t;
+    return NULL; /* unreachable: scalar-nofma needs nothing; scalar on aarch64 neither */
+}
+
+static const struct sl_table *sl_choose(void)
+{
+    const char *env = getenv("SIMDLOSS_ISA");
+    const struct sl_table *t = NULL;
+    if (env && *env) {
+        static const char *const names[] = {"scalar", "avx2", "avx512", "neon"};
+        for (int k = 0; k < 4; k++)
+            if (strcmp(env, names[k]) == 0) t = sl_best_of((simdloss_isa)k);
+        atomic_store(&sl_env_value, env);
+        atomic_store(&sl_env_honoured, t != NULL);
+        if (!t && !atomic_flag_test_and_set(&sl_warned))
+            fprintf(stderr, "simdloss: SIMDLOSS_ISA=%s is %s here; using %s\n", env,
+                    strcmp(env, "scalar") && strcmp(env, "avx2") && strcmp(env, "avx512") &&
+                            strcmp(env, "neon")
+                        ? "unknown"
+                        : "not supported",
+                    sl_best()->name);
+    }
+    return t ? t : sl_best();
+}
+
+const struct sl_table *sl_active(void)
+{
+    const struct sl_table *t = atomic_load_explicit(&sl_current, memory_order_acquire);
+    if (t) return t;
+    t = sl_choose();
+    /* a racing thread computed the same choice, or simdloss_set_isa() won */
+    const struct sl_table *expected = NULL;
+    if (!atomic_compare_exchange_strong(&sl_current, &expected, t)) return expected;
+    return t;
+}
+
+const char *sl_env_isa(int *honoured)
+{
+    (void)sl_active();
+    *honoured = atomic_load(&sl_env_honoured);
+    return atomic_load(&sl_env_value);
+}
+
+simdloss_isa simdloss_active_isa(void) { return sl_active()->isa; }
+
+const char *simdloss_isa_name(simdloss_isa isa)
+{
+    switch (isa) {
+    case SIMDLOSS_ISA_SCALAR: return "scalar";
+    case SIMDLOSS_ISA_AVX2: return "avx2";
+    case SIMDLOSS_ISA_AVX512: return "avx512";
+    case SIMDLOSS_ISA_NEON: return "neon";
+    }
+    return "unknown";
+}
+
+int simdloss_isa_supported(simdloss_isa isa) { return sl_best_of(isa) != NULL; }
+
+int simdloss_set_isa(simdloss_isa isa)
+{
+    const struct sl_table *t = sl_best_of(isa);
+    if (!t)
+        return sl_fail(SIMDLOSS_ENOTSUP, "simdloss_set_isa: %s (%d) is not supported here",
+                       simdloss_isa_name(isa), (int)isa);
+    atomic_store_explicit(&sl_current, t, memory_order_release);
+    return SIMDLOSS_OK;
+}

@@ -1,0 +1,129 @@
+/*
+ * What the entry points, the dispatcher and the per-ISA kernel tables share.
+ * Nothing here is public: every symbol is hidden in the shared library.
+ */
+#ifndef SL_INTERNAL_H
+#define SL_INTERNAL_H
+
+#include <stddef.h>
+
+#include "simdloss.h"
+
+#define SL_HIDDEN __attribute__((visibility("hidden")))
+
+/* One call of a kernel: inputs, outputs, and what the kernel reports back. */
+typedef struct sl_args {
+    size_t n;
+    const float *x, *y;
+    const float *aux[2]; /* cyclic per-element arrays (weight, pos_weight, var) */
+    size_t aux_len[2];
+    float *loss;     /* NONE: n values, or NULL */
+    float *grad;     /* n values, or NULL */
+    float *grad_aux; /* gradient w.r.t. aux[0], stored when aux_len[0] == n */
+    double *aux_acc; /* ... accumulated in element order when aux_len[0] < n */
+    int want_sum;    /* accumulate the canonical sum of the losses */
+    float gscale;    /* gradient factor: 1/n for MEAN (times a loss's own constant) */
+    float p[4];      /* float parameters, broadcast to every lane */
+    int flags;       /* integer parameters, loss-specific bits */
+    /* results */
+    double sum;
+    int bad; /* some element was outside the domain */
+    size_t bad_index;
+    float bad_value;
+} sl_args;
+
+typedef void (*sl_kernel)(sl_args *);
+
+/* sl_args.flags bits; each loss's header says which it reads. */
+enum {
+    SL_F_LOG_TARGET = 1 << 0, /* kl_div */
+    SL_F_LOG_INPUT = 1 << 1,  /* poisson_nll */
+    SL_F_FULL = 1 << 2,       /* poisson_nll, gaussian_nll */
+    SL_F_POS_WEIGHT = 1 << 3, /* bce_with_logits */
+    SL_F_ALPHA = 1 << 4,      /* ale, binary_focal, sigmoid_focal: alpha weighting on */
+    SL_F_SMOOTH = 1 << 5,     /* binary_focal: label smoothing on */
+    SL_F_CONVERT = 1 << 6,    /* hinge, squared_hinge: labels {0,1} -> {-1,1} */
+    SL_F_POW_SHIFT = 8        /* bits 8..11: how to raise to gamma (SL_POW_*) */
+};
+/* gamma 0, 1, 2, 3 are exact products (as torch's pow with those exponents). */
+enum { SL_POW_0 = 0, SL_POW_1 = 1, SL_POW_2 = 2, SL_POW_3 = 3, SL_POW_GEN = 4 };
+
+/*
+ * Pairwise losses: X(name, number of cyclic aux arrays, has a gradient for
+ * aux[0], has a domain check). The order is the table's order.
+ */
+#define SL_PAIRWISE_LOSSES(X)                                                                      \
+    X(mse, 0, 0, 0)                                                                                \
+    X(l1, 0, 0, 0)                                                                                 \
+    X(huber, 0, 0, 0)                                                                              \
+    X(smooth_l1, 0, 0, 0)                                                                          \
+    X(bce, 1, 0, 1)                                                                                \
+    X(bce_with_logits, 2, 0, 0)                                                                    \
+    X(ale, 0, 0, 0)                                                                                \
+    X(binary_focal, 0, 0, 0)                                                                       \
+    X(sigmoid_focal, 0, 0, 0)                                                                      \
+    X(soft_margin, 0, 0, 0)                                                                        \
+    X(hinge_embedding, 0, 0, 0)                                                                    \
+    X(kl_div, 0, 0, 0)                                                                             \
+    X(poisson_nll, 0, 0, 0)                                                                        \
+    X(log_cosh, 0, 0, 0)                                                                           \
+    X(hinge, 0, 0, 0)                                                                              \
+    X(squared_hinge, 0, 0, 0)                                                                      \
+    X(mape, 0, 0, 0)                                                                               \
+    X(msle, 0, 0, 0)                                                                               \
+    X(poisson, 0, 0, 0)                                                                            \
+    X(gaussian_nll, 1, 1, 0)
+
+/* Other kernels: whole-array scans and the benchmark's reference limits. */
+#define SL_OTHER_KERNELS(X)                                                                        \
+    X(all_binary) /* bad = some y is neither 0 nor 1 */                                            \
+    X(ref_stream) /* grad = x + y: the read-2-write-1 memory limit */                             \
+    X(ref_log)    /* sum of log(x): SLEEF throughput */                                            \
+    X(ref_exp)                                                                                     \
+    X(ref_log1p)
+
+enum {
+#define SL_ENUM_PAIR(name, naux, has_da, has_dom) SL_K_##name,
+#define SL_ENUM_OTHER(name) SL_K_##name,
+    SL_PAIRWISE_LOSSES(SL_ENUM_PAIR) SL_OTHER_KERNELS(SL_ENUM_OTHER) SL_K_COUNT
+#undef SL_ENUM_PAIR
+#undef SL_ENUM_OTHER
+};
+
+/* CPU capability bits a table may need (see cpu.c). */
+enum {
+    SL_CPU_FMA = 1u << 0,
+    SL_CPU_AVX = 1u << 1,
+    SL_CPU_AVX2 = 1u << 2,
+    SL_CPU_AVX512F = 1u << 3,
+    SL_CPU_AVX512BW = 1u << 4,
+    SL_CPU_AVX512DQ = 1u << 5,
+    SL_CPU_AVX512VL = 1u << 6,
+    SL_CPU_OS_YMM = 1u << 7, /* XCR0: SSE + AVX state */
+    SL_CPU_OS_ZMM = 1u << 8, /* XCR0: opmask + ZMM_Hi256 + Hi16_ZMM */
+    SL_CPU_ASIMD = 1u << 9
+};
+
+struct sl_table {
+    const char *name; /* "avx512", "avx2", "scalar", "scalar-nofma" */
+    simdloss_isa isa;
+    unsigned needs; /* SL_CPU_* bits */
+    sl_kernel k[SL_K_COUNT];
+};
+
+/* dispatch.c */
+SL_HIDDEN const struct sl_table *sl_active(void);
+/* Compiled-in tables, best first, NULL-terminated. */
+SL_HIDDEN extern const struct sl_table *const sl_tables[];
+SL_HIDDEN int sl_table_runnable(const struct sl_table *t);
+/* The SIMDLOSS_ISA value seen at first use (NULL if unset) and whether it was honoured. */
+SL_HIDDEN const char *sl_env_isa(int *honoured);
+
+/* cpu.c */
+SL_HIDDEN unsigned sl_cpu_bits(void);
+
+/* error.c */
+SL_HIDDEN int sl_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+SL_HIDDEN void sl_clear_error(void);
+
+#endif

@@ -1,0 +1,36 @@
+/* ALE, Absolute Logarithmic Error (ale.py), in float32 with eps = 1e-7;
+ * alpha = p0, gamma = p1, label_smoothing = p2:
+ *   t = clip(y, ls, 1 - ls); p = clip(x, eps, 1 - eps); a = clip(|t - p|, 0, 1)
+ *   D = (1 + eps) - a; loss = -log D
+ *   SL_F_ALPHA (alpha > 0): loss *= W = (y != 1 ? alpha : 1 - alpha)
+ *   gamma >= 1:             loss *= a^gamma
+ * d/dx = W [a^gamma / D + gamma a^(gamma-1) (-log D)] sign(p - t)
+ *        (gamma = 0: W sign(p - t) / D), 0 where the clip of x is active
+ *        (x < eps or x > 1 - eps) and 0 at p == t (TensorFlow's sign(0)). */
+SL_INLINE vf sl_ale_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *dx, vf *da, vm *bad)
+{
+    (void)a0, (void)a1, (void)da, (void)bad;
+    const int kind = sl_pow_kind_of(c);
+    const vf one = vf_set1(1.0f), eps = vf_set1(1e-7f), ome = vf_set1(1.0f - 1e-7f);
+    const vf t = sl_clip(y, c->p2, vf_sub(one, c->p2));
+    const vf p = sl_clip(x, eps, ome);
+    const vf e = vf_sub(p, t);
+    const vf a = sl_clip(vf_abs(e), vf_set1(0.0f), one);
+    const vf D = vf_sub(vf_set1(1.0f + 1e-7f), a);
+    const vf B = vf_neg(vf_log(D));
+    const vf s = sl_sign(e);
+    vf loss = B, gr;
+    const vf W = vf_select(vf_ne(y, one), c->p0, vf_sub(one, c->p0));
+    if (c->flags & SL_F_ALPHA) loss = vf_mul(loss, W);
+    if (kind == SL_POW_0) {
+        gr = vf_div(s, D);
+    } else {
+        const vf ag = sl_pow_k(a, c->p1, kind);
+        loss = vf_mul(loss, ag);
+        gr = vf_mul(vf_add(vf_div(ag, D), vf_mul(vf_mul(c->p1, sl_pow_km1(a, c->p1, kind)), B)), s);
+    }
+    if (c->flags & SL_F_ALPHA) gr = vf_mul(gr, W);
+    const vm clipped = vm_andnot(vm_or(vf_lt(x, eps), vf_gt(x, ome)), vf_isnan(y));
+    *dx = vf_select(clipped, vf_set1(0.0f), vf_mul(gr, g));
+    return loss;
+}

@@ -1,0 +1,36 @@
+/*
+ * Included once by each arch/<isa>.c after its vec_<isa>.h: instantiates
+ * every kernel for that ISA and defines the ISA's table. No ISA code here.
+ */
+#include "common.h"
+
+#include "ale.h"
+#include "bce.h"
+#include "bce_with_logits.h"
+#include "binary_focal.h"
+#include "gaussian_nll.h"
+#include "hinge.h"
+#include "hinge_embedding.h"
+#include "huber.h"
+#include "kl_div.h"
+#include "l1.h"
+#include "log_cosh.h"
+#include "mape.h"
+#include "mse.h"
+#include "msle.h"
+#include "other.h"
+#include "poisson.h"
+#include "poisson_nll.h"
+#include "sigmoid_focal.h"
+#include "smooth_l1.h"
+#include "soft_margin.h"
+#include "squared_hinge.h"
+
+SL_PAIRWISE_LOSSES(SL_DEFINE_PAIRWISE)
+
+#define SL_TABLE_PAIR(name, naux, has_da, has_dom) [SL_K_##name] = k_##name,
+#define SL_TABLE_OTHER(name) [SL_K_##name] = k_##name,
+#define SL_DEFINE_TABLE(var, name_, isa_, needs_)                                                  \
+    SL_HIDDEN extern const struct sl_table var;                                                    \
+    const struct sl_table var = {                                                                  \
+        name_, isa_, needs_, {SL_PAIRWISE_LOSSES(SL_TABLE_PAIR) SL_OTHER_KERNELS(SL_TABLE_OTHER)}}

@@ -1,0 +1,41 @@
+/* Keras 3 binary focal crossentropy on probabilities s = x; gamma = p0,
+ * alpha = p1, label_smoothing = p2, eps = 1e-7:
+ *   y' = y (1 - ls) + 0.5 ls (SL_F_SMOOTH); o = clip(s, eps, 1 - eps)
+ *   bce = -[y' log o + (1 - y') log(1 - o)]; q = 1 - [y' s + (1 - y')(1 - s)]
+ *   loss = q^gamma bce, times w = y' alpha + (1 - y')(1 - alpha) (SL_F_ALPHA)
+ * d/ds = w [gamma q^(gamma-1) (1 - 2y') bce + q^gamma dbce], with
+ * dbce = (1 - y') / (1 - o) - y' / o inside [eps, 1 - eps] and 0 where the
+ * clip is active (TensorFlow's clip gradient); the focal factor uses the
+ * unclipped s, so a clipped prediction still gets that part. */
+SL_INLINE vf sl_binary_focal_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *dx, vf *da,
+                                  vm *bad)
+{
+    (void)a0, (void)a1, (void)da, (void)bad;
+    const int kind = sl_pow_kind_of(c);
+    const vf one = vf_set1(1.0f), eps = vf_set1(1e-7f), ome = vf_set1(1.0f - 1e-7f);
+    vf yp = y;
+    if (c->flags & SL_F_SMOOTH)
+        yp = vf_add(vf_mul(y, vf_sub(one, c->p2)), vf_mul(vf_set1(0.5f), c->p2));
+    const vf omy = vf_sub(one, yp);
+    const vf o = sl_clip(x, eps, ome);
+    const vf omo = vf_sub(one, o);
+    const vf bce = vf_neg(vf_add(vf_mul(yp, vf_log(o)), vf_mul(omy, vf_log(omo))));
+    const vf pt = vf_add(vf_mul(yp, x), vf_mul(omy, vf_sub(one, x)));
+    const vf q = vf_sub(one, pt);
+    const vf qg = sl_pow_k(q, c->p0, kind);
+    const vm inside = vm_and(vf_ge(x, eps), vf_le(x, ome));
+    const vf dbce = vf_select(inside, vf_sub(vf_div(omy, omo), vf_div(yp, o)), vf_set1(0.0f));
+    vf gr = vf_mul(qg, dbce);
+    if (kind != SL_POW_0) {
+        const vf f = vf_mul(vf_mul(c->p0, sl_pow_km1(q, c->p0, kind)), vf_sub(one, vf_add(yp, yp)));
+        gr = vf_add(vf_mul(f, bce), gr);
+    }
+    vf loss = vf_mul(qg, bce);
+    if (c->flags & SL_F_ALPHA) {
+        const vf w = vf_add(vf_mul(yp, c->p1), vf_mul(omy, vf_sub(one, c->p1)));
+        loss = vf_mul(w, loss);
+        gr = vf_mul(w, gr);
+    }
+    *dx = sl_nan_in(vf_mul(gr, g), x, y);
+    return loss;
+}

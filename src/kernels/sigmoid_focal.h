@@ -1,0 +1,32 @@
+/* torchvision sigmoid_focal_loss on logits x; alpha = p0, gamma = p1:
+ *   p = sigmoid(x); ce = bce_with_logits(x, y); q = 1 - [p y + (1 - p)(1 - y)]
+ *   loss = ce q^gamma, times a_t = alpha y + (1 - alpha)(1 - y) (SL_F_ALPHA)
+ * d/dx = a_t [(p - y) q^gamma - gamma q^(gamma-1) (2y - 1) p (1 - p) ce].
+ * 0 < gamma < 1 with a saturated logit (q = 0) gives NaN, as torchvision. */
+SL_INLINE vf sl_sigmoid_focal_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *dx, vf *da,
+                                   vm *bad)
+{
+    (void)a0, (void)a1, (void)da, (void)bad;
+    const int kind = sl_pow_kind_of(c);
+    const vf one = vf_set1(1.0f);
+    const vf m = vf_max(vf_set1(0.0f), vf_neg(x));
+    const vf e = vf_exp(vf_neg(vf_abs(x)));
+    const vf p = sl_sigmoid_e(x, e);
+    const vf omy = vf_sub(one, y), omp = vf_sub(one, p);
+    const vf ce = vf_add(vf_add(vf_mul(omy, x), m), vf_log1p(e));
+    const vf q = vf_sub(one, vf_add(vf_mul(p, y), vf_mul(omp, omy)));
+    const vf qg = sl_pow_k(q, c->p1, kind);
+    vf loss = vf_mul(ce, qg);
+    vf gr = vf_mul(vf_sub(p, y), qg);
+    if (kind != SL_POW_0) {
+        const vf f = vf_mul(vf_mul(c->p1, sl_pow_km1(q, c->p1, kind)), vf_sub(vf_add(y, y), one));
+        gr = vf_sub(gr, vf_mul(vf_mul(vf_mul(f, p), omp), ce));
+    }
+    if (c->flags & SL_F_ALPHA) {
+        const vf at = vf_add(vf_mul(c->p0, y), vf_mul(vf_sub(one, c->p0), omy));
+        loss = vf_mul(at, loss);
+        gr = vf_mul(at, gr);
+    }
+    *dx = vf_mul(gr, g);
+    return loss;
+}

@@ -1,0 +1,12 @@
+/* soft_margin: z = -y x; loss = softplus(z) = max(z, 0) + log1p(exp(-|z|));
+ * d/dx = -y sigmoid(z). Stable where PyTorch 1.13's log(1 + exp(z))
+ * overflows (z > 88.7 gives z, not inf). */
+SL_INLINE vf sl_soft_margin_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *dx, vf *da,
+                                 vm *bad)
+{
+    (void)c, (void)a0, (void)a1, (void)da, (void)bad;
+    const vf z = vf_mul(vf_neg(y), x);
+    const vf e = vf_exp(vf_neg(vf_abs(z)));
+    *dx = vf_mul(vf_mul(vf_neg(y), sl_sigmoid_e(z, e)), g);
+    return vf_add(vf_max(vf_set1(0.0f), z), vf_log1p(e));
+}
