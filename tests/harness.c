@@ -269,6 +269,7 @@ static int tl_check_required(void)
 
 int tl_main(Suite *s)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0); /* forked tests exit without flushing */
     if (!tl_check_required()) return EXIT_FAILURE;
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

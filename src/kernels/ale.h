@@ -17,20 +17,23 @@ SL_INLINE vf sl_ale_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *dx
     const vf e = vf_sub(p, t);
     const vf a = sl_clip(vf_abs(e), vf_set1(0.0f), one);
     const vf D = vf_sub(vf_set1(1.0f + 1e-7f), a);
-    const vf B = vf_neg(vf_log(D));
     const vf s = sl_sign(e);
-    vf loss = B, gr;
     const vf W = vf_select(vf_ne(y, one), c->p0, vf_sub(one, c->p0));
-    if (c->flags & SL_F_ALPHA) loss = vf_mul(loss, W);
-    if (kind == SL_POW_0) {
-        gr = vf_div(s, D);
-    } else {
-        const vf ag = sl_pow_k(a, c->p1, kind);
-        loss = vf_mul(loss, ag);
-        gr = vf_mul(vf_add(vf_div(ag, D), vf_mul(vf_mul(c->p1, sl_pow_km1(a, c->p1, kind)), B)), s);
-    }
-    if (c->flags & SL_F_ALPHA) gr = vf_mul(gr, W);
+    const int alpha = c->flags & SL_F_ALPHA;
     const vm clipped = vm_andnot(vm_or(vf_lt(x, eps), vf_gt(x, ome)), vf_isnan(y));
+    if (kind == SL_POW_0) {
+        /* the gradient needs no log: finish it before the call */
+        vf gr = vf_div(s, D);
+        if (alpha) gr = vf_mul(gr, W);
+        *dx = vf_select(clipped, vf_set1(0.0f), vf_mul(gr, g));
+        const vf B = vf_neg(vf_log(D));
+        return alpha ? vf_mul(B, W) : B;
+    }
+    const vf ag = sl_pow_k(a, c->p1, kind);
+    const vf gm = vf_mul(c->p1, sl_pow_km1(a, c->p1, kind));
+    const vf B = vf_neg(vf_log(D));
+    vf gr = vf_mul(vf_add(vf_div(ag, D), vf_mul(gm, B)), s);
+    if (alpha) gr = vf_mul(gr, W);
     *dx = vf_select(clipped, vf_set1(0.0f), vf_mul(gr, g));
-    return loss;
+    return vf_mul(alpha ? vf_mul(B, W) : B, ag);
 }

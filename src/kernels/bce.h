@@ -7,9 +7,10 @@ SL_INLINE vf sl_bce_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *dx
     (void)c, (void)a1, (void)da;
     const vf one = vf_set1(1.0f), floor = vf_set1(-100.0f);
     const vf omp = vf_sub(one, x);
-    const vf l1p = vf_max(floor, vf_log(omp));
-    const vf lp = vf_max(floor, vf_log(x));
+    /* everything that does not need a log first: fewer values live across the calls */
     *bad = vm_not(vm_and(vf_ge(x, vf_set1(0.0f)), vf_le(x, one)));
     *dx = vf_mul(vf_div(vf_mul(g, vf_sub(x, y)), vf_max(vf_set1(1e-12f), vf_mul(omp, x))), a0);
+    const vf l1p = vf_max(floor, vf_log(omp));
+    const vf lp = vf_max(floor, vf_log(x));
     return vf_mul(vf_sub(vf_mul(vf_sub(y, one), l1p), vf_mul(y, lp)), a0);
 }

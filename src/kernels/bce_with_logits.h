@@ -12,18 +12,15 @@ SL_INLINE vf sl_bce_with_logits_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, 
     const vf one = vf_set1(1.0f);
     const vf m = vf_max(vf_set1(0.0f), vf_neg(x));
     const vf e = vf_exp(vf_neg(vf_abs(x)));
-    const vf lg = vf_log1p(e);
     const vf sig = sl_sigmoid_e(x, e);
     const vf lin = vf_mul(vf_sub(one, y), x);
-    vf loss;
     if (c->flags & SL_F_POS_WEIGHT) {
         const vf lw = vf_add(vf_mul(vf_sub(a1, one), y), one);
         const vf t = vf_mul(a1, y);
-        loss = vf_add(lin, vf_mul(lw, vf_add(lg, m)));
         *dx = vf_mul(vf_mul(vf_sub(vf_mul(vf_sub(vf_add(t, one), y), sig), t), g), a0);
-    } else {
-        loss = vf_add(vf_add(lin, m), lg);
-        *dx = vf_mul(vf_mul(vf_sub(sig, y), g), a0);
+        return vf_mul(vf_add(lin, vf_mul(lw, vf_add(vf_log1p(e), m))), a0);
     }
-    return vf_mul(loss, a0);
+    *dx = vf_mul(vf_mul(vf_sub(sig, y), g), a0);
+    const vf lm = vf_add(lin, m);
+    return vf_mul(vf_add(lm, vf_log1p(e)), a0);
 }

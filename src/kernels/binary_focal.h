@@ -24,11 +24,14 @@ SL_INLINE vf sl_binary_focal_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf 
     const vf q = vf_sub(one, pt);
     const vf qg = sl_pow_k(q, c->p0, kind);
     const vm inside = vm_and(vf_ge(x, eps), vf_le(x, ome));
-    const vf dbce = vf_select(inside, vf_sub(vf_div(omy, omo), vf_div(yp, o)), vf_set1(0.0f));
-    vf gr = vf_mul(qg, dbce);
+    /* Both paths differentiated term by term, as autodiff does: an infinite
+     * factor times a zero label weight gives NaN there too, and the clip
+     * blocks its path after the product. */
+    const vf db = vf_sub(vf_div(vf_mul(qg, omy), omo), vf_div(vf_mul(qg, yp), o));
+    vf gr = vf_select(inside, db, vf_set1(0.0f));
     if (kind != SL_POW_0) {
-        const vf f = vf_mul(vf_mul(c->p0, sl_pow_km1(q, c->p0, kind)), vf_sub(one, vf_add(yp, yp)));
-        gr = vf_add(vf_mul(f, bce), gr);
+        const vf gq = vf_mul(vf_mul(c->p0, sl_pow_km1(q, c->p0, kind)), bce);
+        gr = vf_add(vf_sub(vf_mul(gq, omy), vf_mul(gq, yp)), gr);
     }
     vf loss = vf_mul(qg, bce);
     if (c->flags & SL_F_ALPHA) {

@@ -13,6 +13,7 @@ SL_INLINE vf sl_hinge_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *
     const vf zero = vf_set1(0.0f);
     const vf yp = sl_hinge_label(c, y);
     const vf v = vf_sub(vf_set1(1.0f), vf_mul(yp, x));
-    *dx = sl_nan_in(vf_select(vf_ge(v, zero), vf_mul(vf_neg(yp), g), zero), x, y);
+    /* mask, then times -y': an infinite label gives 0 * inf = NaN, as autodiff does */
+    *dx = sl_nan_in(vf_mul(vf_select(vf_ge(v, zero), g, zero), vf_neg(yp)), x, y);
     return vf_max(zero, v);
 }

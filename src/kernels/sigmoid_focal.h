@@ -13,17 +13,22 @@ SL_INLINE vf sl_sigmoid_focal_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf
     const vf e = vf_exp(vf_neg(vf_abs(x)));
     const vf p = sl_sigmoid_e(x, e);
     const vf omy = vf_sub(one, y), omp = vf_sub(one, p);
-    const vf ce = vf_add(vf_add(vf_mul(omy, x), m), vf_log1p(e));
+    const vf lm = vf_add(vf_mul(omy, x), m);
     const vf q = vf_sub(one, vf_add(vf_mul(p, y), vf_mul(omp, omy)));
     const vf qg = sl_pow_k(q, c->p1, kind);
-    vf loss = vf_mul(ce, qg);
-    vf gr = vf_mul(vf_sub(p, y), qg);
+    const vf at = vf_add(vf_mul(c->p0, y), vf_mul(vf_sub(one, c->p0), omy));
+    vf gr = vf_mul(vf_sub(p, y), qg), fpo = gr;
     if (kind != SL_POW_0) {
-        const vf f = vf_mul(vf_mul(c->p1, sl_pow_km1(q, c->p1, kind)), vf_sub(vf_add(y, y), one));
-        gr = vf_sub(gr, vf_mul(vf_mul(vf_mul(f, p), omp), ce));
+        /* d q / d p term by term (autodiff's order): an infinite gq times a
+         * zero label weight is NaN, as in torchvision's autograd */
+        const vf gq = vf_mul(c->p1, sl_pow_km1(q, c->p1, kind));
+        fpo = vf_mul(vf_mul(vf_sub(vf_mul(gq, omy), vf_mul(gq, y)), p), omp);
     }
+    /* the log1p last: only what the loss and the gradient still need is live across it */
+    const vf ce = vf_add(lm, vf_log1p(e));
+    vf loss = vf_mul(ce, qg);
+    if (kind != SL_POW_0) gr = vf_add(gr, vf_mul(fpo, ce));
     if (c->flags & SL_F_ALPHA) {
-        const vf at = vf_add(vf_mul(c->p0, y), vf_mul(vf_sub(one, c->p0), omy));
         loss = vf_mul(at, loss);
         gr = vf_mul(at, gr);
     }

@@ -8,5 +8,6 @@ SL_INLINE vf sl_soft_margin_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g
     const vf z = vf_mul(vf_neg(y), x);
     const vf e = vf_exp(vf_neg(vf_abs(z)));
     *dx = vf_mul(vf_mul(vf_neg(y), sl_sigmoid_e(z, e)), g);
-    return vf_add(vf_max(vf_set1(0.0f), z), vf_log1p(e));
+    const vf m = vf_max(vf_set1(0.0f), z);
+    return vf_add(m, vf_log1p(e));
 }
