@@ -8,7 +8,8 @@
 SL_DEFINE_TABLE(sl_table_scalar_nofma, "scalar-nofma", SIMDLOSS_ISA_SCALAR, 0);
 #elif defined(__x86_64__)
 /* -mfma implies VEX encoding: the variant needs AVX state enabled too */
-SL_DEFINE_TABLE(sl_table_scalar, "scalar", SIMDLOSS_ISA_SCALAR, SL_CPU_FMA | SL_CPU_AVX | SL_CPU_OS_YMM);
+SL_DEFINE_TABLE(sl_table_scalar, "scalar", SIMDLOSS_ISA_SCALAR,
+                SL_CPU_FMA | SL_CPU_AVX | SL_CPU_OS_YMM);
 #else
 SL_DEFINE_TABLE(sl_table_scalar, "scalar", SIMDLOSS_ISA_SCALAR, SL_CPU_FMA);
 #endif

@@ -37,7 +37,10 @@ static inline vm vf_isnan(vf a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
 static inline vm vm_and(vm a, vm b) { return _mm256_and_ps(a, b); }
 static inline vm vm_or(vm a, vm b) { return _mm256_or_ps(a, b); }
 static inline vm vm_andnot(vm a, vm b) { return _mm256_andnot_ps(b, a); }
-static inline vm vm_not(vm a) { return _mm256_xor_ps(a, _mm256_castsi256_ps(_mm256_set1_epi32(-1))); }
+static inline vm vm_not(vm a)
+{
+    return _mm256_xor_ps(a, _mm256_castsi256_ps(_mm256_set1_epi32(-1)));
+}
 static inline vm vm_none(void) { return _mm256_setzero_ps(); }
 static inline vm vm_prefix(unsigned k)
 {
@@ -45,7 +48,10 @@ static inline vm vm_prefix(unsigned k)
     return _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32((int)k), idx));
 }
 static inline int vm_any(vm m) { return _mm256_movemask_ps(m) != 0; }
-static inline unsigned vm_first(vm m) { return (unsigned)__builtin_ctz((unsigned)_mm256_movemask_ps(m)); }
+static inline unsigned vm_first(vm m)
+{
+    return (unsigned)__builtin_ctz((unsigned)_mm256_movemask_ps(m));
+}
 static inline vf vf_select(vm m, vf a, vf b) { return _mm256_blendv_ps(b, a, m); }
 
 static inline vf vf_log(vf a) { return Sleef_finz_logf8_u10avx2(a); }
@@ -61,7 +67,8 @@ static inline void vacc_zero(vacc *acc)
 static inline void vacc_add(vacc *acc, vf v, unsigned part)
 {
     acc->d[2 * part] = _mm256_add_pd(acc->d[2 * part], _mm256_cvtps_pd(_mm256_castps256_ps128(v)));
-    acc->d[2 * part + 1] = _mm256_add_pd(acc->d[2 * part + 1], _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
+    acc->d[2 * part + 1] =
+        _mm256_add_pd(acc->d[2 * part + 1], _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
 }
 static inline void vacc_lanes(const vacc *acc, double out[16])
 {

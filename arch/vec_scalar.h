@@ -104,6 +104,9 @@ static inline vf vf_pow(vf a, vf b) { return Sleef_finz_powf1_u10purecfma(a, b);
 
 static inline void vacc_zero(vacc *acc) { memset(acc, 0, sizeof *acc); }
 static inline void vacc_add(vacc *acc, vf v, unsigned part) { acc->d[part] += (double)v; }
-static inline void vacc_lanes(const vacc *acc, double out[16]) { memcpy(out, acc->d, sizeof acc->d); }
+static inline void vacc_lanes(const vacc *acc, double out[16])
+{
+    memcpy(out, acc->d, sizeof acc->d);
+}
 
 #endif

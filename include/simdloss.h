@@ -151,8 +151,8 @@ SIMDLOSS_API int simdloss_bce_with_logits_f32(size_t n, const float *input, cons
  * else EINVAL. ALE's 'sum' reduction (sum / batch) is SUM divided by the
  * caller; its 'sum_over_batch_size' is SUM. */
 SIMDLOSS_API int simdloss_ale_f32(size_t n, const float *input, const float *target, float alpha,
-                                  float gamma, float label_smoothing,
-                                  simdloss_reduction reduction, float *loss, float *grad_input);
+                                  float gamma, float label_smoothing, simdloss_reduction reduction,
+                                  float *loss, float *grad_input);
 
 /* Keras 3 BinaryFocalCrossentropy on probabilities (from_logits=False):
  *   y' = y (1 - ls) + 0.5 ls; o = clip(p, 1e-7, 1 - 1e-7);
@@ -175,9 +175,8 @@ SIMDLOSS_API int simdloss_binary_focal_f32(size_t n, const float *input, const f
  * gamma >= 0, alpha <= 1, else EINVAL. 0 < gamma < 1 gives a NaN gradient
  * for saturated logits, as torchvision. */
 SIMDLOSS_API int simdloss_sigmoid_focal_f32(size_t n, const float *input, const float *target,
-                                            float alpha, float gamma,
-                                            simdloss_reduction reduction, float *loss,
-                                            float *grad_input);
+                                            float alpha, float gamma, simdloss_reduction reduction,
+                                            float *loss, float *grad_input);
 
 /* ------------------------------------------------ other elementwise ---- */
 
@@ -241,8 +240,7 @@ SIMDLOSS_API int simdloss_msle_f32(size_t n, const float *input, const float *ta
 
 /* Keras poisson (per element): loss = x - y log(x + 1e-7); d/dx = 1 - y / (x + 1e-7). */
 SIMDLOSS_API int simdloss_poisson_f32(size_t n, const float *input, const float *target,
-                                      simdloss_reduction reduction, float *loss,
-                                      float *grad_input);
+                                      simdloss_reduction reduction, float *loss, float *grad_input);
 
 /* F.gaussian_nll_loss with var[i % var_len] (var_len must divide n):
  *   v = max(var, eps); loss = 0.5 (log v + (x - y)^2 / v) (+ 0.5 log(2 pi) if full);

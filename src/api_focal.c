@@ -9,8 +9,8 @@
     if (rc) return rc
 
 SIMDLOSS_API int simdloss_ale_f32(size_t n, const float *input, const float *target, float alpha,
-                                  float gamma, float label_smoothing,
-                                  simdloss_reduction reduction, float *loss, float *grad_input)
+                                  float gamma, float label_smoothing, simdloss_reduction reduction,
+                                  float *loss, float *grad_input)
 {
     SL_BEGIN("simdloss_ale_f32");
     if (!(alpha >= 0.0f && alpha <= 1.0f))
@@ -35,8 +35,8 @@ static int sl_focal_params(const sl_call *c, float gamma, float alpha)
         return sl_fail(SIMDLOSS_EINVAL, "%s: gamma = %g must be finite and >= 0", c->fn,
                        (double)gamma);
     if (!(alpha <= 1.0f && isfinite(alpha)))
-        return sl_fail(SIMDLOSS_EINVAL, "%s: alpha = %g must be <= 1 (negative disables it)",
-                       c->fn, (double)alpha);
+        return sl_fail(SIMDLOSS_EINVAL, "%s: alpha = %g must be <= 1 (negative disables it)", c->fn,
+                       (double)alpha);
     return SIMDLOSS_OK;
 }
 
@@ -59,9 +59,8 @@ SIMDLOSS_API int simdloss_binary_focal_f32(size_t n, const float *input, const f
 }
 
 SIMDLOSS_API int simdloss_sigmoid_focal_f32(size_t n, const float *input, const float *target,
-                                            float alpha, float gamma,
-                                            simdloss_reduction reduction, float *loss,
-                                            float *grad_input)
+                                            float alpha, float gamma, simdloss_reduction reduction,
+                                            float *loss, float *grad_input)
 {
     SL_BEGIN("simdloss_sigmoid_focal_f32");
     if ((rc = sl_focal_params(&c, gamma, alpha))) return rc;

@@ -8,8 +8,7 @@
     if (rc) return rc
 
 SIMDLOSS_API int simdloss_log_cosh_f32(size_t n, const float *input, const float *target,
-                                       simdloss_reduction reduction, float *loss,
-                                       float *grad_input)
+                                       simdloss_reduction reduction, float *loss, float *grad_input)
 {
     SL_BEGIN("simdloss_log_cosh_f32");
     return sl_run(&c, SL_K_log_cosh, 1.0, NULL);
@@ -58,8 +57,7 @@ SIMDLOSS_API int simdloss_msle_f32(size_t n, const float *input, const float *ta
 }
 
 SIMDLOSS_API int simdloss_poisson_f32(size_t n, const float *input, const float *target,
-                                      simdloss_reduction reduction, float *loss,
-                                      float *grad_input)
+                                      simdloss_reduction reduction, float *loss, float *grad_input)
 {
     SL_BEGIN("simdloss_poisson_f32");
     return sl_run(&c, SL_K_poisson, 1.0, NULL);

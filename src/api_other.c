@@ -42,7 +42,8 @@ SIMDLOSS_API int simdloss_poisson_nll_f32(size_t n, const float *input, const fl
                                           float *grad_input)
 {
     SL_BEGIN("simdloss_poisson_nll_f32");
-    if (!(eps > 0.0f)) return sl_fail(SIMDLOSS_EINVAL, "%s: eps = %g must be > 0", c.fn, (double)eps);
+    if (!(eps > 0.0f))
+        return sl_fail(SIMDLOSS_EINVAL, "%s: eps = %g must be > 0", c.fn, (double)eps);
     c.a.p[0] = eps;
     c.a.flags = (log_input ? SL_F_LOG_INPUT : 0) | (full ? SL_F_FULL : 0);
     return sl_run(&c, SL_K_poisson_nll, 1.0, NULL);
@@ -54,13 +55,14 @@ SIMDLOSS_API int simdloss_gaussian_nll_f32(size_t n, const float *input, const f
                                            float *grad_input, float *grad_var)
 {
     sl_call c;
-    int rc = sl_begin(&c, "simdloss_gaussian_nll_f32", n, input, target, reduction, loss,
-                      grad_input, 0);
+    int rc =
+        sl_begin(&c, "simdloss_gaussian_nll_f32", n, input, target, reduction, loss, grad_input, 0);
     if (rc) return rc;
     if (!loss && !grad_input && !grad_var)
         return sl_fail(SIMDLOSS_EINVAL, "%s: loss, grad_input and grad_var are all NULL", c.fn);
     if (n > 0 && !var) return sl_fail(SIMDLOSS_EINVAL, "%s: var is NULL", c.fn);
-    if (!(eps > 0.0f)) return sl_fail(SIMDLOSS_EINVAL, "%s: eps = %g must be > 0", c.fn, (double)eps);
+    if (!(eps > 0.0f))
+        return sl_fail(SIMDLOSS_EINVAL, "%s: eps = %g must be > 0", c.fn, (double)eps);
     if (n > 0) {
         if ((rc = sl_aux(&c, 0, "var", var, var_len))) return rc;
         /* PyTorch raises on a negative variance (NaN passes and gives NaN) */

@@ -36,8 +36,8 @@ int sl_aux(sl_call *c, int k, const char *name, const float *p, size_t len)
     }
     if (len == 0) return sl_fail(SIMDLOSS_EINVAL, "%s: %s_len = 0", c->fn, name);
     if (c->a.n % len != 0)
-        return sl_fail(SIMDLOSS_EINVAL, "%s: %s_len = %zu does not divide n = %zu", c->fn, name, len,
-                       c->a.n);
+        return sl_fail(SIMDLOSS_EINVAL, "%s: %s_len = %zu does not divide n = %zu", c->fn, name,
+                       len, c->a.n);
     c->a.aux[k] = p;
     c->a.aux_len[k] = len;
     return SIMDLOSS_OK;

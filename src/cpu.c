@@ -71,7 +71,8 @@ static void sl_cpu_detect_x86(struct sl_cpu_info *f)
     __cpuid(0x80000000u, max_ext, b, c, d);
     if (max_ext >= 0x80000004u) {
         unsigned r[12];
-        for (unsigned k = 0; k < 3; k++) __cpuid(0x80000002u + k, r[4 * k], r[4 * k + 1], r[4 * k + 2], r[4 * k + 3]);
+        for (unsigned k = 0; k < 3; k++)
+            __cpuid(0x80000002u + k, r[4 * k], r[4 * k + 1], r[4 * k + 2], r[4 * k + 3]);
         memcpy(f->brand, r, 48);
         f->brand[48] = 0;
         /* trim the padding some CPUs put around the brand string */

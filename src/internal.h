@@ -77,7 +77,7 @@ enum { SL_POW_0 = 0, SL_POW_1 = 1, SL_POW_2 = 2, SL_POW_3 = 3, SL_POW_GEN = 4 };
 /* Other kernels: whole-array scans and the benchmark's reference limits. */
 #define SL_OTHER_KERNELS(X)                                                                        \
     X(all_binary) /* bad = some y is neither 0 nor 1 */                                            \
-    X(ref_stream) /* grad = x + y: the read-2-write-1 memory limit */                             \
+    X(ref_stream) /* grad = x + y: the read-2-write-1 memory limit */                              \
     X(ref_log)    /* sum of log(x): SLEEF throughput */                                            \
     X(ref_exp)                                                                                     \
     X(ref_log1p)

@@ -16,7 +16,10 @@ int tl_use_isa(int i)
     return 1;
 }
 
-const char *tl_isa(void) { return tl_current < 0 ? "?" : simdloss_isa_name((simdloss_isa)tl_current); }
+const char *tl_isa(void)
+{
+    return tl_current < 0 ? "?" : simdloss_isa_name((simdloss_isa)tl_current);
+}
 
 /* ---- adapters: one per loss, in the header's order --------------------- */
 #define TL_UNUSED (void)p, (void)ga
@@ -54,7 +57,8 @@ static int c_bce_with_logits(size_t n, const float *x, const float *y, const tl_
                              simdloss_reduction r, float *l, float *g, float *ga)
 {
     TL_UNUSED;
-    return simdloss_bce_with_logits_f32(n, x, y, p->aux0, p->aux0_len, p->aux1, p->aux1_len, r, l, g);
+    return simdloss_bce_with_logits_f32(n, x, y, p->aux0, p->aux0_len, p->aux1, p->aux1_len, r, l,
+                                        g);
 }
 static int c_ale(size_t n, const float *x, const float *y, const tl_params *p, simdloss_reduction r,
                  float *l, float *g, float *ga)
@@ -209,7 +213,10 @@ int tl_close(float got, float want, unsigned max_ulps, double rel, double abs_sc
     return fabs((double)got - (double)want) <= rel * fabs((double)want) + abs_scale;
 }
 
-int tl_close_elem(float got, float want, double scale) { return tl_close(got, want, 4, 1e-6, 1e-7 * scale); }
+int tl_close_elem(float got, float want, double scale)
+{
+    return tl_close(got, want, 4, 1e-6, 1e-7 * scale);
+}
 
 double tl_scale(const float *v, size_t n)
 {
@@ -255,7 +262,8 @@ static int tl_check_required(void)
             if (strcmp(tok, simdloss_isa_name((simdloss_isa)i)) == 0) {
                 found = 1;
                 if (!simdloss_isa_supported((simdloss_isa)i)) {
-                    printf("FAIL: SIMDLOSS_REQUIRE_ISAS lists %s, which is not runnable here\n", tok);
+                    printf("FAIL: SIMDLOSS_REQUIRE_ISAS lists %s, which is not runnable here\n",
+                           tok);
                     ok = 0;
                 }
             }

@@ -22,8 +22,8 @@ const char *tl_isa(void);
 
 /* ---- every elementwise loss behind one signature ---------------------- */
 typedef struct {
-    float f[3];       /* float parameters, in the order of the API */
-    int i[2];         /* int parameters, in the order of the API */
+    float f[3];        /* float parameters, in the order of the API */
+    int i[2];          /* int parameters, in the order of the API */
     const float *aux0; /* bce/bce_with_logits weight, gaussian_nll var */
     size_t aux0_len;
     const float *aux1; /* bce_with_logits pos_weight */

@@ -65,7 +65,8 @@ static void expect_einval(const tl_loss *L, size_t n, const float *x, const floa
     const char *msg = simdloss_last_error();
     char fn[64];
     snprintf(fn, sizeof fn, "simdloss_%s_f32", L->name);
-    ck_assert_msg(strstr(msg, fn) != NULL, "[%s] %s: message '%s' lacks %s", tl_isa(), what, msg, fn);
+    ck_assert_msg(strstr(msg, fn) != NULL, "[%s] %s: message '%s' lacks %s", tl_isa(), what, msg,
+                  fn);
     ck_assert_msg(strstr(msg, needle) != NULL, "[%s] %s %s: message '%s' lacks '%s'", tl_isa(),
                   L->name, what, msg, needle);
     assert_untouched(what);
@@ -169,9 +170,9 @@ START_TEST(aux_einval)
     /* gaussian_nll: all three outputs NULL */
     v[30] = 0.5f;
     fill_sentinel();
-    ck_assert_int_eq(simdloss_gaussian_nll_f32(N, xs, ys, v, N, 0, 1e-6f, SIMDLOSS_SUM, NULL, NULL,
-                                               NULL),
-                     SIMDLOSS_EINVAL);
+    ck_assert_int_eq(
+        simdloss_gaussian_nll_f32(N, xs, ys, v, N, 0, 1e-6f, SIMDLOSS_SUM, NULL, NULL, NULL),
+        SIMDLOSS_EINVAL);
     assert_untouched("gaussian no outputs");
 }
 END_TEST
@@ -197,8 +198,8 @@ START_TEST(bce_edomain)
                           tl_isa(), simdloss_last_error(), want);
             /* the pass completed: every element was computed */
             for (int i = 0; i < N; i++)
-                ck_assert_msg(loss[i] != SENTINEL && grad[i] != SENTINEL, "[%s] loss[%d] not written",
-                              tl_isa(), i);
+                ck_assert_msg(loss[i] != SENTINEL && grad[i] != SENTINEL,
+                              "[%s] loss[%d] not written", tl_isa(), i);
             const size_t good = positions[a] == 0 ? 1 : 0;
             ck_assert_msg(isfinite(loss[good]), "[%s] good element not finite", tl_isa());
             float m;
@@ -230,7 +231,8 @@ START_TEST(empty_input)
         ck_assert_msg(loss[0] == 0.0f && !signbit(loss[0]), "[%s] %s: n = 0 SUM = %g", tl_isa(),
                       L->name, (double)loss[0]);
         ck_assert_int_eq(L->call(0, NULL, NULL, &p, SIMDLOSS_MEAN, loss, NULL, NULL), SIMDLOSS_OK);
-        ck_assert_msg(isnan(loss[0]), "[%s] %s: n = 0 MEAN = %g", tl_isa(), L->name, (double)loss[0]);
+        ck_assert_msg(isnan(loss[0]), "[%s] %s: n = 0 MEAN = %g", tl_isa(), L->name,
+                      (double)loss[0]);
         ck_assert_msg(grad[0] == SENTINEL, "[%s] %s: n = 0 wrote grad", tl_isa(), L->name);
     }
 }
@@ -263,8 +265,8 @@ START_TEST(gaussian_grad_var)
             for (size_t j = 0; j < len; j++) {
                 double s = 0;
                 for (size_t i = j; i < M; i += len) s += gfull[i];
-                ck_assert_msg(fabs(gl[j] - s) <= 1e-6 * fabs(s) + 1e-7, "[%s] len %zu j %zu: %g vs %g",
-                              tl_isa(), len, j, (double)gl[j], s);
+                ck_assert_msg(fabs(gl[j] - s) <= 1e-6 * fabs(s) + 1e-7,
+                              "[%s] len %zu j %zu: %g vs %g", tl_isa(), len, j, (double)gl[j], s);
             }
             /* grad_input does not depend on how var is given */
             ck_assert_int_eq(simdloss_gaussian_nll_f32(M, x, y, v, len, 1, 1e-6f,

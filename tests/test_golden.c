@@ -78,10 +78,12 @@ static int tg_next(FILE *f, tg_case *c)
             ck_abort_msg("golden: '%s' outside a case", key);
         } else if (!strcmp(key, "f")) {
             char *tok;
-            for (int k = 0; k < 3 && (tok = strtok_r(NULL, " \n", &save)); k++) c->p.f[k] = tg_hex(tok);
+            for (int k = 0; k < 3 && (tok = strtok_r(NULL, " \n", &save)); k++)
+                c->p.f[k] = tg_hex(tok);
         } else if (!strcmp(key, "i")) {
             char *tok;
-            for (int k = 0; k < 2 && (tok = strtok_r(NULL, " \n", &save)); k++) c->p.i[k] = atoi(tok);
+            for (int k = 0; k < 2 && (tok = strtok_r(NULL, " \n", &save)); k++)
+                c->p.i[k] = atoi(tok);
         } else if (!strcmp(key, "n")) {
             c->n = tg_size(&save);
         } else if (!strcmp(key, "x")) {
@@ -141,14 +143,15 @@ typedef struct {
  * carry an error of about an ulp of the terms, not of the result (SPEC 0.7),
  * so comparisons allow an extra 3e-7 * terms there. 0 where nothing cancels.
  */
-static void tg_terms(const char *loss, const tl_params *p, size_t i, float xf, float yf,
-                     double *lt, double *gt)
+static void tg_terms(const char *loss, const tl_params *p, size_t i, float xf, float yf, double *lt,
+                     double *gt)
 {
     const double x = xf, y = yf;
     const double w = p->aux0 ? fabs((double)p->aux0[i % p->aux0_len]) : 1.0;
     *lt = *gt = 0.0;
     if (!strcmp(loss, "bce")) {
-        *lt = w * (fabs(y - 1) * fmin(100.0, fabs(log(1 - x))) + fabs(y) * fmin(100.0, fabs(log(x))));
+        *lt =
+            w * (fabs(y - 1) * fmin(100.0, fabs(log(1 - x))) + fabs(y) * fmin(100.0, fabs(log(x))));
     } else if (!strcmp(loss, "bce_with_logits")) {
         const double pw = p->aux1 ? p->aux1[i % p->aux1_len] : 1.0;
         const double lw = fabs(1 + (pw - 1) * y);
@@ -364,10 +367,11 @@ int main(void)
     Suite *s = suite_create("golden");
     TCase *tc = tcase_create("torch-1.13");
 #define TG_ADD(name) tcase_add_loop_test(tc, golden_##name, 0, TL_NISA);
-    TG_ADD(mse) TG_ADD(l1) TG_ADD(huber) TG_ADD(smooth_l1) TG_ADD(bce) TG_ADD(bce_with_logits)
-    TG_ADD(ale) TG_ADD(binary_focal) TG_ADD(sigmoid_focal) TG_ADD(soft_margin)
-    TG_ADD(hinge_embedding) TG_ADD(kl_div) TG_ADD(poisson_nll) TG_ADD(log_cosh) TG_ADD(hinge)
-    TG_ADD(squared_hinge) TG_ADD(mape) TG_ADD(msle) TG_ADD(poisson) TG_ADD(gaussian_nll)
-    suite_add_tcase(s, tc);
+    TG_ADD(mse)
+    TG_ADD(l1) TG_ADD(huber) TG_ADD(smooth_l1) TG_ADD(bce) TG_ADD(bce_with_logits) TG_ADD(ale)
+        TG_ADD(binary_focal) TG_ADD(sigmoid_focal) TG_ADD(soft_margin) TG_ADD(hinge_embedding)
+            TG_ADD(kl_div) TG_ADD(poisson_nll) TG_ADD(log_cosh) TG_ADD(hinge) TG_ADD(squared_hinge)
+                TG_ADD(mape) TG_ADD(msle) TG_ADD(poisson) TG_ADD(gaussian_nll)
+                    suite_add_tcase(s, tc);
     return tl_main(s);
 }

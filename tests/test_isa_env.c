@@ -36,11 +36,13 @@ int main(int argc, char **argv)
     } else {
         int found = 0;
         for (int i = 0; i < 4; i++)
-            if (!strcmp(simdloss_isa_name((simdloss_isa)i), want)) expect = (simdloss_isa)i, found = 1;
+            if (!strcmp(simdloss_isa_name((simdloss_isa)i), want))
+                expect = (simdloss_isa)i, found = 1;
         if (!found) return 2;
         if (!simdloss_isa_supported(expect)) {
             if (required(want)) {
-                printf("FAIL: %s is required (SIMDLOSS_REQUIRE_ISAS) but not runnable here\n", want);
+                printf("FAIL: %s is required (SIMDLOSS_REQUIRE_ISAS) but not runnable here\n",
+                       want);
                 return 1;
             }
             printf("SKIP: %s is not runnable on this machine\n", want);
@@ -67,6 +69,7 @@ int main(int argc, char **argv)
         printf("FAIL: bce on %s: mean %.9g\n", simdloss_isa_name(got), (double)m);
         return 1;
     }
-    printf("OK: SIMDLOSS_ISA=%s honoured, active %s\n", getenv("SIMDLOSS_ISA"), simdloss_isa_name(got));
+    printf("OK: SIMDLOSS_ISA=%s honoured, active %s\n", getenv("SIMDLOSS_ISA"),
+           simdloss_isa_name(got));
     return 0;
 }

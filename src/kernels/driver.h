@@ -31,8 +31,7 @@ typedef struct {
     int flags;
 } sl_ctx;
 
-typedef vf (*sl_elem_fn)(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *dx, vf *da,
-                         vm *bad);
+typedef vf (*sl_elem_fn)(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *dx, vf *da, vm *bad);
 
 /* A cyclic array: element i reads src[i % len]. */
 typedef struct {
@@ -191,7 +190,7 @@ SL_INLINE void sl_pairwise(sl_args *a, sl_elem_fn elem, const int naux, const in
 
 #define SL_STEP(idx, xv, yv, k)                                                                    \
     sl_step(a, &c, elem, g, &w0, &w1, naux, has_da, has_dom, st_loss, sum_loss, st_grad,           \
-            lbuf + ((idx) - blk), idx, xv, yv, k)
+            lbuf + ((idx)-blk), idx, xv, yv, k)
 
     /* The block's losses are buffered and reduced after the block: keeping
      * the double accumulators out of the loop keeps them out of the way of

@@ -18,8 +18,9 @@ SL_INLINE vf sl_poisson_nll_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g
         *dx = vf_mul(vf_sub(one, vf_div(y, xe)), g);
     }
     if (c->flags & SL_F_FULL) {
-        const vf st = vf_add(vf_sub(vf_mul(y, vf_log(y)), y),
-                             vf_mul(vf_set1(0.5f), vf_log(vf_mul(vf_set1(6.28318530717958647692f), y))));
+        const vf st =
+            vf_add(vf_sub(vf_mul(y, vf_log(y)), y),
+                   vf_mul(vf_set1(0.5f), vf_log(vf_mul(vf_set1(6.28318530717958647692f), y))));
         loss = vf_add(loss, vf_select(vf_le(y, one), vf_set1(0.0f), st));
     }
     return loss;
