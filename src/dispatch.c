@@ -3,6 +3,7 @@
  * runnable one wins unless SIMDLOSS_ISA (read on first use) or
  * simdloss_set_isa() says otherwise. Built with baseline flags, no LTO.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,11 +48,33 @@ static const char *_Atomic sl_env_value;
 static atomic_int sl_env_honoured;
 static atomic_flag sl_warned = ATOMIC_FLAG_INIT;
 
+/* SIMDLOSS_CPU_DISABLE=fma,avx2,... hides CPU features from the dispatcher:
+ * a diagnostic and testing aid (e.g. "fma" exercises the scalar-nofma
+ * fallback on a machine that has FMA). */
+static unsigned sl_disabled_bits(void)
+{
+    static const struct {
+        const char *name;
+        unsigned bits;
+    } names[] = {{"fma", SL_CPU_FMA},         {"avx", SL_CPU_AVX},     {"avx2", SL_CPU_AVX2},
+                 {"avx512f", SL_CPU_AVX512F}, {"asimd", SL_CPU_ASIMD}};
+    const char *env = getenv("SIMDLOSS_CPU_DISABLE");
+    unsigned off = 0;
+    char buf[128];
+    if (!env) return 0;
+    snprintf(buf, sizeof buf, "%s", env);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+            if (!strcmp(t, names[k].name)) off |= names[k].bits;
+    return off;
+}
+
 static unsigned sl_bits(void)
 {
     unsigned b = atomic_load_explicit(&sl_bits_cache, memory_order_relaxed);
     if (!(b >> 31)) {
-        b = sl_cpu_bits() | (1u << 31);
+        b = (sl_cpu_bits() & ~sl_disabled_bits()) | (1u << 31);
         atomic_store_explicit(&sl_bits_cache, b, memory_order_relaxed);
     }
     return b & ~(1u << 31);

@@ -33,6 +33,12 @@ int main(int argc, char **argv)
         for (int k = 2; k >= 0; k--)
             if (simdloss_isa_supported(order[k])) expect = order[k];
         if (simdloss_isa_supported(SIMDLOSS_ISA_AVX512)) expect = SIMDLOSS_ISA_AVX512;
+    } else if (!strcmp(want, "scalar-nofma")) {
+        /* SIMDLOSS_CPU_DISABLE=fma: only the no-FMA scalar table can run */
+        if (simdloss_isa_supported(SIMDLOSS_ISA_AVX2) || simdloss_isa_supported(SIMDLOSS_ISA_AVX512)) {
+            printf("FAIL: SIMDLOSS_CPU_DISABLE=fma did not hide the FMA variants\n");
+            return 1;
+        }
     } else {
         int found = 0;
         for (int i = 0; i < 4; i++)

@@ -195,7 +195,7 @@ SL_INLINE void sl_pairwise(sl_args *a, sl_elem_fn elem, const int naux, const in
     /* The block's losses are buffered and reduced after the block: keeping
      * the double accumulators out of the loop keeps them out of the way of
      * the SLEEF calls, which clobber every vector register. */
-    float lbuf[sum_loss ? SL_BLOCK : 1];
+    float lbuf[SL_BLOCK];
     for (size_t blk = 0; blk < n; blk += SL_BLOCK) {
         const size_t end = n - blk < SL_BLOCK ? n : blk + SL_BLOCK;
         for (; i + SL_VL <= end; i += SL_VL) SL_STEP(i, vf_load(xs + i), vf_load(ys + i), SL_VL);
