@@ -66,10 +66,13 @@ SIMDLOSS_API int simdloss_gaussian_nll_f32(size_t n, const float *input, const f
     if (n > 0) {
         if ((rc = sl_aux(&c, 0, "var", var, var_len))) return rc;
         /* PyTorch raises on a negative variance (NaN passes and gives NaN) */
-        for (size_t j = 0; j < var_len; j++)
-            if (var[j] < 0.0f)
-                return sl_fail(SIMDLOSS_EINVAL, "%s: var[%zu] = %.9g is negative", c.fn, j,
-                               (double)var[j]);
+        sl_args scan = {0};
+        scan.aux[0] = var;
+        scan.aux_len[0] = var_len;
+        sl_active()->k[SL_K_first_negative](&scan);
+        if (scan.bad)
+            return sl_fail(SIMDLOSS_EINVAL, "%s: var[%zu] = %.9g is negative", c.fn, scan.bad_index,
+                           (double)scan.bad_value);
     }
     c.a.p[0] = eps;
     c.a.flags = full ? SL_F_FULL : 0;

@@ -49,41 +49,47 @@ enum {
 enum { SL_POW_0 = 0, SL_POW_1 = 1, SL_POW_2 = 2, SL_POW_3 = 3, SL_POW_GEN = 4 };
 
 /*
- * Pairwise losses: X(name, number of cyclic aux arrays, has a gradient for
- * aux[0], has a domain check). The order is the table's order.
+ * Pairwise losses, in the table's order: X(name, number of cyclic aux arrays,
+ * has a gradient for aux[0], has a domain check, calls SLEEF, hot flags).
+ * "calls SLEEF" moves the block's reduction out of the main loop (the calls
+ * clobber every vector register); "hot flags" are the flags of the loss's
+ * default parameters, for which a loop with constant flags is instantiated.
  */
+#define SL_POW(k) ((k) << SL_F_POW_SHIFT)
 #define SL_PAIRWISE_LOSSES(X)                                                                      \
-    X(mse, 0, 0, 0)                                                                                \
-    X(l1, 0, 0, 0)                                                                                 \
-    X(huber, 0, 0, 0)                                                                              \
-    X(smooth_l1, 0, 0, 0)                                                                          \
-    X(bce, 1, 0, 1)                                                                                \
-    X(bce_with_logits, 2, 0, 0)                                                                    \
-    X(ale, 0, 0, 0)                                                                                \
-    X(binary_focal, 0, 0, 0)                                                                       \
-    X(sigmoid_focal, 0, 0, 0)                                                                      \
-    X(soft_margin, 0, 0, 0)                                                                        \
-    X(hinge_embedding, 0, 0, 0)                                                                    \
-    X(kl_div, 0, 0, 0)                                                                             \
-    X(poisson_nll, 0, 0, 0)                                                                        \
-    X(log_cosh, 0, 0, 0)                                                                           \
-    X(hinge, 0, 0, 0)                                                                              \
-    X(squared_hinge, 0, 0, 0)                                                                      \
-    X(mape, 0, 0, 0)                                                                               \
-    X(msle, 0, 0, 0)                                                                               \
-    X(poisson, 0, 0, 0)                                                                            \
-    X(gaussian_nll, 1, 1, 0)
+    X(mse, 0, 0, 0, 0, 0)                                                                          \
+    X(l1, 0, 0, 0, 0, 0)                                                                           \
+    X(huber, 0, 0, 0, 0, 0)                                                                        \
+    X(smooth_l1, 0, 0, 0, 0, 0)                                                                    \
+    X(bce, 1, 0, 1, 1, 0)                                                                          \
+    X(bce_with_logits, 2, 0, 0, 1, 0)                                                              \
+    X(ale, 0, 0, 0, 1, 0)                                                                          \
+    X(binary_focal, 0, 0, 0, 1, SL_POW(SL_POW_2))                                                  \
+    X(sigmoid_focal, 0, 0, 0, 1, SL_F_ALPHA | SL_POW(SL_POW_2))                                    \
+    X(soft_margin, 0, 0, 0, 1, 0)                                                                  \
+    X(hinge_embedding, 0, 0, 0, 0, 0)                                                              \
+    X(kl_div, 0, 0, 0, 1, 0)                                                                       \
+    X(poisson_nll, 0, 0, 0, 1, SL_F_LOG_INPUT)                                                     \
+    X(log_cosh, 0, 0, 0, 1, 0)                                                                     \
+    X(hinge, 0, 0, 0, 0, SL_F_CONVERT)                                                             \
+    X(squared_hinge, 0, 0, 0, 0, SL_F_CONVERT)                                                     \
+    X(mape, 0, 0, 0, 0, 0)                                                                         \
+    X(msle, 0, 0, 0, 1, 0)                                                                         \
+    X(poisson, 0, 0, 0, 1, 0)                                                                      \
+    X(gaussian_nll, 1, 1, 0, 1, 0)
 
 /* Other kernels: whole-array scans and the benchmark's reference limits. */
 #define SL_OTHER_KERNELS(X)                                                                        \
-    X(all_binary) /* bad = some y is neither 0 nor 1 */                                            \
-    X(ref_stream) /* grad = x + y: the read-2-write-1 memory limit */                              \
-    X(ref_log)    /* sum of log(x): SLEEF throughput */                                            \
+    X(all_binary)     /* bad = some y is neither 0 nor 1 */                                        \
+    X(first_negative) /* bad = some aux[0] < 0; bad_index = the first */                           \
+    X(ref_stream)     /* grad = x + y: the read-2-write-1 memory limit */                          \
+    X(ref_log)        /* sum of log(x): SLEEF throughput */                                        \
     X(ref_exp)                                                                                     \
-    X(ref_log1p)
+    X(ref_log1p)                                                                                   \
+    X(ref_expm1)
 
 enum {
-#define SL_ENUM_PAIR(name, naux, has_da, has_dom) SL_K_##name,
+#define SL_ENUM_PAIR(name, naux, has_da, has_dom, calls, hot) SL_K_##name,
 #define SL_ENUM_OTHER(name) SL_K_##name,
     SL_PAIRWISE_LOSSES(SL_ENUM_PAIR) SL_OTHER_KERNELS(SL_ENUM_OTHER) SL_K_COUNT
 #undef SL_ENUM_PAIR
@@ -101,11 +107,15 @@ enum {
     SL_CPU_AVX512VL = 1u << 6,
     SL_CPU_OS_YMM = 1u << 7, /* XCR0: SSE + AVX state */
     SL_CPU_OS_ZMM = 1u << 8, /* XCR0: opmask + ZMM_Hi256 + Hi16_ZMM */
-    SL_CPU_ASIMD = 1u << 9
+    SL_CPU_ASIMD = 1u << 9,
+    SL_CPU_SVE = 1u << 10,       /* HWCAP_SVE */
+    SL_CPU_SVE_VL128 = 1u << 11, /* the SVE vector length is exactly 128 bits */
+    SL_CPU_SVE_VL256 = 1u << 12,
+    SL_CPU_SVE_VL512 = 1u << 13
 };
 
 struct sl_table {
-    const char *name; /* "avx512", "avx2", "scalar", "scalar-nofma" */
+    const char *name; /* "avx512", "avx2", "scalar", "scalar-nofma", "neon", "sve256", ... */
     simdloss_isa isa;
     unsigned needs; /* SL_CPU_* bits */
     sl_kernel k[SL_K_COUNT];

@@ -28,7 +28,7 @@
 
 SL_PAIRWISE_LOSSES(SL_DEFINE_PAIRWISE)
 
-#define SL_TABLE_PAIR(name, naux, has_da, has_dom) [SL_K_##name] = k_##name,
+#define SL_TABLE_PAIR(name, naux, has_da, has_dom, calls, hot) [SL_K_##name] = k_##name,
 #define SL_TABLE_OTHER(name) [SL_K_##name] = k_##name,
 #define SL_DEFINE_TABLE(var, name_, isa_, needs_)                                                  \
     SL_HIDDEN extern const struct sl_table var;                                                    \

@@ -135,70 +135,94 @@ SL_INLINE void sl_note_bad(sl_args *a, vm b, size_t i, vf x)
     }
 }
 
+/* What one instantiation of the loop does; every field is a constant at the
+ * call site, so the compiler drops what is not needed. */
+typedef struct {
+    int naux, has_da, has_dom; /* the loss's shape (SL_PAIRWISE_LOSSES) */
+    int st_loss, sum_loss, st_grad;
+    int in_regs; /* sum in registers (no SLEEF call to spill them around) */
+    int cflags;  /* flags known at compile time, or -1 */
+} sl_mode;
+
+/* Where one step's results go. */
+typedef struct {
+    float *loss, *grad; /* NONE losses and gradients, or NULL */
+    float *lbuf;        /* the block's loss buffer (sum, not in_regs) */
+    vacc *acc;          /* the block's accumulator (sum, in_regs) */
+} sl_out;
+
 /*
  * One vector at element i (k valid lanes, k < SL_VL only in the tail, where
- * x and y point to padded copies). The constant flags select what is stored
- * and let the compiler drop what is not needed.
+ * x and y are padded copies).
  */
 SL_INLINE void sl_step(sl_args *a, const sl_ctx *c, sl_elem_fn elem, vf g, sl_cyc *w0, sl_cyc *w1,
-                       const int naux, const int has_da, const int has_dom, const int st_loss,
-                       const int sum_loss, const int st_grad, float *lbuf, size_t i, vf x, vf y,
-                       size_t k)
+                       const sl_mode m, const sl_out o, size_t i, size_t blk, unsigned part, vf x,
+                       vf y, size_t k)
 {
     size_t start = 0, s1;
-    const vf a0 = naux > 0 ? sl_cyc_next(w0, &start) : vf_set1(0.5f);
-    const vf a1 = naux > 1 ? sl_cyc_next(w1, &s1) : vf_set1(0.5f);
+    const vf a0 = m.naux > 0 ? sl_cyc_next(w0, &start) : vf_set1(0.5f);
+    const vf a1 = m.naux > 1 ? sl_cyc_next(w1, &s1) : vf_set1(0.5f);
     vf dx = vf_set1(0.0f), da = vf_set1(0.0f);
     vm bad = vm_none();
     vf l = elem(c, x, y, a0, a1, g, &dx, &da, &bad);
     if (k == SL_VL) {
-        if (st_loss) vf_store(a->loss + i, l);
-        if (st_grad) vf_store(a->grad + i, dx);
+        if (m.st_loss) vf_store(o.loss + i, l);
+        if (m.st_grad) vf_store(o.grad + i, dx);
     } else {
         float t[SL_VL];
         const vm valid = vm_prefix((unsigned)k);
         l = vf_select(valid, l, vf_set1(-0.0f));
         bad = vm_and(bad, valid);
-        if (st_loss) {
+        if (m.st_loss) {
             vf_store(t, l);
-            memcpy(a->loss + i, t, k * sizeof(float));
+            memcpy(o.loss + i, t, k * sizeof(float));
         }
-        if (st_grad) {
+        if (m.st_grad) {
             vf_store(t, dx);
-            memcpy(a->grad + i, t, k * sizeof(float));
+            memcpy(o.grad + i, t, k * sizeof(float));
         }
     }
-    if (sum_loss) vf_store(lbuf, l);
-    if (has_da) sl_put_da(a, i, start, da, k);
-    if (has_dom) sl_note_bad(a, bad, i, x);
+    if (m.sum_loss && m.in_regs) vacc_add(o.acc, l, part);
+    if (m.sum_loss && !m.in_regs) vf_store(o.lbuf + (i - blk), l);
+    if (m.has_da) sl_put_da(a, i, start, da, k);
+    if (m.has_dom) sl_note_bad(a, bad, i, x);
 }
 
-SL_INLINE void sl_pairwise(sl_args *a, sl_elem_fn elem, const int naux, const int has_da,
-                           const int has_dom, const int st_loss, const int sum_loss,
-                           const int st_grad)
+SL_INLINE void sl_pairwise(sl_args *a, sl_elem_fn elem, const sl_mode m)
 {
     const size_t n = a->n;
     const float *const xs = a->x, *const ys = a->y;
     const vf g = vf_set1(a->gscale);
-    sl_ctx c = {vf_set1(a->p[0]), vf_set1(a->p[1]), vf_set1(a->p[2]), vf_set1(a->p[3]), a->flags};
+    const sl_ctx c = {vf_set1(a->p[0]), vf_set1(a->p[1]), vf_set1(a->p[2]), vf_set1(a->p[3]),
+                      m.cflags >= 0 ? m.cflags : a->flags};
     sl_cyc w0, w1;
     double total = 0.0;
     size_t i = 0;
-
-    if (naux > 0) sl_cyc_init(&w0, a->aux[0], a->aux_len[0]);
-    if (naux > 1) sl_cyc_init(&w1, a->aux[1], a->aux_len[1]);
-
-#define SL_STEP(idx, xv, yv, k)                                                                    \
-    sl_step(a, &c, elem, g, &w0, &w1, naux, has_da, has_dom, st_loss, sum_loss, st_grad,           \
-            lbuf + ((idx)-blk), idx, xv, yv, k)
-
-    /* The block's losses are buffered and reduced after the block: keeping
-     * the double accumulators out of the loop keeps them out of the way of
-     * the SLEEF calls, which clobber every vector register. */
+    /* Without SLEEF calls the 16 double lanes stay in registers. With them,
+     * the block's losses are buffered and reduced after the block, since the
+     * calls clobber every vector register: the same order either way. */
     float lbuf[SL_BLOCK];
+    vacc acc;
+    const sl_out o = {a->loss, a->grad, lbuf, &acc};
+
+    if (m.naux > 0) sl_cyc_init(&w0, a->aux[0], a->aux_len[0]);
+    if (m.naux > 1) sl_cyc_init(&w1, a->aux[1], a->aux_len[1]);
+
     for (size_t blk = 0; blk < n; blk += SL_BLOCK) {
         const size_t end = n - blk < SL_BLOCK ? n : blk + SL_BLOCK;
-        for (; i + SL_VL <= end; i += SL_VL) SL_STEP(i, vf_load(xs + i), vf_load(ys + i), SL_VL);
+        vacc_zero(&acc);
+        /* whole groups of 16 elements: SL_GROUP vectors with constant parts */
+        for (; SL_GROUP * SL_VL == 16 && i + 16 <= end; i += 16) {
+#pragma GCC unroll 4
+            for (unsigned v = 0; v < SL_GROUP; v++) {
+                const size_t e = i + v * SL_VL;
+                sl_step(a, &c, elem, g, &w0, &w1, m, o, e, blk, v, vf_load(xs + e), vf_load(ys + e),
+                        SL_VL);
+            }
+        }
+        for (; i + SL_VL <= end; i += SL_VL)
+            sl_step(a, &c, elem, g, &w0, &w1, m, o, i, blk, (unsigned)((i & 15) / SL_VL),
+                    vf_load(xs + i), vf_load(ys + i), SL_VL);
         /* the tail: a padded copy, one vector, keep the valid lanes */
         if (i < end) {
             float xt[SL_VL], yt[SL_VL];
@@ -206,34 +230,51 @@ SL_INLINE void sl_pairwise(sl_args *a, sl_elem_fn elem, const int naux, const in
             for (size_t l = 0; l < SL_VL; l++) xt[l] = yt[l] = 0.5f;
             memcpy(xt, xs + i, k * sizeof(float));
             memcpy(yt, ys + i, k * sizeof(float));
-            SL_STEP(i, vf_load(xt), vf_load(yt), k);
+            sl_step(a, &c, elem, g, &w0, &w1, m, o, i, blk, (unsigned)((i & 15) / SL_VL),
+                    vf_load(xt), vf_load(yt), k);
             i = end;
         }
-        if (sum_loss) total += sl_block_total(lbuf, end - blk);
+        if (m.sum_loss) total += m.in_regs ? sl_lanes_total(&acc) : sl_block_total(lbuf, end - blk);
     }
-#undef SL_STEP
     a->sum = total;
 }
 
+/* One loop for a combination of outputs, with constant or runtime flags. */
+#define SL_LOOP(name, naux, has_da, has_dom, calls, st_loss, sum_loss, st_grad, cflags)            \
+    sl_pairwise(a, sl_##name##_elem,                                                               \
+                (sl_mode){naux, has_da, has_dom, st_loss, sum_loss, st_grad, !(calls), cflags})
+
+/* The five useful combinations of outputs, each its own loop. */
+#define SL_LOOPS(name, naux, has_da, has_dom, calls, cflags)                                       \
+    do {                                                                                           \
+        if (a->loss && a->grad)                                                                    \
+            SL_LOOP(name, naux, has_da, has_dom, calls, 1, 0, 1, cflags);                          \
+        else if (a->loss)                                                                          \
+            SL_LOOP(name, naux, has_da, has_dom, calls, 1, 0, 0, cflags);                          \
+        else if (a->want_sum && a->grad)                                                           \
+            SL_LOOP(name, naux, has_da, has_dom, calls, 0, 1, 1, cflags);                          \
+        else if (a->want_sum)                                                                      \
+            SL_LOOP(name, naux, has_da, has_dom, calls, 0, 1, 0, cflags);                          \
+        else if (a->grad)                                                                          \
+            SL_LOOP(name, naux, has_da, has_dom, calls, 0, 0, 1, cflags);                          \
+        else if (has_da) /* only the gradient w.r.t. aux[0] */                                     \
+            SL_LOOP(name, naux, has_da, has_dom, calls, 0, 0, 0, cflags);                          \
+    } while (0)
+
 /*
- * Instantiates k_<name>: the five useful combinations of outputs, each a
- * separate loop so that what is not wanted is not computed.
+ * Instantiates k_<name>: loops for the loss's hot flags (branches on flags
+ * folded away) and for any other flags; the aux gradient only when wanted.
  */
-#define SL_DEFINE_PAIRWISE(name, naux, has_da, has_dom)                                            \
+#define SL_DEFINE_PAIRWISE(name, naux, has_da, has_dom, calls, hot)                                \
     static void k_##name(sl_args *a)                                                               \
     {                                                                                              \
-        if (a->loss && a->grad)                                                                    \
-            sl_pairwise(a, sl_##name##_elem, naux, has_da, has_dom, 1, 0, 1);                      \
-        else if (a->loss)                                                                          \
-            sl_pairwise(a, sl_##name##_elem, naux, has_da, has_dom, 1, 0, 0);                      \
-        else if (a->want_sum && a->grad)                                                           \
-            sl_pairwise(a, sl_##name##_elem, naux, has_da, has_dom, 0, 1, 1);                      \
-        else if (a->want_sum)                                                                      \
-            sl_pairwise(a, sl_##name##_elem, naux, has_da, has_dom, 0, 1, 0);                      \
-        else if (!has_da || a->grad)                                                               \
-            sl_pairwise(a, sl_##name##_elem, naux, has_da, has_dom, 0, 0, 1);                      \
-        else /* only the gradient w.r.t. aux[0] */                                                 \
-            sl_pairwise(a, sl_##name##_elem, naux, has_da, has_dom, 0, 0, 0);                      \
+        const int da = has_da && (a->grad_aux || a->aux_acc);                                      \
+        if (da)                                                                                    \
+            SL_LOOPS(name, naux, has_da, has_dom, calls, -1);                                      \
+        else if (a->flags == (hot))                                                                \
+            SL_LOOPS(name, naux, 0, has_dom, calls, hot);                                          \
+        else                                                                                       \
+            SL_LOOPS(name, naux, 0, has_dom, calls, -1);                                           \
     }
 
 #endif

@@ -18,6 +18,25 @@ static void k_all_binary(sl_args *a)
         if (a->y[i] != 0.0f && a->y[i] != 1.0f) a->bad = 1;
 }
 
+/* bad = some aux[0][j] < 0 (NaN is not), bad_index = the first such j. */
+static void k_first_negative(sl_args *a)
+{
+    const float *v = a->aux[0];
+    const size_t len = a->aux_len[0];
+    const vf zero = vf_set1(0.0f);
+    size_t j = 0;
+    a->bad = 0;
+    for (; j + SL_VL <= len; j += SL_VL)
+        if (vm_any(vf_lt(vf_load(v + j), zero))) break;
+    for (; j < len; j++)
+        if (v[j] < 0.0f) {
+            a->bad = 1;
+            a->bad_index = j;
+            a->bad_value = v[j];
+            return;
+        }
+}
+
 /* grad = x + y: reads two arrays and writes one, like a fused loss + gradient. */
 static void k_ref_stream(sl_args *a)
 {
@@ -45,3 +64,4 @@ static void k_ref_stream(sl_args *a)
 SL_DEFINE_REF_MATH(log, vf_log)
 SL_DEFINE_REF_MATH(exp, vf_exp)
 SL_DEFINE_REF_MATH(log1p, vf_log1p)
+SL_DEFINE_REF_MATH(expm1, vf_expm1)

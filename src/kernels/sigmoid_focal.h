@@ -24,8 +24,8 @@ SL_INLINE vf sl_sigmoid_focal_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf
         const vf gq = vf_mul(c->p1, sl_pow_km1(q, c->p1, kind));
         fpo = vf_mul(vf_mul(vf_sub(vf_mul(gq, omy), vf_mul(gq, y)), p), omp);
     }
-    /* the log1p last: only what the loss and the gradient still need is live across it */
-    const vf ce = vf_add(lm, vf_log1p(e));
+    /* the log last: only what the loss and the gradient still need is live across it */
+    const vf ce = vf_add(lm, vf_log(vf_add(one, e))); /* as bce_with_logits.h */
     vf loss = vf_mul(ce, qg);
     if (kind != SL_POW_0) gr = vf_add(gr, vf_mul(fpo, ce));
     if (c->flags & SL_F_ALPHA) {

@@ -1,6 +1,7 @@
-/* soft_margin: z = -y x; loss = softplus(z) = max(z, 0) + log1p(exp(-|z|));
- * d/dx = -y sigmoid(z). Stable where PyTorch 1.13's log(1 + exp(z))
- * overflows (z > 88.7 gives z, not inf). */
+/* soft_margin: z = -y x; loss = softplus(z) = max(z, 0) + log(1 + exp(-|z|));
+ * d/dx = -y sigmoid(z). For z <= 0 this is PyTorch 1.13's log(1 + exp(z));
+ * for z > 0 it stays finite where PyTorch overflows (z > 88.7 gives z, not
+ * inf). */
 SL_INLINE vf sl_soft_margin_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *dx, vf *da,
                                  vm *bad)
 {
@@ -9,5 +10,5 @@ SL_INLINE vf sl_soft_margin_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g
     const vf e = vf_exp(vf_neg(vf_abs(z)));
     *dx = vf_mul(vf_mul(vf_neg(y), sl_sigmoid_e(z, e)), g);
     const vf m = vf_max(vf_set1(0.0f), z);
-    return vf_add(m, vf_log1p(e));
+    return vf_add(m, vf_log(vf_add(vf_set1(1.0f), e)));
 }

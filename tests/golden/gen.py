@@ -178,8 +178,15 @@ def forward(loss, x, y, f, iv, a0, a1, red):
             l = a_t * l
         return elem_or_red(l, red)
     if loss == "soft_margin":
-        # stable softplus (simdloss decision 4), not 1.13's log(1 + exp(.))
-        l = F.softplus((-y) * x, beta=1, threshold=20)
+        # Value: max(z, 0) + log(1 + exp(-|z|)), z = -y x: for z <= 0 exactly
+        # 1.13's log(1 + exp(z)); for z > 0 finite where 1.13 overflows
+        # (simdloss decision 4). Gradient: autograd of the stable softplus,
+        # -y sigmoid(z), which is 1.13's -y e/(1 + e) where that is finite.
+        z = (-y) * x
+        sp = F.softplus(z, beta=1, threshold=20)
+        val = torch.clamp(z, min=0.0) + torch.log(1.0 + torch.exp(-torch.abs(z)))
+        diff = (val - sp).detach()  # rounding only; NaN where both are inf
+        l = torch.where(torch.isfinite(diff), sp + diff, sp)
         return elem_or_red(l, red)
     if loss == "log_cosh":
         d = x - y
