@@ -99,14 +99,41 @@ static void sl_cpu_detect_x86(struct sl_cpu_info *f)
 }
 #elif defined(__aarch64__)
 #include <sys/auxv.h>
+#include <sys/prctl.h>
 #ifndef HWCAP_ASIMD
 #define HWCAP_ASIMD (1 << 1)
 #endif
+#ifndef HWCAP_SVE
+#define HWCAP_SVE (1 << 22)
+#endif
+#ifndef HWCAP2_SVE2
+#define HWCAP2_SVE2 (1 << 1)
+#endif
+#ifndef PR_SVE_GET_VL
+#define PR_SVE_GET_VL 51
+#endif
+#ifndef PR_SVE_VL_LEN_MASK
+#define PR_SVE_VL_LEN_MASK 0xffff
+#endif
 static void sl_cpu_detect_arm(struct sl_cpu_info *f)
 {
+    const unsigned long hw = getauxval(AT_HWCAP), hw2 = getauxval(AT_HWCAP2);
     strcpy(f->arch, "aarch64");
-    f->asimd = (getauxval(AT_HWCAP) & HWCAP_ASIMD) != 0;
-    f->bits = SL_CPU_FMA | (f->asimd ? SL_CPU_ASIMD : 0);
+    f->asimd = (hw & HWCAP_ASIMD) != 0;
+    f->sve = (hw & HWCAP_SVE) != 0;
+    f->sve2 = (hw2 & HWCAP2_SVE2) != 0;
+    /* FMA is part of every AArch64 FPU */
+    unsigned bits = SL_CPU_FMA | (f->asimd ? SL_CPU_ASIMD : 0);
+    if (f->sve) {
+        /* this thread's vector length in bytes (Linux >= 4.15; qemu-user too) */
+        const int vl = prctl(PR_SVE_GET_VL, 0, 0, 0, 0);
+        f->sve_bits = vl < 0 ? 0 : (unsigned)(vl & PR_SVE_VL_LEN_MASK) * 8u;
+        bits |= SL_CPU_SVE;
+        if (f->sve_bits == 128) bits |= SL_CPU_SVE_VL128;
+        if (f->sve_bits == 256) bits |= SL_CPU_SVE_VL256;
+        if (f->sve_bits == 512) bits |= SL_CPU_SVE_VL512;
+    }
+    f->bits = bits;
 }
 #endif
 

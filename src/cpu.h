@@ -17,7 +17,8 @@ struct sl_cpu_info {
     int sse2, sse3, ssse3, sse41, sse42, avx, f16c, fma, avx2, avx512f, avx512bw, avx512dq,
         avx512vl, avx512cd, avx512ifma, avx512vbmi, avx512vbmi2, avx512vnni, avx512bf16, avx512fp16,
         avx512bitalg, avx512vpopcntdq, avx_vnni, amx_tile, amx_bf16, amx_int8, gfni, vaes;
-    int asimd;     /* aarch64 */
+    int asimd, sve, sve2; /* aarch64 (HWCAP_ASIMD, HWCAP_SVE, HWCAP2_SVE2) */
+    unsigned sve_bits;    /* SVE vector length of the calling thread, 0 if unknown */
     unsigned bits; /* SL_CPU_*: what kernels may use, OS state included */
 };
 
