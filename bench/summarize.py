@@ -1,0 +1,128 @@
+#!/usr/bin/python3
+"""Turn simdloss-bench and torch_ref.py JSON into the limits table (markdown).
+
+usage: bench/summarize.py SIMDLOSS_JSON [TORCH_JSON] [--isa avx512] [--sizes 1048576,16777216]
+                          [--run2 SIMDLOSS_JSON_2]
+
+SIMDLOSS_JSON: google-benchmark output (--benchmark_out_format=json) holding
+  <loss>/fwdgrad/<isa>/<n> for the ISAs compared, ref_stream/<isa>/<n> and
+  ref_log|ref_exp|ref_log1p/<isa>; with repetitions, the median aggregate is used.
+TORCH_JSON: bench/torch_ref.py --json output (optional).
+--run2: a second simdloss-bench run of the same ISA, shown as an extra column
+  (run-to-run spread on a shared machine); the limits come from the first run.
+
+For each loss and n, on the chosen ISA:
+  memory limit  = ref_stream Melem/s at the same n (read 2, write 1 array),
+                  scaled by 3 / (arrays moved) for losses that move more
+                  (gaussian_nll reads var too: 3/4);
+  compute limit = 1 / (sum of the ns/elem of the SLEEF calls the loss makes
+                  with the benchmark's parameters, from ref_log/exp/log1p);
+                  expm1 (log_cosh) is costed as exp: there is no ref_expm1;
+  limit         = min of the two; "% of limit" = measured / limit.
+"""
+import argparse
+import json
+import sys
+
+# SLEEF calls per element with bench.cc's default parameters, and arrays moved
+# per element by fwdgrad (reads + writes); divisions are listed for diagnosis.
+LOSSES = [
+    # name, sleef calls, arrays moved, vdivps per vector
+    ("mse", [], 3, 0),
+    ("l1", [], 3, 0),
+    ("huber", [], 3, 0),
+    ("smooth_l1", [], 3, 2),
+    ("bce", ["log", "log"], 3, 1),
+    ("bce_with_logits", ["exp", "log1p"], 3, 1),
+    ("ale", ["log"], 3, 1),
+    ("binary_focal", ["log", "log"], 3, 2),
+    ("sigmoid_focal", ["exp", "log1p"], 3, 1),
+    ("soft_margin", ["exp", "log1p"], 3, 1),
+    ("hinge_embedding", [], 3, 0),
+    ("kl_div", ["log"], 3, 0),
+    ("poisson_nll", ["exp"], 3, 0),
+    ("log_cosh", ["expm1", "log1p"], 3, 1),
+    ("hinge", [], 3, 0),
+    ("squared_hinge", [], 3, 0),
+    ("mape", [], 3, 2),
+    ("msle", ["log", "log"], 3, 1),
+    ("poisson", ["log"], 3, 1),
+    ("gaussian_nll", ["log"], 4, 3),
+]
+TORCH_NAMES = {"mse", "l1", "huber", "bce", "bce_with_logits", "soft_margin", "kl_div",
+               "poisson_nll", "gaussian_nll", "ale", "sigmoid_focal"}
+
+
+def load_bench(path):
+    d = json.load(open(path))
+    out = {}
+    for b in d["benchmarks"]:
+        name = b.get("run_name", b["name"])
+        if b.get("run_type") == "aggregate":
+            if b.get("aggregate_name") != "median":
+                continue
+        elif name in out:  # plain repetitions without aggregates: keep the first
+            continue
+        out[name] = b.get("items_per_second", 0.0) / 1e6  # Melem/s
+    return out
+
+
+def load_torch(path):
+    if not path:
+        return {}
+    d = json.load(open(path))
+    return {(r["loss"], r["n"]): r["melem_per_s"] for r in d["results"]}
+
+
+def fmt(v, nd=0):
+    return "-" if v is None else f"{v:.{nd}f}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("simdloss_json")
+    ap.add_argument("torch_json", nargs="?")
+    ap.add_argument("--isa", default="avx512")
+    ap.add_argument("--sizes", default="1048576,16777216")
+    ap.add_argument("--run2")
+    args = ap.parse_args()
+    B = load_bench(args.simdloss_json)
+    T = load_torch(args.torch_json)
+    R2 = load_bench(args.run2) if args.run2 else None
+    isa = args.isa
+
+    ns = {f: 1e3 / B[f"ref_{f}/{isa}"] for f in ("log", "exp", "log1p") if f"ref_{f}/{isa}" in B}
+    ns["expm1"] = ns.get("exp")  # no ref_expm1 kernel: exp as a proxy
+    print(f"SLEEF cost on {isa} (ref kernels, 4096 cached elements): " +
+          ", ".join(f"{k} {v:.3f} ns/elem ({1e3 / v:.0f} Melem/s)"
+                    for k, v in ns.items() if k != "expm1" and v) + "\n")
+
+    for n in [int(s) for s in args.sizes.split(",")]:
+        mem = B.get(f"ref_stream/{isa}/{n}")
+        print(f"### n = {n} ({n >> 20}M), fwdgrad, MEAN; ref_stream/{isa} = "
+              f"{fmt(mem)} Melem/s\n")
+        r2h, r2s = (" run 2 |", "---:|") if R2 else ("", "")
+        print(f"| loss | SLEEF calls | divs | {isa} Melem/s |{r2h} mem limit | compute limit | limit "
+              f"| % of limit | avx2 | scalar | {isa}/scalar | PyTorch | vs PyTorch |")
+        print(f"|---|---|---:|---:|{r2s}---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for name, calls, arrays, divs in LOSSES:
+            v = B.get(f"{name}/fwdgrad/{isa}/{n}")
+            v2 = B.get(f"{name}/fwdgrad/avx2/{n}")
+            sc = B.get(f"{name}/fwdgrad/scalar/{n}")
+            ml = mem * 3.0 / arrays if mem else None
+            cost = sum(ns[c] for c in calls) if calls and all(ns.get(c) for c in calls) else None
+            cl = 1e3 / cost if cost else None
+            lim = min(x for x in (ml, cl) if x is not None) if (ml or cl) else None
+            bound = "" if lim is None else (" (mem)" if lim == ml else " (cpu)")
+            frac = 100.0 * v / lim if v and lim else None
+            tv = T.get((name, n)) if name in TORCH_NAMES else None
+            r2c = f" {fmt(R2.get(f'{name}/fwdgrad/{isa}/{n}'))} |" if R2 else ""
+            print(f"| {name} | {'+'.join(calls) or '-'} | {divs} | {fmt(v)} |{r2c} {fmt(ml)} | "
+                  f"{fmt(cl)} | {fmt(lim)}{bound} | {fmt(frac)}% | {fmt(v2)} | {fmt(sc, 1)} | "
+                  f"{fmt(v / sc if v and sc else None, 1)}x | {fmt(tv, 1)} | "
+                  f"{fmt(v / tv if v and tv else None, 1)}{'x' if v and tv else ''} |")
+        print()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+"""PyTorch reference throughput for the simdloss benchmarks.
+
+Measures, on one thread (torch.set_num_threads(1)), float32 CPU tensors, the
+forward pass with reduction='mean' plus loss.backward() for the gradient with
+respect to the input, and reports elements per second (Melem/s) as the median
+of several repetitions. This is the work simdloss's `<loss>/fwdgrad/<isa>/<n>`
+benchmarks do in one fused pass.
+
+Each repetition: input.grad = None (set_to_none, no accumulation pass),
+loss = f(input, target), loss.backward(). Data lie in each loss's domain and
+follow the distributions of bench/bench.cc.
+
+ALE is written op-by-op as in SPEC-losses.md 5.3 (ale.py defaults alpha = 0,
+gamma = 0, label_smoothing = 0); sigmoid_focal is torchvision's
+sigmoid_focal_loss written out (alpha = 0.25, gamma = 2).
+
+usage: bench/torch_ref.py [--sizes 1048576,16777216] [--reps 7] [--json]
+                          [--losses mse,bce,...]
+"""
+import argparse
+import json
+import math
+import statistics
+import sys
+import time
+import warnings
+
+import torch
+import torch.nn.functional as F
+
+EPS = 1e-7
+
+
+def ale(y_pred, y_true, alpha=0.0, gamma=0.0, label_smoothing=0.0):
+    """ale.py's loss, op-by-op in torch float32, reduce='mean'."""
+    t = torch.clamp(y_true, label_smoothing, 1.0 - label_smoothing)
+    p = torch.clamp(y_pred, EPS, 1.0 - EPS)
+    a = torch.clamp(torch.abs(t - p), 0.0, 1.0)
+    loss = -torch.log((1.0 + EPS) - a)
+    if alpha > 0.0:
+        loss = loss * torch.where(y_true != 1.0, alpha, 1.0 - alpha)
+    if gamma >= 1.0:
+        loss = loss * torch.pow(a, gamma)
+    return loss.mean()
+
+
+def sigmoid_focal(inputs, targets, alpha=0.25, gamma=2.0):
+    """torchvision.ops.sigmoid_focal_loss, reduction='mean'."""
+    p = torch.sigmoid(inputs)
+    ce_loss = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
+    p_t = p * targets + (1 - p) * (1 - targets)
+    loss = ce_loss * ((1 - p_t) ** gamma)
+    if alpha >= 0:
+        alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
+        loss = alpha_t * loss
+    return loss.mean()
+
+
+def gen(kind, n, g):
+    """Data in a loss's domain (same distributions as bench/bench.cc)."""
+    u = torch.rand(n, generator=g, dtype=torch.float32).clamp_(1e-7, 1 - 6e-8)
+    if kind == "real":
+        return u * 8 - 4
+    if kind == "prob":
+        return u
+    if kind == "logit":
+        return u * 16 - 8
+    if kind == "label01":
+        return (u >= 0.5).float()
+    if kind == "soft01":
+        v = torch.rand(n, generator=g)
+        return torch.where(u < 0.45, 0.0, torch.where(u < 0.9, 1.0, v)).float()
+    if kind == "pm1":
+        return torch.where(u < 0.5, -1.0, 1.0).float()
+    if kind == "logprob":
+        return torch.log(u)
+    if kind == "count":
+        return torch.floor(u * 8)
+    if kind == "var":
+        return 0.05 + u * 1.95
+    raise ValueError(kind)
+
+
+# name: (input domain, target domain, f(input, target, extra))
+LOSSES = {
+    "mse": ("real", "real", lambda x, y, v: F.mse_loss(x, y)),
+    "l1": ("real", "real", lambda x, y, v: F.l1_loss(x, y)),
+    "huber": ("real", "real", lambda x, y, v: F.huber_loss(x, y, delta=1.0)),
+    "bce": ("prob", "soft01", lambda x, y, v: F.binary_cross_entropy(x, y)),
+    "bce_with_logits": ("logit", "soft01",
+                        lambda x, y, v: F.binary_cross_entropy_with_logits(x, y)),
+    "soft_margin": ("logit", "pm1", lambda x, y, v: F.soft_margin_loss(x, y)),
+    "kl_div": ("logprob", "prob", lambda x, y, v: F.kl_div(x, y, reduction="mean")),
+    "poisson_nll": ("real", "count",
+                    lambda x, y, v: F.poisson_nll_loss(x, y, log_input=True, full=False)),
+    "gaussian_nll": ("real", "real", lambda x, y, v: F.gaussian_nll_loss(x, y, v)),
+    "ale": ("prob", "label01", lambda x, y, v: ale(x, y)),
+    "sigmoid_focal": ("logit", "label01", lambda x, y, v: sigmoid_focal(x, y)),
+}
+
+
+def cpu_capability():
+    """ATen's kernel dispatch level ("AVX2", "AVX512", ...), from the build config."""
+    for line in torch.__config__.show().splitlines():
+        if "CPU capability usage:" in line:
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def measure(name, n, reps, warmup=2):
+    dx, dy, f = LOSSES[name]
+    g = torch.Generator().manual_seed(1234)
+    x = gen(dx, n, g).requires_grad_(True)
+    y = gen(dy, n, g)
+    var = gen("var", n, g) if name == "gaussian_nll" else None
+    times = []
+    for r in range(warmup + reps):
+        x.grad = None
+        t0 = time.perf_counter()
+        loss = f(x, y, var)
+        loss.backward()
+        t1 = time.perf_counter()
+        if r >= warmup:
+            times.append(t1 - t0)
+    if not math.isfinite(loss.item()):
+        print(f"warning: {name} n={n}: loss = {loss.item()}", file=sys.stderr)
+    med = statistics.median(times)
+    return {"loss": name, "n": n, "median_s": med, "min_s": min(times),
+            "melem_per_s": n / med / 1e6, "reps": reps}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="1048576,16777216",
+                    help="comma-separated element counts (default 1M,16M)")
+    ap.add_argument("--reps", type=int, default=7, help="timed repetitions (median)")
+    ap.add_argument("--losses", default=",".join(LOSSES), help="comma-separated subset")
+    ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = ap.parse_args()
+
+    warnings.filterwarnings("ignore", message="reduction: 'mean' divides")
+    torch.set_num_threads(1)
+    torch.set_num_interop_threads(1)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    names = args.losses.split(",")
+    for nm in names:
+        if nm not in LOSSES:
+            ap.error(f"unknown loss {nm}; known: {', '.join(LOSSES)}")
+
+    results = []
+    for nm in names:
+        for n in sizes:
+            results.append(measure(nm, n, args.reps))
+
+    if args.json:
+        json.dump({"torch": torch.__version__, "threads": torch.get_num_threads(),
+                   "cpu_capability": cpu_capability(),
+                   "reduction": "mean", "results": results}, sys.stdout, indent=1)
+        print()
+        return
+    print(f"PyTorch {torch.__version__} (ATen CPU capability "
+          f"{cpu_capability()}), {torch.get_num_threads()} thread, "
+          f"float32, forward (mean) + backward, median of {args.reps}")
+    hdr = f"{'loss':<16}" + "".join(f"{'n=' + str(n):>22}" for n in sizes)
+    print(hdr)
+    print(f"{'':<16}" + "".join(f"{'Melem/s (ms)':>22}" for _ in sizes))
+    for nm in names:
+        row = f"{nm:<16}"
+        for n in sizes:
+            r = next(r for r in results if r["loss"] == nm and r["n"] == n)
+            row += f"{r['melem_per_s']:>12.1f} ({r['median_s'] * 1e3:7.2f})"
+        print(row)
+
+
+if __name__ == "__main__":
+    main()
