@@ -15,17 +15,20 @@ SL_INLINE vf sl_ale_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *dx
     const vf t = sl_clip(y, c->p2, vf_sub(one, c->p2));
     const vf p = sl_clip(x, eps, ome);
     const vf e = vf_sub(p, t);
-    const vf a = sl_clip(vf_abs(e), vf_set1(0.0f), one);
+    /* ale.py clips |t - p| to [0, 1]: a no-op, since t and p lie in [0, 1]
+     * (NaN propagates either way) */
+    const vf a = vf_abs(e);
     const vf D = vf_sub(vf_set1(1.0f + 1e-7f), a);
     const vf s = sl_sign(e);
     const vf W = vf_select(vf_ne(y, one), c->p0, vf_sub(one, c->p0));
     const int alpha = c->flags & SL_F_ALPHA;
-    const vm clipped = vm_andnot(vm_or(vf_lt(x, eps), vf_gt(x, ome)), vf_isnan(y));
+    const vm clipped = vm_or(vf_lt(x, eps), vf_gt(x, ome));
     if (kind == SL_POW_0) {
         /* the gradient needs no log: finish it before the call */
         vf gr = vf_div(s, D);
         if (alpha) gr = vf_mul(gr, W);
-        *dx = vf_select(clipped, vf_set1(0.0f), vf_mul(gr, g));
+        /* where the clip blocks the gradient, 0 * gr keeps a NaN target's NaN */
+        *dx = vf_mul(vf_select(clipped, vf_set1(0.0f), g), gr);
         const vf B = vf_neg(vf_log(D));
         return alpha ? vf_mul(B, W) : B;
     }
@@ -34,6 +37,6 @@ SL_INLINE vf sl_ale_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *dx
     const vf B = vf_neg(vf_log(D));
     vf gr = vf_mul(vf_add(vf_div(ag, D), vf_mul(gm, B)), s);
     if (alpha) gr = vf_mul(gr, W);
-    *dx = vf_select(clipped, vf_set1(0.0f), vf_mul(gr, g));
+    *dx = vf_mul(vf_select(clipped, vf_set1(0.0f), g), gr);
     return vf_mul(alpha ? vf_mul(B, W) : B, ag);
 }
