@@ -3,11 +3,6 @@
 
 #include "call.h"
 
-#define SL_BEGIN(name)                                                                             \
-    sl_call c;                                                                                     \
-    int rc = sl_begin(&c, name, n, input, target, reduction, loss, grad_input, 1);                 \
-    if (rc) return rc
-
 SIMDLOSS_API int simdloss_ale_f32(size_t n, const float *input, const float *target, float alpha,
                                   float gamma, float label_smoothing, simdloss_reduction reduction,
                                   float *loss, float *grad_input)

@@ -1,11 +1,6 @@
 /* Entry points: mse, l1, huber, smooth_l1. Kernels in src/kernels/<name>.h. */
 #include "call.h"
 
-#define SL_BEGIN(name)                                                                             \
-    sl_call c;                                                                                     \
-    int rc = sl_begin(&c, name, n, input, target, reduction, loss, grad_input, 1);                 \
-    if (rc) return rc
-
 SIMDLOSS_API int simdloss_mse_f32(size_t n, const float *input, const float *target,
                                   simdloss_reduction reduction, float *loss, float *grad_input)
 {

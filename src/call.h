@@ -19,6 +19,13 @@ typedef struct {
 SL_HIDDEN int sl_begin(sl_call *c, const char *fn, size_t n, const float *input,
                        const float *target, simdloss_reduction reduction, float *loss, float *grad,
                        int need_out);
+/* The common start of an elementwise entry point whose parameters are named
+ * n, input, target, reduction, loss, grad_input: declares `c` and `rc`. */
+#define SL_BEGIN(name)                                                                             \
+    sl_call c;                                                                                     \
+    int rc = sl_begin(&c, name, n, input, target, reduction, loss, grad_input, 1);                 \
+    if (rc) return rc
+
 /* Cyclic array k (NULL: ones); len must be >= 1 and divide n. */
 SL_HIDDEN int sl_aux(sl_call *c, int k, const char *name, const float *p, size_t len);
 /* Runs kernel `id` with gradient factor grad_mul (times 1/n for MEAN) and

@@ -18,6 +18,9 @@ SL_HIDDEN extern const struct sl_table sl_table_avx512;
 #ifdef SL_HAVE_AVX2
 SL_HIDDEN extern const struct sl_table sl_table_avx2;
 #endif
+#ifdef SL_HAVE_SVE
+SL_HIDDEN extern const struct sl_table sl_table_sve512, sl_table_sve256, sl_table_sve128;
+#endif
 #ifdef SL_HAVE_NEON
 SL_HIDDEN extern const struct sl_table sl_table_neon;
 #endif
@@ -32,6 +35,10 @@ const struct sl_table *const sl_tables[] = {
 #endif
 #ifdef SL_HAVE_AVX2
     &sl_table_avx2,
+#endif
+#ifdef SL_HAVE_SVE
+    /* at most one of these runs: its vector length must be the CPU's */
+    &sl_table_sve512, &sl_table_sve256, &sl_table_sve128,
 #endif
 #ifdef SL_HAVE_NEON
     &sl_table_neon,
@@ -50,14 +57,14 @@ static atomic_flag sl_warned = ATOMIC_FLAG_INIT;
 
 /* SIMDLOSS_CPU_DISABLE=fma,avx2,... hides CPU features from the dispatcher:
  * a diagnostic and testing aid (e.g. "fma" exercises the scalar-nofma
- * fallback on a machine that has FMA). */
+ * fallback on a machine that has FMA, "sve" the neon table on an SVE CPU). */
 static unsigned sl_disabled_bits(void)
 {
     static const struct {
         const char *name;
         unsigned bits;
     } names[] = {{"fma", SL_CPU_FMA},         {"avx", SL_CPU_AVX},     {"avx2", SL_CPU_AVX2},
-                 {"avx512f", SL_CPU_AVX512F}, {"asimd", SL_CPU_ASIMD}};
+                 {"avx512f", SL_CPU_AVX512F}, {"asimd", SL_CPU_ASIMD}, {"sve", SL_CPU_SVE}};
     const char *env = getenv("SIMDLOSS_CPU_DISABLE");
     unsigned off = 0;
     char buf[128];

@@ -168,6 +168,13 @@ const tl_loss tl_losses[] = {
 };
 const size_t tl_nlosses = sizeof tl_losses / sizeof tl_losses[0];
 
+int tl_index(const char *name)
+{
+    for (size_t k = 0; k < tl_nlosses; k++)
+        if (strcmp(tl_losses[k].name, name) == 0) return (int)k;
+    return -1;
+}
+
 const tl_loss *tl_find(const char *name)
 {
     for (size_t k = 0; k < tl_nlosses; k++)

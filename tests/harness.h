@@ -43,6 +43,31 @@ typedef struct {
 extern const tl_loss tl_losses[];
 extern const size_t tl_nlosses;
 const tl_loss *tl_find(const char *name);
+/* Index of a loss in tl_losses[] (-1 if unknown); the K_* names below. */
+int tl_index(const char *name);
+enum {
+    K_MSE,
+    K_L1,
+    K_HUBER,
+    K_SMOOTH_L1,
+    K_BCE,
+    K_BCE_WITH_LOGITS,
+    K_ALE,
+    K_BINARY_FOCAL,
+    K_SIGMOID_FOCAL,
+    K_SOFT_MARGIN,
+    K_HINGE_EMBEDDING,
+    K_KL_DIV,
+    K_POISSON_NLL,
+    K_LOG_COSH,
+    K_HINGE,
+    K_SQUARED_HINGE,
+    K_MAPE,
+    K_MSLE,
+    K_POISSON,
+    K_GAUSSIAN_NLL,
+    K_N
+};
 
 /* ---- floats ------------------------------------------------------------ */
 uint32_t tl_bits(float v);

@@ -28,42 +28,7 @@
 
 #include "harness.h"
 
-enum {
-    K_MSE,
-    K_L1,
-    K_HUBER,
-    K_SMOOTH_L1,
-    K_BCE,
-    K_BCE_WITH_LOGITS,
-    K_ALE,
-    K_BINARY_FOCAL,
-    K_SIGMOID_FOCAL,
-    K_SOFT_MARGIN,
-    K_HINGE_EMBEDDING,
-    K_KL_DIV,
-    K_POISSON_NLL,
-    K_LOG_COSH,
-    K_HINGE,
-    K_SQUARED_HINGE,
-    K_MAPE,
-    K_MSLE,
-    K_POISSON,
-    K_GAUSSIAN_NLL,
-    K_N
-};
-/* clang-format off */
-static const char *const tc_kind_names[K_N] = {
-    "mse", "l1", "huber", "smooth_l1", "bce", "bce_with_logits", "ale", "binary_focal",
-    "sigmoid_focal", "soft_margin", "hinge_embedding", "kl_div", "poisson_nll", "log_cosh",
-    "hinge", "squared_hinge", "mape", "msle", "poisson", "gaussian_nll"};
-/* clang-format on */
-
-static int tc_kind(const char *name)
-{
-    for (int k = 0; k < K_N; k++)
-        if (strcmp(tc_kind_names[k], name) == 0) return k;
-    return -1;
-}
+static int tc_kind(const char *name) { return tl_index(name); }
 
 #define TC_N (-1) /* aux length = n */
 enum { D_DEFAULT = 0, D_BINARY };
