@@ -1,5 +1,6 @@
-/* The scalar variant: built with -mfma so that fmaf and SLEEF's purecfma
- * functions use the FMA unit and match the vector variants bit for bit. */
+/* The scalar variant: built with -mfma on x86 so that fmaf and SLEEF's
+ * purecfma functions use the FMA unit and match the vector variants bit for
+ * bit (AArch64 has FMA in its baseline). */
 #include "vec_scalar.h"
 
 #include "../src/kernels/all.h"
@@ -10,6 +11,10 @@ SL_DEFINE_TABLE(sl_table_scalar_nofma, "scalar-nofma", SIMDLOSS_ISA_SCALAR, 0);
 /* -mfma implies VEX encoding: the variant needs AVX state enabled too */
 SL_DEFINE_TABLE(sl_table_scalar, "scalar", SIMDLOSS_ISA_SCALAR,
                 SL_CPU_FMA | SL_CPU_AVX | SL_CPU_OS_YMM);
+#elif defined(__aarch64__)
+/* fused multiply-add is part of every AArch64 FPU: fmaf is one instruction
+ * and SLEEF's purecfma functions run everywhere, so this table always runs */
+SL_DEFINE_TABLE(sl_table_scalar, "scalar", SIMDLOSS_ISA_SCALAR, 0);
 #else
 SL_DEFINE_TABLE(sl_table_scalar, "scalar", SIMDLOSS_ISA_SCALAR, SL_CPU_FMA);
 #endif

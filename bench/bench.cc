@@ -6,6 +6,9 @@
 //   ref_stream/<isa>/<n>       grad = x + y via the table's ref_stream kernel:
 //                              read 2 arrays, write 1 = the memory bound of a
 //                              fused loss + gradient
+//   ref_stream_nt/<isa>/<n>    the same with non-temporal stores (x86 only,
+//                              written here with intrinsics): no read for
+//                              ownership of the output lines
 //   ref_log|ref_exp|ref_log1p|ref_expm1/<isa>
 //                              one SLEEF function over a cache-resident
 //                              4096-element array: per-element compute cost
@@ -21,6 +24,10 @@
 // grad_input); write-allocate traffic is not counted.
 
 #include <benchmark/benchmark.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include <cmath>
 #include <cstdint>
@@ -269,6 +276,65 @@ void run_ref_stream(benchmark::State &st, const sl_table *t, size_t n)
     st.SetLabel(t->name);
 }
 
+#if defined(__x86_64__)
+// Non-temporal read-2-write-1 kernels, one per x86 ISA (n is a multiple of
+// 16 and every buffer 64-byte aligned in this harness).
+using NtKernel = void (*)(const float *, const float *, float *, size_t);
+
+__attribute__((target("avx512f"))) void nt_avx512(const float *x, const float *y, float *o,
+                                                  size_t n)
+{
+    for (size_t i = 0; i < n; i += 16)
+        _mm512_stream_ps(o + i, _mm512_add_ps(_mm512_load_ps(x + i), _mm512_load_ps(y + i)));
+    _mm_sfence();
+}
+
+__attribute__((target("avx2"))) void nt_avx2(const float *x, const float *y, float *o, size_t n)
+{
+    for (size_t i = 0; i < n; i += 8)
+        _mm256_stream_ps(o + i, _mm256_add_ps(_mm256_load_ps(x + i), _mm256_load_ps(y + i)));
+    _mm_sfence();
+}
+
+// scalar: one 4-byte movnti per element (SSE2, x86-64 baseline)
+void nt_scalar(const float *x, const float *y, float *o, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const float v = x[i] + y[i];
+        int bits;
+        std::memcpy(&bits, &v, sizeof bits);
+        _mm_stream_si32(reinterpret_cast<int *>(o + i), bits);
+    }
+    _mm_sfence();
+}
+
+NtKernel nt_kernel(simdloss_isa isa)
+{
+    switch (isa) {
+    case SIMDLOSS_ISA_AVX512: return nt_avx512;
+    case SIMDLOSS_ISA_AVX2: return nt_avx2;
+    case SIMDLOSS_ISA_SCALAR: return nt_scalar;
+    default: return nullptr;
+    }
+}
+
+void run_ref_stream_nt(benchmark::State &st, NtKernel k, const char *label, size_t n)
+{
+    Buf x = alloc(n), y = alloc(n), out = alloc(n);
+    fill(x.get(), n, D_REAL, 1);
+    fill(y.get(), n, D_REAL, 2);
+    k(x.get(), y.get(), out.get(), n);
+    for (auto _ : st) {
+        k(x.get(), y.get(), out.get(), n);
+        benchmark::ClobberMemory();
+    }
+    const int64_t items = static_cast<int64_t>(st.iterations()) * static_cast<int64_t>(n);
+    st.SetItemsProcessed(items);
+    st.SetBytesProcessed(items * 3 * int64_t(sizeof(float)));
+    st.SetLabel(label);
+}
+#endif
+
 constexpr size_t REF_MATH_N = 4096;
 
 void run_ref_math(benchmark::State &st, const sl_table *t, int kid)
@@ -336,6 +402,20 @@ void register_all()
             benchmark::RegisterBenchmark(
                 name.c_str(), [t, n](benchmark::State &st) { run_ref_stream(st, t, n); });
         }
+#if defined(__x86_64__)
+    for (const sl_table *t : tables) {
+        const NtKernel k = nt_kernel(t->isa);
+        if (!k) continue;
+        for (size_t n : kSizes) {
+            const std::string name =
+                std::string("ref_stream_nt/") + simdloss_isa_name(t->isa) + "/" + std::to_string(n);
+            const char *label = t->name;
+            benchmark::RegisterBenchmark(name.c_str(), [k, label, n](benchmark::State &st) {
+                run_ref_stream_nt(st, k, label, n);
+            });
+        }
+    }
+#endif
     const struct {
         const char *name;
         int kid;

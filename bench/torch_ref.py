@@ -11,9 +11,16 @@ Each repetition: input.grad = None (set_to_none, no accumulation pass),
 loss = f(input, target), loss.backward(). Data lie in each loss's domain and
 follow the distributions of bench/bench.cc.
 
-ALE is written op-by-op as in SPEC-losses.md 5.3 (ale.py defaults alpha = 0,
-gamma = 0, label_smoothing = 0); sigmoid_focal is torchvision's
-sigmoid_focal_loss written out (alpha = 0.25, gamma = 2).
+Losses without a torch.nn.functional equivalent are written op-by-op in
+torch, as their reference computes them (LABELS says which): ALE as ale.py
+(alpha = 0, gamma = 0, label_smoothing = 0); sigmoid_focal as torchvision's
+sigmoid_focal_loss (alpha = 0.25, gamma = 2); the Keras losses as Keras 3
+computes them with its torch backend (binary_focal: gamma = 2, no class
+balancing, no label smoothing).
+
+Each repetition runs the call enough times to take at least --min-time
+seconds (small n) and reports the mean time per call; the result is the
+median over the repetitions.
 
 usage: bench/torch_ref.py [--sizes 1048576,16777216] [--reps 7] [--json]
                           [--losses mse,bce,...]
@@ -43,6 +50,56 @@ def ale(y_pred, y_true, alpha=0.0, gamma=0.0, label_smoothing=0.0):
     if gamma >= 1.0:
         loss = loss * torch.pow(a, gamma)
     return loss.mean()
+
+
+def keras_binary_focal(y_pred, y_true, gamma=2.0):
+    """keras.losses.binary_focal_crossentropy (from_logits=False, no class balancing,
+    no label smoothing); ops.binary_crossentropy of Keras' torch backend."""
+    bce = F.binary_cross_entropy(torch.clip(y_pred, EPS, 1.0 - EPS), y_true, reduction="none")
+    p_t = y_true * y_pred + (1 - y_true) * (1 - y_pred)
+    return (torch.pow(1.0 - p_t, gamma) * bce).mean()
+
+
+def keras_log_cosh(y_pred, y_true):
+    """keras.losses.log_cosh."""
+    x = y_pred - y_true
+    return (x + F.softplus(x * -2.0) - math.log(2.0)).mean()
+
+
+def keras_hinge_labels(y_true):
+    """Keras' convert_binary_labels_to_hinge: {0, 1} labels become {-1, 1}."""
+    is_binary = torch.all(torch.logical_or(y_true == 0, y_true == 1))
+    return 2.0 * y_true - 1.0 if bool(is_binary) else y_true
+
+
+def keras_hinge(y_pred, y_true):
+    """keras.losses.hinge."""
+    y = keras_hinge_labels(y_true)
+    return torch.maximum(1.0 - y * y_pred, torch.zeros_like(y_pred)).mean()
+
+
+def keras_squared_hinge(y_pred, y_true):
+    """keras.losses.squared_hinge."""
+    y = keras_hinge_labels(y_true)
+    return torch.square(torch.maximum(1.0 - y * y_pred, torch.zeros_like(y_pred))).mean()
+
+
+def keras_mape(y_pred, y_true):
+    """keras.losses.mean_absolute_percentage_error."""
+    diff = torch.abs((y_true - y_pred) / torch.clamp(torch.abs(y_true), min=EPS))
+    return 100.0 * diff.mean()
+
+
+def keras_msle(y_pred, y_true):
+    """keras.losses.mean_squared_logarithmic_error."""
+    first = torch.log(torch.clamp(y_pred, min=EPS) + 1.0)
+    second = torch.log(torch.clamp(y_true, min=EPS) + 1.0)
+    return torch.square(first - second).mean()
+
+
+def keras_poisson(y_pred, y_true):
+    """keras.losses.poisson."""
+    return (y_pred - y_true * torch.log(y_pred + EPS)).mean()
 
 
 def sigmoid_focal(inputs, targets, alpha=0.25, gamma=2.0):
@@ -79,6 +136,11 @@ def gen(kind, n, g):
         return torch.floor(u * 8)
     if kind == "var":
         return 0.05 + u * 1.95
+    if kind == "positive":
+        return 0.01 + u * 3.99
+    if kind == "away0":
+        s = torch.rand(n, generator=g)
+        return torch.where(s < 0.5, -1.0, 1.0) * (0.5 + 1.5 * u)
     raise ValueError(kind)
 
 
@@ -97,7 +159,23 @@ LOSSES = {
     "gaussian_nll": ("real", "real", lambda x, y, v: F.gaussian_nll_loss(x, y, v)),
     "ale": ("prob", "label01", lambda x, y, v: ale(x, y)),
     "sigmoid_focal": ("logit", "label01", lambda x, y, v: sigmoid_focal(x, y)),
+    "smooth_l1": ("real", "real", lambda x, y, v: F.smooth_l1_loss(x, y, beta=1.0)),
+    "hinge_embedding": ("real", "pm1", lambda x, y, v: F.hinge_embedding_loss(x, y, margin=1.0)),
+    "binary_focal": ("prob", "label01", lambda x, y, v: keras_binary_focal(x, y)),
+    "log_cosh": ("real", "real", lambda x, y, v: keras_log_cosh(x, y)),
+    "hinge": ("real", "pm1", lambda x, y, v: keras_hinge(x, y)),
+    "squared_hinge": ("real", "pm1", lambda x, y, v: keras_squared_hinge(x, y)),
+    "mape": ("real", "away0", lambda x, y, v: keras_mape(x, y)),
+    "msle": ("positive", "positive", lambda x, y, v: keras_msle(x, y)),
+    "poisson": ("positive", "count", lambda x, y, v: keras_poisson(x, y)),
 }
+
+# What the torch side of each comparison is.
+LABELS = {name: "torch" for name in LOSSES}
+LABELS["ale"] = "torch (ale.py formula)"
+LABELS["sigmoid_focal"] = "torch (torchvision formula)"
+for _k in ("binary_focal", "log_cosh", "hinge", "squared_hinge", "mape", "msle", "poisson"):
+    LABELS[_k] = "torch (Keras formula)"
 
 
 def cpu_capability():
@@ -108,26 +186,39 @@ def cpu_capability():
     return "unknown"
 
 
-def measure(name, n, reps, warmup=2):
+def measure(name, n, reps, warmup=2, min_time=0.0):
+    """Median seconds per forward + backward call over reps repetitions; each
+    repetition loops until it has run for min_time seconds (at least once)."""
     dx, dy, f = LOSSES[name]
     g = torch.Generator().manual_seed(1234)
     x = gen(dx, n, g).requires_grad_(True)
     y = gen(dy, n, g)
     var = gen("var", n, g) if name == "gaussian_nll" else None
-    times = []
-    for r in range(warmup + reps):
+
+    def once():
         x.grad = None
-        t0 = time.perf_counter()
         loss = f(x, y, var)
         loss.backward()
-        t1 = time.perf_counter()
-        if r >= warmup:
-            times.append(t1 - t0)
+        return loss
+
+    for _ in range(warmup):
+        loss = once()
+    times = []
+    for _ in range(reps):
+        calls = 0
+        t0 = time.perf_counter()
+        while True:
+            loss = once()
+            calls += 1
+            t1 = time.perf_counter()
+            if t1 - t0 >= min_time:
+                break
+        times.append((t1 - t0) / calls)
     if not math.isfinite(loss.item()):
         print(f"warning: {name} n={n}: loss = {loss.item()}", file=sys.stderr)
     med = statistics.median(times)
     return {"loss": name, "n": n, "median_s": med, "min_s": min(times),
-            "melem_per_s": n / med / 1e6, "reps": reps}
+            "melem_per_s": n / med / 1e6, "reps": reps, "what": LABELS[name]}
 
 
 def main():
@@ -135,6 +226,8 @@ def main():
     ap.add_argument("--sizes", default="1048576,16777216",
                     help="comma-separated element counts (default 1M,16M)")
     ap.add_argument("--reps", type=int, default=7, help="timed repetitions (median)")
+    ap.add_argument("--min-time", type=float, default=0.0,
+                    help="minimum seconds per repetition (loops the call; default 0: once)")
     ap.add_argument("--losses", default=",".join(LOSSES), help="comma-separated subset")
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = ap.parse_args()
@@ -151,7 +244,7 @@ def main():
     results = []
     for nm in names:
         for n in sizes:
-            results.append(measure(nm, n, args.reps))
+            results.append(measure(nm, n, args.reps, min_time=args.min_time))
 
     if args.json:
         json.dump({"torch": torch.__version__, "threads": torch.get_num_threads(),

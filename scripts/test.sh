@@ -5,6 +5,10 @@
 #   scripts/test.sh --sanitize   ... and a second build with ASan + UBSan
 # SIMDLOSS_REQUIRE_ISAS=scalar,avx2,avx512 makes the run fail when a listed
 # ISA cannot run here (CI sets it from /proc/cpuinfo).
+# On x86, when the AArch64 cross toolchain and qemu-aarch64 are installed
+# (scripts/deps.sh arm64), the AArch64 suite runs too, under emulation
+# (scripts/test-arm64.sh, same options). SIMDLOSS_ARM64=0 skips it,
+# SIMDLOSS_ARM64=1 makes a missing toolchain an error (CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +22,8 @@ for a in "$@"; do
     esac
 done
 
-scripts/deps.sh build bench
+# qemu: the probe's tests on emulated x86 CPUs (qemu-x86_64)
+scripts/deps.sh build bench qemu
 jobs=$(nproc)
 
 run_suite() { # build-dir, extra cmake args...
@@ -35,4 +40,20 @@ if [ $sanitize -eq 1 ]; then
     echo "== sanitizer build (address, undefined) =="
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
         run_suite build/sanitize -DSIMDLOSS_SANITIZE=ON -DSIMDLOSS_BUILD_BENCH=OFF
+fi
+
+arm64=${SIMDLOSS_ARM64:-auto}
+if [ "$(uname -m)" = x86_64 ] && [ "$arm64" != 0 ]; then
+    if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null; then
+        # its own SIMDLOSS_REQUIRE_ISAS (scalar,neon)
+        args=()
+        [ "$werror" = ON ] && args+=(--werror)
+        [ $sanitize -eq 1 ] && args+=(--sanitize)
+        scripts/test-arm64.sh "${args[@]}"
+    elif [ "$arm64" = 1 ]; then
+        echo "SIMDLOSS_ARM64=1 but aarch64-linux-gnu-gcc or qemu-aarch64 is missing" >&2
+        exit 1
+    else
+        echo "== arm64 suite skipped: no aarch64-linux-gnu-gcc/qemu-aarch64 (scripts/deps.sh arm64) =="
+    fi
 fi

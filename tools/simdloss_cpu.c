@@ -8,12 +8,14 @@
  *   simdloss-cpu --json     the same as one JSON object
  *   simdloss-cpu --bench    adds a short (<= 3 s) self-benchmark
  */
-#define _POSIX_C_SOURCE 199309L
+#define _GNU_SOURCE /* sched_setaffinity, CPU_SET */
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cpu.h"
 #include "internal.h"
@@ -24,11 +26,16 @@
 /* Every SIMD flag of sl_cpu_info, with its /proc/cpuinfo spelling. */
 #define FEATURE(name, field)                                                                       \
     {                                                                                              \
-        name, offsetof(struct sl_cpu_info, field)                                                  \
+        name, offsetof(struct sl_cpu_info, field), 0                                               \
+    }
+#define ARM_FEATURE(name, field)                                                                   \
+    {                                                                                              \
+        name, offsetof(struct sl_cpu_info, field), 1                                               \
     }
 static const struct {
     const char *name;
     size_t off;
+    int arm; /* an aarch64 HWCAP flag (else x86 CPUID) */
 } features[] = {
     FEATURE("sse2", sse2),
     FEATURE("pni", sse3), /* SSE3's /proc/cpuinfo name */
@@ -58,9 +65,36 @@ static const struct {
     FEATURE("amx_int8", amx_int8),
     FEATURE("gfni", gfni),
     FEATURE("vaes", vaes),
-    FEATURE("asimd", asimd),
-    FEATURE("sve", sve),
-    FEATURE("sve2", sve2),
+    ARM_FEATURE("fp", fp),
+    ARM_FEATURE("asimd", asimd),
+    ARM_FEATURE("fphp", fphp),
+    ARM_FEATURE("asimdhp", asimdhp),
+    ARM_FEATURE("asimdrdm", asimdrdm),
+    ARM_FEATURE("asimddp", asimddp),
+    ARM_FEATURE("asimdfhm", asimdfhm),
+    ARM_FEATURE("fcma", fcma),
+    ARM_FEATURE("jscvt", jscvt),
+    ARM_FEATURE("i8mm", i8mm),
+    ARM_FEATURE("bf16", bf16),
+    ARM_FEATURE("sve", sve),
+    ARM_FEATURE("sve2", sve2),
+    ARM_FEATURE("sve2p1", sve2p1),
+    ARM_FEATURE("svebitperm", svebitperm),
+    ARM_FEATURE("svei8mm", svei8mm),
+    ARM_FEATURE("svef32mm", svef32mm),
+    ARM_FEATURE("svef64mm", svef64mm),
+    ARM_FEATURE("svebf16", svebf16),
+    ARM_FEATURE("sme", sme),
+    ARM_FEATURE("smefa64", smefa64),
+    ARM_FEATURE("sme2", sme2),
+    ARM_FEATURE("aes", aes),
+    ARM_FEATURE("pmull", pmull),
+    ARM_FEATURE("sha1", sha1),
+    ARM_FEATURE("sha2", sha2),
+    ARM_FEATURE("sha3", sha3),
+    ARM_FEATURE("sha512", sha512),
+    ARM_FEATURE("crc32", crc32),
+    ARM_FEATURE("atomics", atomics),
 };
 #define NFEATURES (sizeof features / sizeof features[0])
 
@@ -71,16 +105,10 @@ static int feature(const struct sl_cpu_info *c, size_t k)
     return v != 0;
 }
 
-/* Whether a feature belongs to this architecture (asimd, sve, sve2 only on
- * aarch64, the x86 flags only on x86). */
-static int feature_is_arm(size_t k)
-{
-    const char *n = features[k].name;
-    return strcmp(n, "asimd") == 0 || strcmp(n, "sve") == 0 || strcmp(n, "sve2") == 0;
-}
+/* Whether a feature belongs to this architecture. */
 static int feature_applies(const struct sl_cpu_info *c, size_t k)
 {
-    return strcmp(c->arch, "aarch64") == 0 ? feature_is_arm(k) : !feature_is_arm(k);
+    return strcmp(c->arch, "aarch64") == 0 ? features[k].arm : !features[k].arm;
 }
 
 /* XCR0 state components the kernels care about. */
@@ -132,10 +160,164 @@ static selection get_selection(void)
     return s;
 }
 
+/* ------------------------------------------------ caches, CPUs, hybrid --- */
+
+/* L1d, L1i, L2, L3: from CPUID when sl_cpu_detect found them, else sysfs. */
+enum { C_L1D, C_L1I, C_L2, C_L3, C_N };
+static const char *const cache_keys[C_N] = {"l1d", "l1i", "l2", "l3"};
+
+typedef struct {
+    struct sl_cpu_cache c[C_N]; /* size 0: not found */
+    const char *source;         /* NULL: none */
+} cache_view;
+
+static int cache_slot(unsigned level, char type)
+{
+    if (level == 1) return type == 'd' ? C_L1D : (type == 'i' ? C_L1I : -1);
+    if (level == 2 && type != 'i') return C_L2;
+    if (level == 3 && type != 'i') return C_L3;
+    return -1;
+}
+
+/* Reads one line of a small sysfs file; 0 on success. */
+static int read_line(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    const int ok = fgets(buf, (int)len, f) != NULL;
+    fclose(f);
+    if (!ok) return -1;
+    buf[strcspn(buf, "\n")] = 0;
+    return 0;
+}
+
+/* Number of CPUs in a list such as "0-3,8,10-11". */
+static unsigned count_cpu_list(const char *s)
+{
+    unsigned n = 0;
+    while (*s) {
+        char *end;
+        const unsigned long a = strtoul(s, &end, 10);
+        if (end == s) break;
+        unsigned long b = a;
+        if (*end == '-') {
+            const char *t = end + 1;
+            b = strtoul(t, &end, 10);
+            if (end == t || b < a) break;
+        }
+        n += (unsigned)(b - a + 1);
+        s = *end == ',' ? end + 1 : end;
+        if (*end != ',') break;
+    }
+    return n;
+}
+
+static void caches_from_sysfs(cache_view *v)
+{
+    for (int i = 0; i < 16; i++) {
+        char dir[96], path[160], buf[128];
+        snprintf(dir, sizeof dir, "/sys/devices/system/cpu/cpu0/cache/index%d", i);
+        snprintf(path, sizeof path, "%s/level", dir);
+        if (read_line(path, buf, sizeof buf) != 0) break;
+        const unsigned level = (unsigned)strtoul(buf, NULL, 10);
+        snprintf(path, sizeof path, "%s/type", dir);
+        if (read_line(path, buf, sizeof buf) != 0) continue;
+        const char type = buf[0] == 'D' ? 'd' : (buf[0] == 'I' ? 'i' : 'u');
+        const int slot = cache_slot(level, type);
+        if (slot < 0 || v->c[slot].size) continue;
+        struct sl_cpu_cache *c = &v->c[slot];
+        c->level = level;
+        c->type = type;
+        snprintf(path, sizeof path, "%s/size", dir);
+        if (read_line(path, buf, sizeof buf) == 0) {
+            char *end;
+            unsigned long sz = strtoul(buf, &end, 10);
+            if (*end == 'K') sz <<= 10;
+            if (*end == 'M') sz <<= 20;
+            c->size = sz;
+        }
+        snprintf(path, sizeof path, "%s/coherency_line_size", dir);
+        if (read_line(path, buf, sizeof buf) == 0) c->line = (unsigned)strtoul(buf, NULL, 10);
+        snprintf(path, sizeof path, "%s/ways_of_associativity", dir);
+        if (read_line(path, buf, sizeof buf) == 0) c->ways = (unsigned)strtoul(buf, NULL, 10);
+        snprintf(path, sizeof path, "%s/shared_cpu_list", dir);
+        if (read_line(path, buf, sizeof buf) == 0) c->shared_by = count_cpu_list(buf);
+    }
+}
+
+static cache_view get_caches(const struct sl_cpu_info *cpu)
+{
+    cache_view v;
+    memset(&v, 0, sizeof v);
+    for (unsigned k = 0; k < cpu->ncache; k++) {
+        const int slot = cache_slot(cpu->cache[k].level, cpu->cache[k].type);
+        if (slot >= 0 && !v.c[slot].size) v.c[slot] = cpu->cache[k];
+    }
+    int found = 0;
+    for (int k = 0; k < C_N; k++) found += v.c[k].size != 0;
+    if (found) {
+        v.source = cpu->cache_source;
+        return v;
+    }
+    caches_from_sysfs(&v);
+    for (int k = 0; k < C_N; k++) found += v.c[k].size != 0;
+    v.source = found ? "sysfs" : NULL;
+    return v;
+}
+
+typedef struct {
+    long online, configured; /* logical CPUs (sysconf), -1 if unknown */
+    int allowed;             /* CPUs in this process's affinity mask, -1 if unknown */
+    int p_cores, e_cores;    /* hybrid parts: logical CPUs of each type (-1: not counted) */
+} cpu_counts;
+
+/* On hybrid parts, CPUID.1A answers for the CPU the thread runs on: run on
+ * each allowed CPU in turn and ask. The affinity mask is restored after. */
+static cpu_counts get_cpu_counts(const struct sl_cpu_info *cpu)
+{
+    cpu_counts n;
+    n.online = sysconf(_SC_NPROCESSORS_ONLN);
+    n.configured = sysconf(_SC_NPROCESSORS_CONF);
+    n.allowed = -1;
+    n.p_cores = n.e_cores = -1;
+    cpu_set_t mask;
+    if (sched_getaffinity(0, sizeof mask, &mask) != 0) return n;
+    n.allowed = CPU_COUNT(&mask);
+    if (!cpu->hybrid) return n;
+    n.p_cores = n.e_cores = 0;
+    for (int k = 0; k < CPU_SETSIZE; k++) {
+        if (!CPU_ISSET(k, &mask)) continue;
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(k, &one);
+        if (sched_setaffinity(0, sizeof one, &one) != 0) continue;
+        const unsigned t = sl_cpu_core_type();
+        if (t == 0x40) n.p_cores++;
+        if (t == 0x20) n.e_cores++;
+    }
+    sched_setaffinity(0, sizeof mask, &mask);
+    return n;
+}
+
+static const char *core_type_name(unsigned t)
+{
+    return t == 0x40 ? "P-core (Core)" : (t == 0x20 ? "E-core (Atom)" : "unknown");
+}
+
+static void format_size(unsigned long b, char *out, size_t len)
+{
+    if (b >= (1ul << 20) && b % (1ul << 20) == 0)
+        snprintf(out, len, "%lu MiB", b >> 20);
+    else if (b >= 1024)
+        snprintf(out, len, "%lu KiB", b >> 10);
+    else
+        snprintf(out, len, "%lu B", b);
+}
+
 /* --------------------------------------------------------------- bench --- */
 
 #define BENCH_N (1u << 20)
-#define BENCH_BUDGET_S 2.4 /* timed part; allocation and setup come on top */
+#define BENCH_BUDGET_S 2.0 /* timed part; allocation and setup come on top */
 
 enum { B_MSE, B_BCE, B_BCE_LOGITS, B_ALE, B_NLOSS };
 static const char *const bench_loss_names[B_NLOSS] = {"mse", "bce", "bce_with_logits", "ale"};
@@ -250,15 +432,47 @@ static void print_bench_text(const bench_result *r)
 
 static const char *yn(int b) { return b ? "yes" : "no"; }
 
-static void print_text(const struct sl_cpu_info *c, const selection *s)
+static void print_text(const struct sl_cpu_info *c, const selection *s, const cache_view *cv,
+                       const cpu_counts *cn)
 {
     printf("simdloss %s -- CPU and kernel selection\n\n", simdloss_version());
-    printf("arch      %s\n", c->arch);
+    printf("arch               %s\n", c->arch);
     if (is_x86(c)) {
-        printf("vendor    %s\n", c->vendor[0] ? c->vendor : "(unknown)");
-        printf("brand     %s\n", c->brand[0] ? c->brand : "(none reported)");
-        printf("family %u (0x%x), model %u (0x%x), stepping %u\n", c->family, c->family, c->model,
-               c->model, c->stepping);
+        printf("vendor             %s\n", c->vendor[0] ? c->vendor : "(unknown)");
+        printf("brand              %s\n", c->brand[0] ? c->brand : "(none reported)");
+        printf("family, model      %u (0x%x), %u (0x%x), stepping %u\n", c->family, c->family,
+               c->model, c->model, c->stepping);
+        printf("microarchitecture  %s\n", c->uarch);
+    }
+    printf("logical CPUs       %ld online", cn->online);
+    if (cn->configured > cn->online) printf(" (%ld configured)", cn->configured);
+    if (cn->allowed >= 0) printf(", %d allowed for this process", cn->allowed);
+    printf("\n");
+    if (is_x86(c)) {
+        if (c->hybrid)
+            printf("hybrid             yes: %d P-core and %d E-core logical CPUs allowed here; "
+                   "this thread runs on a %s\n",
+                   cn->p_cores, cn->e_cores, core_type_name(c->core_type));
+        else
+            printf("hybrid             no (CPUID.7:EDX[15] = 0)\n");
+    }
+    printf("caches             ");
+    if (!cv->source) {
+        printf("unknown (neither CPUID nor sysfs describes them)\n");
+    } else {
+        int first = 1;
+        for (int k = 0; k < C_N; k++) {
+            const struct sl_cpu_cache *cc = &cv->c[k];
+            if (!cc->size) continue;
+            char sz[32];
+            format_size(cc->size, sz, sizeof sz);
+            printf("%s%s %s", first ? "" : ", ", cache_keys[k], sz);
+            if (cc->shared_by > 1) printf(" (shared by %u)", cc->shared_by);
+            first = 0;
+        }
+        unsigned line = 0;
+        for (int k = 0; k < C_N && !line; k++) line = cv->c[k].line;
+        printf("; %u-byte lines [%s]\n", line, cv->source);
     }
 
     printf("\nCPU features (%s, /proc/cpuinfo names):\n", is_x86(c) ? "CPUID" : "HWCAP");
@@ -337,7 +551,8 @@ static void json_str(const char *v)
 
 static const char *jb(int b) { return b ? "true" : "false"; }
 
-static void print_json(const struct sl_cpu_info *c, const selection *s, const bench_result *b)
+static void print_json(const struct sl_cpu_info *c, const selection *s, const cache_view *cv,
+                       const cpu_counts *cn, const bench_result *b)
 {
     printf("{\"arch\":");
     json_str(c->arch);
@@ -346,9 +561,32 @@ static void print_json(const struct sl_cpu_info *c, const selection *s, const be
     printf(",\"brand\":");
     json_str(c->brand);
     printf(",\"family\":%u,\"model\":%u,\"stepping\":%u", c->family, c->model, c->stepping);
-    printf(",\"features\":{");
-    for (size_t k = 0; k < NFEATURES; k++)
-        printf("%s\"%s\":%s", k ? "," : "", features[k].name, jb(feature(c, k)));
+    printf(",\"uarch\":");
+    json_str(c->uarch);
+    printf(",\"logical_cpus\":%ld,\"cpus_allowed\":%d", cn->online, cn->allowed);
+    printf(",\"hybrid\":%s", jb(c->hybrid));
+    if (c->hybrid)
+        printf(",\"p_cores\":%d,\"e_cores\":%d", cn->p_cores, cn->e_cores);
+    else
+        printf(",\"p_cores\":null,\"e_cores\":null");
+    printf(",\"caches\":{\"source\":");
+    json_str(cv->source);
+    for (int k = 0; k < C_N; k++) {
+        const struct sl_cpu_cache *cc = &cv->c[k];
+        printf(",\"%s\":", cache_keys[k]);
+        if (!cc->size)
+            printf("null");
+        else
+            printf("{\"size\":%lu,\"line\":%u,\"ways\":%u,\"shared_by\":%u}", cc->size, cc->line,
+                   cc->ways, cc->shared_by);
+    }
+    printf("},\"features\":{");
+    int firstf = 1;
+    for (size_t k = 0; k < NFEATURES; k++) {
+        if (!feature_applies(c, k)) continue;
+        printf("%s\"%s\":%s", firstf ? "" : ",", features[k].name, jb(feature(c, k)));
+        firstf = 0;
+    }
     printf("},\"sve_bits\":%u", c->sve_bits);
     printf(",\"xcr0\":\"0x%llx\"", (unsigned long long)c->xcr0);
     printf(",\"os\":{\"osxsave\":%s", jb(c->osxsave));
@@ -392,15 +630,16 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: simdloss-cpu [--json] [--bench] [--help]\n"
                "\n"
-               "Reports the CPU (vendor, model, SIMD features), what the OS enables (XCR0),\n"
-               "the simdloss kernel tables compiled in, which are runnable here, and which\n"
-               "one is selected and why (SIMDLOSS_ISA=scalar|avx2|avx512|neon overrides).\n"
+               "Reports the CPU (vendor, model, microarchitecture, caches, logical CPUs,\n"
+               "hybrid cores, SIMD features), what the OS enables (XCR0), the simdloss\n"
+               "kernel tables compiled in, which are runnable here, and which one is\n"
+               "selected and why (SIMDLOSS_ISA=scalar|avx2|avx512|neon overrides).\n"
                "\n"
                "  --json   print one JSON object instead of text (keys: arch, vendor, brand,\n"
-               "           family, model, stepping, features, sve_bits, xcr0, os, kernels,\n"
-               "           selected,"
-               " selected_isa, env_override (null if unset), env_honoured\n"
-               "           (null if unset); with --bench also bench)\n"
+               "           family, model, stepping, uarch, logical_cpus, cpus_allowed,\n"
+               "           hybrid, p_cores, e_cores, caches, features, sve_bits, xcr0, os,\n"
+               "           kernels, selected, selected_isa, env_override, env_honoured;\n"
+               "           with --bench also bench; README.md describes them)\n"
                "  --bench  also time mse, bce, bce_with_logits and ale (forward + gradient,\n"
                "           MEAN, n = 1M) on every runnable ISA (about 3 s)\n"
                "  --help   show this help\n");
@@ -427,6 +666,8 @@ int main(int argc, char **argv)
     struct sl_cpu_info cpu;
     sl_cpu_detect(&cpu);
     const selection sel = get_selection(); /* before --bench pins anything */
+    const cache_view caches = get_caches(&cpu);
+    const cpu_counts counts = get_cpu_counts(&cpu);
 
     bench_result br;
     int have_bench = 0;
@@ -439,9 +680,9 @@ int main(int argc, char **argv)
     }
 
     if (json) {
-        print_json(&cpu, &sel, have_bench ? &br : NULL);
+        print_json(&cpu, &sel, &caches, &counts, have_bench ? &br : NULL);
     } else {
-        print_text(&cpu, &sel);
+        print_text(&cpu, &sel, &caches, &counts);
         if (have_bench) print_bench_text(&br);
     }
     return 0;

@@ -1,0 +1,98 @@
+/*
+ * Cross-architecture bit check, run by scripts/test.sh: built for x86-64 and
+ * for AArch64 (with tests/harness.c, which calls every loss by name), it
+ * prints one hash per runnable ISA over every loss and output (NONE loss +
+ * gradient, MEAN + gradient, SUM; gaussian_nll's variance gradient) for three
+ * parameter and input sets, one with NaN and infinities, and n = 0..40
+ * (every tail of every vector length), 1023..1025 and 4133 (reduction block
+ * edges, several blocks). Every variant of both architectures must print the
+ * same hash. NaNs are hashed as one value: x86's default NaN is
+ * negative, Arm's positive, and the contract only says "NaN".
+ *   bitcheck        "<isa> <hash>" per runnable ISA
+ *   bitcheck -v     ... and one line per loss and set
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static uint64_t bc_hash;
+
+static void bc_mix(float v)
+{
+    const uint32_t b = isnan(v) ? 0x7fc00000u : tl_bits(v);
+    bc_hash = (bc_hash ^ b) * 1099511628211ull;
+}
+
+static int bc_is(const tl_loss *L, const char *name) { return strcmp(L->name, name) == 0; }
+
+#define BC_NMAX 4133
+static float x[BC_NMAX], y[BC_NMAX], v[BC_NMAX], w[BC_NMAX], l[BC_NMAX], g[BC_NMAX], ga[BC_NMAX];
+static float bc_mean, bc_sum;
+
+/* Hashes every output of loss L for input set `set` at size n. */
+static void bc_case(const tl_loss *L, int set, size_t n)
+{
+    uint64_t s = 1234 + 7 * (uint64_t)(L - tl_losses) + (uint64_t)set + 1000 * (uint64_t)n;
+    for (size_t i = 0; i < n; i++) {
+        const double u = tl_rand_unit(&s), z = tl_rand_normal(&s);
+        x[i] = (float)(set == 2 ? z * 30 : z * 2);
+        y[i] = (float)tl_rand_unit(&s);
+        if (bc_is(L, "bce")) x[i] = (float)u;
+        if (bc_is(L, "msle") || bc_is(L, "poisson") || bc_is(L, "mape") ||
+            (bc_is(L, "poisson_nll") && !(set & 1)))
+            x[i] = fabsf(x[i]);
+        if (bc_is(L, "hinge") || bc_is(L, "squared_hinge") || bc_is(L, "hinge_embedding") ||
+            bc_is(L, "soft_margin"))
+            y[i] = y[i] < 0.5f ? -1.0f : 1.0f;
+        v[i] = (float)(0.01 + tl_rand_unit(&s));
+        w[i] = (float)(0.5 + tl_rand_unit(&s));
+        if (set == 1 && i % 97 == 5) x[i] = NAN;
+        if (set == 1 && i % 89 == 7) x[i] = i % 2 ? INFINITY : -INFINITY;
+    }
+    tl_params p = {{0.25f, 2.0f, 0.1f}, {set & 1, 1}, NULL, 0, NULL, 0};
+    if (set == 2) p.f[0] = 0.75f, p.f[1] = 2.5f;
+    if (bc_is(L, "binary_focal")) /* gamma, alpha, label smoothing */
+        p.f[0] = set == 2 ? 2.5f : 2.0f, p.f[1] = set == 1 ? -1.0f : 0.25f;
+    if (bc_is(L, "gaussian_nll")) p.aux0 = v, p.aux0_len = n;
+    if (bc_is(L, "bce") && set) p.aux0 = w, p.aux0_len = n;
+    if (bc_is(L, "bce_with_logits") && set) p.aux0 = w, p.aux0_len = 1, p.aux1 = v, p.aux1_len = n;
+
+    bc_mix((float)L->call(n, x, y, &p, SIMDLOSS_NONE, l, g, ga));
+    for (size_t i = 0; i < n; i++) bc_mix(l[i]), bc_mix(g[i]);
+    if (bc_is(L, "gaussian_nll"))
+        for (size_t i = 0; i < n; i++) bc_mix(ga[i]);
+    bc_mix((float)L->call(n, x, y, &p, SIMDLOSS_MEAN, &bc_mean, g, ga));
+    bc_mix(bc_mean);
+    for (size_t i = 0; i < n; i++) bc_mix(g[i]);
+    bc_mix((float)L->call(n, x, y, &p, SIMDLOSS_SUM, &bc_sum, NULL, NULL));
+    bc_mix(bc_sum);
+}
+
+int main(int argc, char **argv)
+{
+    const int verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
+    size_t sizes[41 + 4];
+    for (size_t k = 0; k <= 40; k++) sizes[k] = k;
+    sizes[41] = 1023, sizes[42] = 1024, sizes[43] = 1025, sizes[44] = BC_NMAX;
+    for (int isa = 0; isa < TL_NISA; isa++) {
+        if (!simdloss_isa_supported((simdloss_isa)isa)) continue;
+        if (simdloss_set_isa((simdloss_isa)isa) != SIMDLOSS_OK) return 1;
+        uint64_t all = 14695981039346656037ull;
+        for (size_t k = 0; k < tl_nlosses; k++)
+            for (int set = 0; set < 3; set++) {
+                bc_hash = 14695981039346656037ull;
+                for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++)
+                    bc_case(&tl_losses[k], set, sizes[si]);
+                if (verbose)
+                    printf("  %-16s set %d: %016llx (n = %d: mean %a sum %a)\n", tl_losses[k].name,
+                           set, (unsigned long long)bc_hash, BC_NMAX, (double)bc_mean,
+                           (double)bc_sum);
+                all = (all ^ bc_hash) * 1099511628211ull;
+            }
+        printf("%s %016llx\n", simdloss_isa_name((simdloss_isa)isa), (unsigned long long)all);
+    }
+    return 0;
+}
