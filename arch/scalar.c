@@ -16,5 +16,7 @@ SL_DEFINE_TABLE(sl_table_scalar, "scalar", SIMDLOSS_ISA_SCALAR,
  * and SLEEF's purecfma functions run everywhere, so this table always runs */
 SL_DEFINE_TABLE(sl_table_scalar, "scalar", SIMDLOSS_ISA_SCALAR, 0);
 #else
-SL_DEFINE_TABLE(sl_table_scalar, "scalar", SIMDLOSS_ISA_SCALAR, SL_CPU_FMA);
+/* elsewhere the scalar table is the only one: it must always be runnable
+ * (fmaf is correct without hardware FMA, just slower) */
+SL_DEFINE_TABLE(sl_table_scalar, "scalar", SIMDLOSS_ISA_SCALAR, 0);
 #endif

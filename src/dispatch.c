@@ -101,7 +101,7 @@ static const struct sl_table *sl_best(void)
 {
     for (const struct sl_table *const *t = sl_tables; *t; t++)
         if (sl_table_runnable(*t)) return *t;
-    return NULL; /* unreachable: scalar-nofma needs nothing; scalar on aarch64 neither */
+    return NULL; /* unreachable: the last scalar table of every architecture needs nothing */
 }
 
 static const struct sl_table *sl_choose(void)
