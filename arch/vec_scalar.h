@@ -9,6 +9,12 @@
  *
  * Contract (all ops lane-wise unless said otherwise)
  *   vf_load(p), vf_store(p, v)   any alignment.
+ *   vf_load_bf16(p)              SL_VL bfloat16 values (uint16_t, any
+ *                                alignment) widened to float (exact).
+ *   vf_store_bf16(p, v)          v rounded to bfloat16, nearest even; every
+ *                                NaN stores 0x7FC0 (PyTorch's conversion).
+ *                                Integer arithmetic on every ISA: AVX-512
+ *                                BF16's vcvtneps2bf16 flushes subnormals.
  *   vf_set1(s)                   broadcast.
  *   vf_add/sub/mul/div(a, b)     one IEEE op, round to nearest.
  *   vf_fma(a, b, c)              a * b + c with one rounding (never contracted
@@ -47,6 +53,7 @@
 
 #include <math.h>
 #include <sleef.h>
+#include <stdint.h>
 #include <string.h>
 
 #define SL_VL 1
@@ -60,6 +67,19 @@ typedef struct {
 
 static inline vf vf_load(const float *p) { return *p; }
 static inline void vf_store(float *p, vf v) { *p = v; }
+static inline vf vf_load_bf16(const uint16_t *p)
+{
+    uint32_t u = (uint32_t)*p << 16;
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+static inline void vf_store_bf16(uint16_t *p, vf v)
+{
+    uint32_t u;
+    memcpy(&u, &v, sizeof u);
+    *p = v != v ? (uint16_t)0x7FC0 : (uint16_t)((u + 0x7FFFu + ((u >> 16) & 1u)) >> 16);
+}
 static inline vf vf_set1(float s) { return s; }
 static inline vf vf_add(vf a, vf b) { return a + b; }
 static inline vf vf_sub(vf a, vf b) { return a - b; }

@@ -39,6 +39,18 @@ typedef struct {
 
 static inline vf vf_load(const float *p) { return svld1_f32(SL_PT, p); }
 static inline void vf_store(float *p, vf v) { svst1_f32(SL_PT, p, v); }
+static inline vf vf_load_bf16(const uint16_t *p)
+{
+    return svreinterpret_f32_u32(svlsl_n_u32_x(SL_PT, svld1uh_u32(SL_PT, p), 16));
+}
+static inline void vf_store_bf16(uint16_t *p, vf v)
+{
+    const svuint32_t u = svreinterpret_u32_f32(v);
+    const svuint32_t odd = svand_n_u32_x(SL_PT, svlsr_n_u32_x(SL_PT, u, 16), 1);
+    svuint32_t r = svlsr_n_u32_x(SL_PT, svadd_u32_x(SL_PT, u, svadd_n_u32_x(SL_PT, odd, 0x7FFF)), 16);
+    r = svsel_u32(svcmpuo_f32(SL_PT, v, v), svdup_n_u32(0x7FC0), r);
+    svst1h_u32(SL_PT, p, r);
+}
 static inline vf vf_set1(float s) { return svdup_n_f32(s); }
 static inline vf vf_add(vf a, vf b) { return svadd_f32_x(SL_PT, a, b); }
 static inline vf vf_sub(vf a, vf b) { return svsub_f32_x(SL_PT, a, b); }

@@ -42,6 +42,7 @@
 #define SIMDLOSS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -253,6 +254,141 @@ SIMDLOSS_API int simdloss_gaussian_nll_f32(size_t n, const float *input, const f
                                            const float *var, size_t var_len, int full, float eps,
                                            simdloss_reduction reduction, float *loss,
                                            float *grad_input, float *grad_var);
+
+/* ------------------------------------------------- class-dimension ----- */
+/*
+ * Conventions shared by the losses over a class dimension
+ * --------------------------------------------------------
+ * - PyTorch's (N, C, d1..dk) input is `batch` x `classes` x `inner`
+ *   (inner = d1 * ... * dk, 1 for plain classification), row-major: element
+ *   (b, c, i) is at [(b * classes + c) * inner + i]. A "position" is one
+ *   (b, i) pair; there are batch * inner of them. The Keras and margin losses
+ *   take rows of `classes` values (inner = 1).
+ * - Class-index targets are int64_t, one per position. An index outside
+ *   [0, classes) that is not ignore_index gives SIMDLOSS_EDOMAIN naming the
+ *   position and value; every target is checked before any logit is read or
+ *   any output written.
+ * - `loss` receives one value per position (NONE) or one value (MEAN, SUM);
+ *   the gradient has the shape of the input. For NONE the gradient is that of
+ *   the sum of the per-position losses. At least one of loss and gradient must
+ *   be non-NULL. The gradient may alias the input exactly (in place).
+ * - batch == 0: NONE writes nothing, SUM gives 0, MEAN gives NaN (also for
+ *   the margin losses, where PyTorch 1.13 returns uninitialised memory).
+ *   classes == 0 with batch > 0, inner == 0 with batch > 0, or a size product
+ *   that overflows: SIMDLOSS_EINVAL.
+ * - Row reductions (max, sum of exponentials, sums over classes) follow one
+ *   fixed order on every ISA, as the elementwise reduction does: results are
+ *   bitwise identical across ISAs.
+ * - label_smoothing must lie in [0, 1] (PyTorch silently treats a negative
+ *   value as 0; simdloss reports SIMDLOSS_EINVAL).
+ */
+
+/* Softmax cross-entropy with class-index targets (F.cross_entropy).
+ * lp = log_softmax(x) over classes (max-shifted); at a position with target y
+ * (not ignore_index), with eps = label_smoothing and w = weight (ones if NULL):
+ *   nll = -w[y] lp[y];  smooth = -sum_c w[c] lp[c];
+ *   loss = (1 - eps) nll + (eps / classes) smooth;  0 at ignored positions.
+ * MEAN divides by the sum of w[y] over the non-ignored positions (NaN when
+ * that is 0, e.g. every target ignored; the gradient is then all zeros).
+ * d/dx[c] = (1 - eps) w[y] (p[c] - [c == y]) + (eps / classes)(W p[c] - w[c]),
+ * p = softmax(x), W = sum_c w[c]; 0 at ignored positions. weight: NULL or
+ * `classes` values. */
+SIMDLOSS_API int simdloss_cross_entropy_f32(size_t batch, size_t classes, size_t inner,
+                                            const float *logits, const int64_t *target,
+                                            const float *weight, int64_t ignore_index,
+                                            float label_smoothing, simdloss_reduction reduction,
+                                            float *loss, float *grad_logits);
+
+/* Cross-entropy with probability (soft) targets of the logits' shape:
+ *   t' = (1 - eps) t + eps / classes;  loss = -sum_c w[c] t'[c] lp[c];
+ *   d/dx[c] = (sum_k w[k] t'[k]) p[c] - w[c] t'[c].
+ * Targets are not checked (need not sum to 1). MEAN divides by the number
+ * of positions (not by the weights), as PyTorch. */
+SIMDLOSS_API int simdloss_cross_entropy_probs_f32(size_t batch, size_t classes, size_t inner,
+                                                  const float *logits, const float *target,
+                                                  const float *weight, float label_smoothing,
+                                                  simdloss_reduction reduction, float *loss,
+                                                  float *grad_logits);
+
+/* simdloss_cross_entropy_f32 on bfloat16 logits and gradient (the top 16
+ * bits of a float32). All arithmetic is float32 on the widened logits; the
+ * gradient is the float32 gradient rounded to nearest even (every NaN becomes
+ * 0x7FC0, as PyTorch's conversion). The loss is float32. */
+SIMDLOSS_API int simdloss_cross_entropy_bf16(size_t batch, size_t classes, size_t inner,
+                                             const uint16_t *logits, const int64_t *target,
+                                             const float *weight, int64_t ignore_index,
+                                             float label_smoothing, simdloss_reduction reduction,
+                                             float *loss, uint16_t *grad_logits);
+
+/* Negative log-likelihood on log-probabilities (F.nll_loss; the input is not
+ * checked to be log-probabilities): loss = -w[y] x[y], 0 at ignored
+ * positions; MEAN divides by the sum of w[y] over non-ignored positions.
+ * d/dx[c] = -w[y] [c == y]. */
+SIMDLOSS_API int simdloss_nll_f32(size_t batch, size_t classes, size_t inner,
+                                  const float *logprobs, const int64_t *target, const float *weight,
+                                  int64_t ignore_index, simdloss_reduction reduction, float *loss,
+                                  float *grad_logprobs);
+
+/* Keras 3 categorical_crossentropy on rows of probabilities (from_logits
+ * False), e = 1e-7: t' = (1 - ls) t + ls / classes; S = sum_c p[c];
+ * o = p / S; loss = -sum_c t'[c] log(clip(o[c], e, 1 - e)).
+ * With u[c] = -t'[c] / o[c] where e <= o[c] <= 1 - e (else 0):
+ * d/dp[k] = (u[k] - sum_c u[c] o[c]) / S. MEAN = Keras' sum_over_batch_size. */
+SIMDLOSS_API int simdloss_categorical_crossentropy_f32(size_t batch, size_t classes,
+                                                       const float *probs, const float *target,
+                                                       float label_smoothing,
+                                                       simdloss_reduction reduction, float *loss,
+                                                       float *grad_probs);
+
+/* Keras 3 categorical_hinge: pos = sum_c t[c] p[c]; neg = max_c (1 - t[c]) p[c];
+ * loss = max(neg - pos + 1, 0). Where neg - pos + 1 >= 0 (TensorFlow passes
+ * the gradient at the tie): d/dp[c] = -t[c] + (1 - t[c]) [c attains the max] /
+ * (number of maxima); else 0. */
+SIMDLOSS_API int simdloss_categorical_hinge_f32(size_t batch, size_t classes, const float *probs,
+                                                const float *target, simdloss_reduction reduction,
+                                                float *loss, float *grad_probs);
+
+/* Keras 3 categorical_focal_crossentropy on probabilities: t', S, o as
+ * categorical_crossentropy, oc = clip(o, e, 1 - e);
+ *   loss = sum_c alpha[c] (1 - oc[c])^gamma (-t'[c] log oc[c]);
+ * u[c] = alpha[c] [gamma (1 - oc)^(gamma - 1) t' log oc - (1 - oc)^gamma t' / oc]
+ * (0 where the clip is active); d/dp[k] = (u[k] - sum_c u[c] o[c]) / S.
+ * alpha: alpha_len == 1 (one value for every class) or classes values.
+ * gamma must be finite and >= 0, else EINVAL. */
+SIMDLOSS_API int simdloss_categorical_focal_f32(size_t batch, size_t classes, const float *probs,
+                                                const float *target, const float *alpha,
+                                                size_t alpha_len, float gamma,
+                                                float label_smoothing,
+                                                simdloss_reduction reduction, float *loss,
+                                                float *grad_probs);
+
+/* F.multi_margin_loss: loss = (w[y] / classes) sum_{j != y} max(0, margin - x[y] + x[j])^p,
+ * p in {1, 2} (else EINVAL); the gradient uses the strict test
+ * margin - x[y] + x[j] > 0. weight: NULL or `classes` values. MEAN divides
+ * by batch. */
+SIMDLOSS_API int simdloss_multi_margin_f32(size_t batch, size_t classes, const float *input,
+                                           const int64_t *target, int p, float margin,
+                                           const float *weight, simdloss_reduction reduction,
+                                           float *loss, float *grad_input);
+
+/* F.multilabel_margin_loss: target rows of `classes` int64 class indices; the
+ * labels of a row are the entries before the first -1. Every entry (also
+ * after the -1) must lie in [-1, classes), else EDOMAIN.
+ * loss = sum_{j in labels} sum_{k not in labels} max(0, 1 - (x[j] - x[k])) / classes
+ * (duplicate labels count twice); gradient with the strict test > 0. */
+SIMDLOSS_API int simdloss_multilabel_margin_f32(size_t batch, size_t classes, const float *input,
+                                                const int64_t *target,
+                                                simdloss_reduction reduction, float *loss,
+                                                float *grad_input);
+
+/* F.multilabel_soft_margin_loss:
+ * loss = -(1/classes) sum_c w[c] [t log sigmoid(x) + (1 - t) log sigmoid(-x)];
+ * d/dx[c] = w[c] (sigmoid(x) - t) / classes. weight: NULL or `classes` values. */
+SIMDLOSS_API int simdloss_multilabel_soft_margin_f32(size_t batch, size_t classes,
+                                                     const float *input, const float *target,
+                                                     const float *weight,
+                                                     simdloss_reduction reduction, float *loss,
+                                                     float *grad_input);
 
 #ifdef __cplusplus
 }

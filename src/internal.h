@@ -6,6 +6,7 @@
 #define SL_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "simdloss.h"
 
@@ -96,6 +97,62 @@ enum {
 #undef SL_ENUM_OTHER
 };
 
+/* One call of a class-dimension kernel (cross-entropy, Keras categorical,
+ * margin losses). Positions are (b, i) pairs, position P = b * inner + i;
+ * element (b, c, i) is at [(b * classes + c) * inner + i]. */
+typedef struct sl_rargs {
+    size_t batch, classes, inner;
+    const void *x;      /* float, or uint16_t bfloat16 */
+    const int64_t *ti;  /* class-index targets (validated), or NULL */
+    const float *tf;    /* float targets of the input's shape, or NULL */
+    const float *w;     /* classes values (weight, alpha), or NULL */
+    int64_t ignore;     /* ignore_index */
+    void *grad;         /* float or uint16_t, or NULL */
+    float *scratch;     /* SL_RSCRATCH floats when grad is bf16 or a tile is needed */
+    float p[4];         /* loss-specific parameters (header of each kernel) */
+    int flags;          /* loss-specific bits */
+    float wsum;         /* sum of w over classes (classes if w == NULL) */
+    float gn, gs;       /* gradient factors (cross-entropy: nll and smoothing parts) */
+} sl_rargs;
+
+/* Computes positions [pos, pos + cnt): their losses go to l0[0..cnt) (and a
+ * second per-position term to l1 when the loss has one, else l1 is NULL),
+ * their gradients to grad. cnt <= SL_RCHUNK; a chunk never splits a row. */
+/* sl_rargs.flags of the cross-entropy kernels */
+enum { SL_CE_W = 1, SL_CE_SMOOTH = 2 };
+
+typedef void (*sl_rkernel)(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1);
+#define SL_RCHUNK 1024
+
+/* Cross-entropy over inner == 1 rows of more than 16 classes runs along the
+ * classes (16 canonical lanes per row); everything else runs across
+ * positions, SL_VL positions per vector, classes in sequence. The choice
+ * depends on the shape only, never on the ISA. */
+static inline int sl_rowwise(size_t classes, size_t inner) { return inner == 1 && classes > 16; }
+/* Scratch floats a kernel may use: one row (row-wise) or a classes x 16 tile
+ * of inputs and one of targets (across positions). */
+static inline size_t sl_rscratch(size_t classes, size_t inner)
+{
+    return sl_rowwise(classes, inner) ? classes + 16 : 32 * classes;
+}
+
+#define SL_CLASS_KERNELS(X)                                                                        \
+    X(cross_entropy_f32)                                                                           \
+    X(cross_entropy_bf16)                                                                          \
+    X(cross_entropy_probs)                                                                         \
+    X(categorical_crossentropy)                                                                    \
+    X(categorical_hinge)                                                                           \
+    X(categorical_focal)                                                                           \
+    X(multi_margin)                                                                                \
+    X(multilabel_margin)                                                                           \
+    X(multilabel_soft_margin)
+
+enum {
+#define SL_ENUM_CLASS(name) SL_R_##name,
+    SL_CLASS_KERNELS(SL_ENUM_CLASS) SL_R_COUNT
+#undef SL_ENUM_CLASS
+};
+
 /* CPU capability bits a table may need (see cpu.c). */
 enum {
     SL_CPU_FMA = 1u << 0,
@@ -119,6 +176,7 @@ struct sl_table {
     simdloss_isa isa;
     unsigned needs; /* SL_CPU_* bits */
     sl_kernel k[SL_K_COUNT];
+    sl_rkernel r[SL_R_COUNT];
 };
 
 /* dispatch.c */

@@ -7,6 +7,7 @@
 #include "ale.h"
 #include "bce.h"
 #include "bce_with_logits.h"
+#include "cross_entropy.h"
 #include "binary_focal.h"
 #include "gaussian_nll.h"
 #include "hinge.h"
@@ -30,7 +31,15 @@ SL_PAIRWISE_LOSSES(SL_DEFINE_PAIRWISE)
 
 #define SL_TABLE_PAIR(name, naux, has_da, has_dom, calls, hot) [SL_K_##name] = k_##name,
 #define SL_TABLE_OTHER(name) [SL_K_##name] = k_##name,
+/* Class-dimension kernels not written yet stay NULL (the entry point then
+ * reports SIMDLOSS_ENOTSUP). */
+#define SL_CLASS_TABLE                                                                             \
+    [SL_R_cross_entropy_f32] = k_cross_entropy_f32, [SL_R_cross_entropy_bf16] = k_cross_entropy_bf16, \
+    [SL_R_cross_entropy_probs] = k_cross_entropy_probs
 #define SL_DEFINE_TABLE(var, name_, isa_, needs_)                                                  \
     SL_HIDDEN extern const struct sl_table var;                                                    \
-    const struct sl_table var = {                                                                  \
-        name_, isa_, needs_, {SL_PAIRWISE_LOSSES(SL_TABLE_PAIR) SL_OTHER_KERNELS(SL_TABLE_OTHER)}}
+    const struct sl_table var = {name_,                                                            \
+                                 isa_,                                                             \
+                                 needs_,                                                           \
+                                 {SL_PAIRWISE_LOSSES(SL_TABLE_PAIR) SL_OTHER_KERNELS(SL_TABLE_OTHER)}, \
+                                 {SL_CLASS_TABLE}}

@@ -1,0 +1,132 @@
+#include "class_call.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+int sl_cbegin(sl_ccall *c, const char *fn, size_t batch, size_t classes, size_t inner,
+              const void *input, simdloss_reduction reduction, float *loss, void *grad)
+{
+    c->fn = fn;
+    c->red = reduction;
+    c->out = loss;
+    c->npos = 0;
+    c->a = (sl_rargs){0};
+    if (reduction != SIMDLOSS_NONE && reduction != SIMDLOSS_MEAN && reduction != SIMDLOSS_SUM)
+        return sl_fail(SIMDLOSS_EINVAL, "%s: reduction = %d is not NONE, MEAN or SUM", fn,
+                       (int)reduction);
+    if (batch > 0 && classes == 0)
+        return sl_fail(SIMDLOSS_EINVAL, "%s: classes = 0 with batch = %zu", fn, batch);
+    if (batch > 0 && inner == 0)
+        return sl_fail(SIMDLOSS_EINVAL, "%s: inner = 0 with batch = %zu", fn, batch);
+    if (batch > 0 && (classes > SIZE_MAX / sizeof(float) / inner ||
+                      batch > SIZE_MAX / sizeof(float) / inner / classes))
+        return sl_fail(SIMDLOSS_EINVAL,
+                       "%s: batch * classes * inner = %zu * %zu * %zu overflows size_t", fn, batch,
+                       classes, inner);
+    if (batch > 0 && !input) return sl_fail(SIMDLOSS_EINVAL, "%s: input is NULL", fn);
+    if (!loss && !grad) return sl_fail(SIMDLOSS_EINVAL, "%s: loss and gradient are both NULL", fn);
+    c->npos = batch * inner;
+    c->a.batch = batch;
+    c->a.classes = classes;
+    c->a.inner = inner;
+    c->a.x = input;
+    c->a.grad = batch > 0 ? grad : NULL;
+    c->a.gn = c->a.gs = 1.0f;
+    return SIMDLOSS_OK;
+}
+
+int sl_check_smoothing(const sl_ccall *c, float label_smoothing)
+{
+    if (!(label_smoothing >= 0.0f && label_smoothing <= 1.0f))
+        return sl_fail(SIMDLOSS_EINVAL, "%s: label_smoothing = %.9g is outside [0, 1]", c->fn,
+                       (double)label_smoothing);
+    return SIMDLOSS_OK;
+}
+
+int sl_check_targets(const sl_ccall *c, const int64_t *target, const float *weight,
+                     int64_t ignore_index, int use_ignore, double *wsum)
+{
+    const int64_t C = (int64_t)c->a.classes;
+    double s = 0.0;
+    if (c->npos > 0 && !target) return sl_fail(SIMDLOSS_EINVAL, "%s: target is NULL", c->fn);
+    for (size_t p = 0; p < c->npos; p++) {
+        const int64_t t = target[p];
+        if (use_ignore && t == ignore_index) continue;
+        if (t < 0 || t >= C)
+            return sl_fail(SIMDLOSS_EDOMAIN,
+                           "%s: target[%zu] = %" PRId64 " is outside [0, %" PRId64 ")%s", c->fn,
+                           p, t, C, use_ignore ? " and not ignore_index" : "");
+        s += weight ? (double)weight[t] : 1.0;
+    }
+    if (wsum) *wsum = s;
+    return SIMDLOSS_OK;
+}
+
+float sl_weight_total(const float *weight, size_t classes)
+{
+    double s = 0.0;
+    if (!weight) return (float)classes;
+    for (size_t k = 0; k < classes; k++) s += (double)weight[k];
+    return (float)s;
+}
+
+sl_rkernel sl_rkernel_of(const sl_ccall *c, int id)
+{
+    const sl_rkernel k = sl_active()->r[id];
+    if (!k) sl_fail(SIMDLOSS_ENOTSUP, "%s: not available in this build", c->fn);
+    return k;
+}
+
+/* The canonical total of cnt per-position values: position j of the chunk
+ * goes to lane j % 16 (in double), lanes combined in the fixed tree. This is
+ * the elementwise losses' block reduction, in plain C: the same IEEE
+ * additions in the same order on every ISA. */
+static double sl_chunk_total(const float *v, size_t cnt)
+{
+    double l[16] = {0};
+    for (size_t j = 0; j < cnt; j++) l[j % 16] += (double)v[j];
+    for (int w = 8; w > 0; w /= 2)
+        for (int j = 0; j < w; j++) l[j] += l[j + w];
+    return l[0];
+}
+
+int sl_crun(sl_ccall *c, const sl_cplan *p)
+{
+    float b0[SL_RCHUNK], b1[SL_RCHUNK];
+    double s0 = 0.0, s1 = 0.0;
+    const int none = c->red == SIMDLOSS_NONE;
+    float *scratch = NULL;
+    if (c->npos > 0 && p->scratch > 0) {
+        scratch = malloc(p->scratch * sizeof(float));
+        if (!scratch)
+            return sl_fail(SIMDLOSS_ENOMEM, "%s: no memory for %zu floats of scratch", c->fn,
+                           p->scratch);
+    }
+    c->a.scratch = scratch;
+    for (size_t pos = 0; pos < c->npos; pos += SL_RCHUNK) {
+        const size_t cnt = c->npos - pos < SL_RCHUNK ? c->npos - pos : SL_RCHUNK;
+        float *l0 = none && c->out && !p->two ? c->out + pos : b0;
+        float *l1 = p->two ? b1 : NULL;
+        p->k(&c->a, pos, cnt, l0, l1);
+        if (none && c->out && p->two)
+            for (size_t j = 0; j < cnt; j++) c->out[pos + j] = p->f0 * l0[j] + p->f1 * l1[j];
+        if (!none) {
+            s0 += sl_chunk_total(l0, cnt);
+            if (p->two) s1 += sl_chunk_total(l1, cnt);
+        }
+    }
+    free(scratch);
+    if (!none && c->out) {
+        double v;
+        if (c->red == SIMDLOSS_SUM)
+            v = (double)p->f0 * s0 + (p->two ? (double)p->f1 * s1 : 0.0);
+        else if (c->npos == 0)
+            v = NAN;
+        else
+            v = (double)p->f0 * s0 / p->d0 + (p->two ? (double)p->f1 * s1 / p->d1 : 0.0);
+        *c->out = (float)v;
+    }
+    return SIMDLOSS_OK;
+}

@@ -1,0 +1,50 @@
+/*
+ * The common path of every class-dimension entry point: validate shapes and
+ * targets, run the kernel over chunks of positions, reduce in the canonical
+ * order, report.
+ */
+#ifndef SL_CLASS_CALL_H
+#define SL_CLASS_CALL_H
+
+#include "internal.h"
+
+typedef struct {
+    const char *fn; /* public name, for messages */
+    simdloss_reduction red;
+    float *out;  /* the caller's loss pointer */
+    size_t npos; /* batch * inner */
+    sl_rargs a;
+} sl_ccall;
+
+/* Checks what every class-dimension loss shares: the reduction, the sizes
+ * (classes == 0 or inner == 0 with batch > 0, overflow), input NULL, loss
+ * and grad both NULL. grad is float or bfloat16. */
+SL_HIDDEN int sl_cbegin(sl_ccall *c, const char *fn, size_t batch, size_t classes, size_t inner,
+                        const void *input, simdloss_reduction reduction, float *loss, void *grad);
+/* label_smoothing in [0, 1] (NaN is not). */
+SL_HIDDEN int sl_check_smoothing(const sl_ccall *c, float label_smoothing);
+/* Every class-index target (one per position) in [0, classes) or equal to
+ * ignore_index (when use_ignore); else SIMDLOSS_EDOMAIN naming the first.
+ * *wsum receives the sum of weight[t] (1 each without weights) over the
+ * targets that are not ignored, in position order. */
+SL_HIDDEN int sl_check_targets(const sl_ccall *c, const int64_t *target, const float *weight,
+                               int64_t ignore_index, int use_ignore, double *wsum);
+/* Sum over classes of the weights (classes without weights), rounded once. */
+SL_HIDDEN float sl_weight_total(const float *weight, size_t classes);
+
+/* How a call turns the kernel's per-position terms into its results. */
+typedef struct {
+    sl_rkernel k;  /* the kernel (or a plain C function with the same shape) */
+    int two;       /* the kernel also writes a second term l1 */
+    float f0, f1;  /* NONE: loss = f0 l0 + f1 l1 (f0 = 1, f1 = 0 for one term) */
+    double d0, d1; /* MEAN = f0 sum(l0) / d0 + f1 sum(l1) / d1; SUM = f0 sum(l0) + f1 sum(l1) */
+    size_t scratch; /* floats of scratch the kernel needs */
+} sl_cplan;
+
+/* Runs the plan over every position and writes the loss. */
+SL_HIDDEN int sl_crun(sl_ccall *c, const sl_cplan *p);
+/* The active table's class kernel `id`, or NULL (with the error set) when
+ * this build has none. */
+SL_HIDDEN sl_rkernel sl_rkernel_of(const sl_ccall *c, int id);
+
+#endif

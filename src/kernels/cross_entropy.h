@@ -1,0 +1,318 @@
+/*
+ * Softmax cross-entropy (F.cross_entropy), class-index and probability
+ * targets, float32 or bfloat16 logits.
+ *
+ * With m = max_c x[c], e[c] = exp(x[c] - m), S = sum_c e[c], lS = log S,
+ * lp[c] = (x[c] - m) - lS:
+ *   index target y, smoothing eps, weights w (W = sum w):
+ *     l0 = nll = -w[y] lp[y];  l1 = smooth = sum_c w[c] (m - x[c]) + W lS
+ *     (= -sum_c w[c] lp[c]); the entry point combines (1 - eps) l0 +
+ *     (eps / C) l1 and the MEAN divisors.
+ *     d/dx[c] = e[c] (gn w[y] + gs W) / S - gs w[c] - [c == y] gn w[y]
+ *     with gn, gs the factors of the two parts (sl_rargs).
+ *   probability targets t' = (1 - eps) t + eps / C, T = sum_c w[c] t'[c]:
+ *     l0 = sum_c w[c] t'[c] (m - x[c]) + T lS;
+ *     d/dx[c] = gn (e[c] T / S - w[c] t'[c]).
+ * The exponentials are stored in the gradient (float32) or the scratch row
+ * (bfloat16) and rescaled in a second pass: one exp per logit.
+ * Ignored positions get loss 0 and a zero gradient without their logits
+ * being read.
+ *
+ * sl_rargs: p[0] = eps, p[1] = 1 - eps, p[2] = eps / C; flags: SL_CE_W
+ * (weights), SL_CE_SMOOTH (eps > 0).
+ */
+#ifndef SL_KERNELS_CROSS_ENTROPY_H
+#define SL_KERNELS_CROSS_ENTROPY_H
+
+#include "rows.h"
+
+/* Index targets along one row (inner == 1). */
+SL_INLINE void sl_ce_row(const sl_rargs *a, size_t r, float *l0, float *l1, int wt, int sm,
+                         int bf16)
+{
+    const size_t C = a->classes;
+    const int64_t y = a->ti[r];
+    if (y == a->ignore) {
+        *l0 = 0.0f;
+        if (sm) *l1 = 0.0f;
+        if (a->grad) sl_zero(a->grad, r * C, C, bf16);
+        return;
+    }
+    const void *x = bf16 ? (const void *)((const uint16_t *)a->x + r * C)
+                         : (const void *)((const float *)a->x + r * C);
+    /* e goes where pass 3 reads it back: the gradient row itself for
+     * float32, the scratch row for bfloat16 */
+    float *ebuf = a->grad ? (bf16 ? a->scratch : (float *)a->grad + r * C) : NULL;
+    const float wy = wt ? a->w[y] : 1.0f;
+    const float xy = sl_ld1(x, (size_t)y, bf16); /* before ebuf may overwrite it */
+    const float m = sl_row_max(x, C, bf16);
+    const vf mv = vf_set1(m), zero = vf_set1(0.0f);
+
+    sl_rsum s, sw;
+    sl_rsum_init(&s);
+    sl_rsum_init(&sw);
+    for (size_t c = 0; c < C; c += 16) {
+        sl_l16 g, e;
+        sl_ld16(&g, x, c, C, 0.0f, bf16);
+        for (unsigned v = 0; v < SL_NV16; v++) {
+            const vm ok = sl_valid16(c, C, v);
+            e.v[v] = vf_select(ok, vf_exp(vf_sub(g.v[v], mv)), zero);
+            sl_rsum_add(&s, v, e.v[v]);
+            if (sm) {
+                vf t = vf_sub(mv, g.v[v]);
+                if (wt) {
+                    sl_l16 w;
+                    sl_ld16(&w, a->w, c, C, 0.0f, 0);
+                    t = vf_mul(w.v[v], t);
+                }
+                sl_rsum_add(&sw, v, vf_select(ok, t, zero));
+            }
+        }
+        if (ebuf) sl_st16(ebuf, c, C, &e, 0);
+        sl_rsum_step(&s, c + 16, C);
+        if (sm) sl_rsum_step(&sw, c + 16, C);
+    }
+    const float S = (float)s.total, lS = sl_log1(S);
+    *l0 = -(wy * ((xy - m) - lS));
+    if (sm) *l1 = (float)sw.total + a->wsum * lS;
+    if (!ebuf) return;
+
+    /* pass 3: d/dx[c] = e[c] k - gs w[c], the target fixed up after */
+    const float k = (a->gn * wy + a->gs * a->wsum) * (1.0f / S);
+    const float ey = ebuf[y];
+    const vf kv = vf_set1(k), ngs = vf_set1(-a->gs);
+    for (size_t c = 0; c < C; c += 16) {
+        sl_l16 e, w, d;
+        sl_ld16(&e, ebuf, c, C, 0.0f, 0);
+        if (wt) sl_ld16(&w, a->w, c, C, 0.0f, 0);
+        for (unsigned v = 0; v < SL_NV16; v++)
+            d.v[v] = vf_fma(e.v[v], kv, wt ? vf_mul(ngs, w.v[v]) : ngs);
+        sl_st16(bf16 ? a->grad : ebuf, bf16 ? r * C + c : c, bf16 ? r * C + C : C, &d, bf16);
+    }
+    sl_st1(a->grad, r * C + (size_t)y, fmaf(ey, k, -(a->gs * wy + a->gn * wy)), bf16);
+}
+
+/* Index targets across positions (inner > 1, or rows of at most 16). */
+SL_INLINE void sl_ce_cols(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1, int wt,
+                          int sm, int bf16)
+{
+    const size_t C = a->classes;
+    float *tile = a->scratch;
+    const vf zero = vf_set1(0.0f);
+    for (size_t P = pos; P < pos + cnt;) {
+        const sl_grp g = sl_next_grp(a, P, pos + cnt);
+        float wy_[SL_VL], ey_[SL_VL], on_[SL_VL];
+        int64_t y_[SL_VL];
+        int any = 0;
+        for (size_t l = 0; l < SL_VL; l++) {
+            y_[l] = l < g.k ? a->ti[P + l] : a->ignore;
+            const int on = l < g.k && y_[l] != a->ignore;
+            on_[l] = on ? 1.0f : 0.0f;
+            wy_[l] = on ? (wt ? a->w[y_[l]] : 1.0f) : 0.0f;
+            any |= on;
+        }
+        if (!any) { /* every position ignored: nothing to read */
+            sl_put_loss(l0 + (P - pos), zero, g.k);
+            if (sm) sl_put_loss(l1 + (P - pos), zero, g.k);
+            if (a->grad) {
+                for (size_t c = 0; c < C; c++) vf_store(tile + c * SL_VL, zero);
+                sl_tile_out(a->grad, tile, &g, C, bf16);
+            }
+            P += g.k;
+            continue;
+        }
+        sl_tile_in(tile, a->x, &g, C, 0.0f, bf16);
+        float xy_[SL_VL];
+        for (size_t l = 0; l < SL_VL; l++)
+            xy_[l] = on_[l] != 0.0f ? tile[(size_t)y_[l] * SL_VL + l] : 0.0f;
+        const vm on = vf_ne(vf_load(on_), zero);
+
+        vf m = vf_set1(-INFINITY);
+        for (size_t c = 0; c < C; c++) m = vf_max(vf_load(tile + c * SL_VL), m);
+        vf S = zero, A = zero;
+        for (size_t c = 0; c < C; c++) {
+            const vf xc = vf_load(tile + c * SL_VL);
+            const vf e = vf_exp(vf_sub(xc, m));
+            S = vf_add(S, e);
+            if (sm) {
+                const vf t = vf_sub(m, xc);
+                A = vf_add(A, wt ? vf_mul(vf_set1(a->w[c]), t) : t);
+            }
+            vf_store(tile + c * SL_VL, e);
+        }
+        const vf lS = vf_log(S), wy = vf_load(wy_);
+        const vf nll = vf_neg(vf_mul(wy, vf_sub(vf_sub(vf_load(xy_), m), lS)));
+        sl_put_loss(l0 + (P - pos), vf_select(on, nll, zero), g.k);
+        if (sm) {
+            const vf smooth = vf_add(A, vf_mul(vf_set1(a->wsum), lS));
+            sl_put_loss(l1 + (P - pos), vf_select(on, smooth, zero), g.k);
+        }
+        if (!a->grad) {
+            P += g.k;
+            continue;
+        }
+        const vf k = vf_mul(vf_add(vf_mul(vf_set1(a->gn), wy), vf_mul(vf_set1(a->gs), vf_set1(a->wsum))),
+                            vf_div(vf_set1(1.0f), S));
+        float k_[SL_VL];
+        vf_store(k_, k);
+        for (size_t l = 0; l < SL_VL; l++)
+            ey_[l] = on_[l] != 0.0f ? tile[(size_t)y_[l] * SL_VL + l] : 0.0f;
+        const vf ngs = vf_set1(-a->gs);
+        for (size_t c = 0; c < C; c++) {
+            const vf e = vf_load(tile + c * SL_VL);
+            const vf d = vf_fma(e, k, wt ? vf_mul(ngs, vf_set1(a->w[c])) : ngs);
+            vf_store(tile + c * SL_VL, vf_select(on, d, zero));
+        }
+        for (size_t l = 0; l < SL_VL; l++)
+            if (on_[l] != 0.0f)
+                tile[(size_t)y_[l] * SL_VL + l] =
+                    fmaf(ey_[l], k_[l], -(a->gs * wy_[l] + a->gn * wy_[l]));
+        sl_tile_out(a->grad, tile, &g, C, bf16);
+        P += g.k;
+    }
+}
+
+SL_INLINE void sl_ce_run(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1, int wt,
+                         int sm, int bf16)
+{
+    if (sl_rowwise(a->classes, a->inner)) {
+        for (size_t r = 0; r < cnt; r++)
+            sl_ce_row(a, pos + r, l0 + r, sm ? l1 + r : NULL, wt, sm, bf16);
+    } else {
+        sl_ce_cols(a, pos, cnt, l0, l1, wt, sm, bf16);
+    }
+}
+
+/* The common parameter combinations get loops with constant flags. */
+SL_INLINE void sl_ce_any(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1, int bf16)
+{
+    switch (a->flags & (SL_CE_W | SL_CE_SMOOTH)) {
+    case 0: sl_ce_run(a, pos, cnt, l0, l1, 0, 0, bf16); break;
+    case SL_CE_W: sl_ce_run(a, pos, cnt, l0, l1, 1, 0, bf16); break;
+    case SL_CE_SMOOTH: sl_ce_run(a, pos, cnt, l0, l1, 0, 1, bf16); break;
+    default: sl_ce_run(a, pos, cnt, l0, l1, 1, 1, bf16); break;
+    }
+}
+
+static void k_cross_entropy_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
+{
+    sl_ce_any(a, pos, cnt, l0, l1, 0);
+}
+
+static void k_cross_entropy_bf16(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
+{
+    sl_ce_any(a, pos, cnt, l0, l1, 1);
+}
+
+/* ---- probability targets (float32 only) -------------------------------- */
+
+SL_INLINE void sl_cep_row(const sl_rargs *a, size_t r, float *l0, int wt)
+{
+    const size_t C = a->classes;
+    const float *x = (const float *)a->x + r * C, *t = a->tf + r * C;
+    float *ebuf = a->grad ? (float *)a->grad + r * C : NULL;
+    const float m = sl_row_max(x, C, 0);
+    const vf mv = vf_set1(m), zero = vf_set1(0.0f), keep = vf_set1(a->p[1]),
+             add = vf_set1(a->p[2]);
+    sl_rsum s, sa, st;
+    sl_rsum_init(&s);
+    sl_rsum_init(&sa);
+    sl_rsum_init(&st);
+    for (size_t c = 0; c < C; c += 16) {
+        sl_l16 g, tg, w, e;
+        sl_ld16(&g, x, c, C, 0.0f, 0);
+        sl_ld16(&tg, t, c, C, 0.0f, 0);
+        if (wt) sl_ld16(&w, a->w, c, C, 0.0f, 0);
+        for (unsigned v = 0; v < SL_NV16; v++) {
+            const vm ok = sl_valid16(c, C, v);
+            vf tw = vf_add(vf_mul(tg.v[v], keep), add);
+            if (wt) tw = vf_mul(w.v[v], tw);
+            e.v[v] = vf_select(ok, vf_exp(vf_sub(g.v[v], mv)), zero);
+            sl_rsum_add(&s, v, e.v[v]);
+            sl_rsum_add(&sa, v, vf_select(ok, vf_mul(tw, vf_sub(mv, g.v[v])), zero));
+            sl_rsum_add(&st, v, vf_select(ok, tw, zero));
+        }
+        /* the targets are read again in pass 3: only the exponentials move */
+        if (ebuf && ebuf != t) sl_st16(ebuf, c, C, &e, 0);
+        sl_rsum_step(&s, c + 16, C);
+        sl_rsum_step(&sa, c + 16, C);
+        sl_rsum_step(&st, c + 16, C);
+    }
+    const float S = (float)s.total, T = (float)st.total, lS = sl_log1(S);
+    *l0 = (float)sa.total + T * lS;
+    if (!ebuf) return;
+    const vf k = vf_set1(a->gn * T * (1.0f / S)), ng = vf_set1(-a->gn);
+    for (size_t c = 0; c < C; c += 16) {
+        sl_l16 e, tg, w, d;
+        if (ebuf == t) { /* the gradient aliases the targets: recompute e */
+            sl_ld16(&e, x, c, C, 0.0f, 0);
+            for (unsigned v = 0; v < SL_NV16; v++) e.v[v] = vf_exp(vf_sub(e.v[v], mv));
+        } else {
+            sl_ld16(&e, ebuf, c, C, 0.0f, 0);
+        }
+        sl_ld16(&tg, t, c, C, 0.0f, 0);
+        if (wt) sl_ld16(&w, a->w, c, C, 0.0f, 0);
+        for (unsigned v = 0; v < SL_NV16; v++) {
+            vf tw = vf_add(vf_mul(tg.v[v], keep), add);
+            if (wt) tw = vf_mul(w.v[v], tw);
+            d.v[v] = vf_fma(e.v[v], k, vf_mul(ng, tw));
+        }
+        sl_st16(ebuf, c, C, &d, 0);
+    }
+}
+
+SL_INLINE void sl_cep_cols(const sl_rargs *a, size_t pos, size_t cnt, float *l0, int wt)
+{
+    const size_t C = a->classes;
+    float *tile = a->scratch, *ttile = a->scratch + 16 * C;
+    const vf zero = vf_set1(0.0f), keep = vf_set1(a->p[1]), add = vf_set1(a->p[2]);
+    for (size_t P = pos; P < pos + cnt;) {
+        const sl_grp g = sl_next_grp(a, P, pos + cnt);
+        sl_tile_in(tile, a->x, &g, C, 0.0f, 0);
+        sl_tile_in(ttile, a->tf, &g, C, 0.0f, 0);
+        vf m = vf_set1(-INFINITY);
+        for (size_t c = 0; c < C; c++) m = vf_max(vf_load(tile + c * SL_VL), m);
+        vf S = zero, A = zero, T = zero;
+        for (size_t c = 0; c < C; c++) {
+            const vf xc = vf_load(tile + c * SL_VL);
+            vf tw = vf_add(vf_mul(vf_load(ttile + c * SL_VL), keep), add);
+            if (wt) tw = vf_mul(vf_set1(a->w[c]), tw);
+            const vf e = vf_exp(vf_sub(xc, m));
+            S = vf_add(S, e);
+            A = vf_add(A, vf_mul(tw, vf_sub(m, xc)));
+            T = vf_add(T, tw);
+            vf_store(tile + c * SL_VL, e);
+            vf_store(ttile + c * SL_VL, tw);
+        }
+        sl_put_loss(l0 + (P - pos), vf_add(A, vf_mul(T, vf_log(S))), g.k);
+        if (a->grad) {
+            const vf k = vf_mul(vf_mul(vf_set1(a->gn), T), vf_div(vf_set1(1.0f), S));
+            const vf ng = vf_set1(-a->gn);
+            for (size_t c = 0; c < C; c++)
+                vf_store(tile + c * SL_VL, vf_fma(vf_load(tile + c * SL_VL), k,
+                                                  vf_mul(ng, vf_load(ttile + c * SL_VL))));
+            sl_tile_out(a->grad, tile, &g, C, 0);
+        }
+        P += g.k;
+    }
+}
+
+static void k_cross_entropy_probs(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
+{
+    (void)l1;
+    const int wt = (a->flags & SL_CE_W) != 0;
+    if (sl_rowwise(a->classes, a->inner)) {
+        for (size_t r = 0; r < cnt; r++) {
+            if (wt)
+                sl_cep_row(a, pos + r, l0 + r, 1);
+            else
+                sl_cep_row(a, pos + r, l0 + r, 0);
+        }
+    } else if (wt) {
+        sl_cep_cols(a, pos, cnt, l0, 1);
+    } else {
+        sl_cep_cols(a, pos, cnt, l0, 0);
+    }
+}
+
+#endif

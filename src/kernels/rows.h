@@ -1,0 +1,257 @@
+/*
+ * Helpers shared by the class-dimension kernels (cross-entropy, Keras
+ * categorical, margin losses). Two shapes of loop use them:
+ *
+ * - Along a row (inner == 1): the row's classes are split into 16 virtual
+ *   lanes (class c goes to lane c % 16), like the elementwise reduction.
+ *   Sums accumulate in float within blocks of SL_RBLOCK classes; each block's
+ *   16 lanes are combined in a fixed pairwise tree in double and block totals
+ *   are added in order in double. Nothing depends on SL_VL.
+ * - Across positions: SL_VL positions per vector, each lane walking the
+ *   classes in order. Every lane does the same sequence of operations on any
+ *   ISA, so the grouping of positions into vectors never shows in the bits.
+ *   Inputs are first copied into a classes x SL_VL tile (contiguous vector
+ *   loads where the positions are contiguous, element copies where they are
+ *   strided rows or a partial vector).
+ */
+#ifndef SL_KERNELS_ROWS_H
+#define SL_KERNELS_ROWS_H
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "common.h"
+
+#define SL_RBLOCK 1024 /* classes per float-accumulated block of a row sum */
+#define SL_NV16 (16 / SL_VL)
+
+/* 16 canonical lanes of a row, as SL_NV16 vectors. */
+typedef struct {
+    vf v[SL_NV16];
+} sl_l16;
+
+SL_INLINE void sl_l16_set(sl_l16 *l, float s)
+{
+    for (unsigned v = 0; v < SL_NV16; v++) l->v[v] = vf_set1(s);
+}
+
+/* The 16 lanes combined in the fixed tree (lane j += lane j + 8, + 4, ...). */
+static inline double sl_l16_total(const sl_l16 *l)
+{
+    float f[16];
+    double d[16];
+    for (unsigned v = 0; v < SL_NV16; v++) vf_store(f + v * SL_VL, l->v[v]);
+    for (int j = 0; j < 16; j++) d[j] = (double)f[j];
+    for (int w = 8; w > 0; w /= 2)
+        for (int j = 0; j < w; j++) d[j] += d[j + w];
+    return d[0];
+}
+
+/* Largest of the 16 lanes, in the same fixed tree (NaN lanes never win). */
+static inline float sl_l16_max(const sl_l16 *l)
+{
+    float f[16];
+    for (unsigned v = 0; v < SL_NV16; v++) vf_store(f + v * SL_VL, l->v[v]);
+    for (int w = 8; w > 0; w /= 2)
+        for (int j = 0; j < w; j++) f[j] = f[j + w] > f[j] ? f[j + w] : f[j];
+    return f[0];
+}
+
+SL_INLINE float sl_lane0(vf v)
+{
+    float t[SL_VL];
+    vf_store(t, v);
+    return t[0];
+}
+
+/* Scalar log through the vector function: the same bits on every ISA. */
+SL_INLINE float sl_log1(float s) { return sl_lane0(vf_log(vf_set1(s))); }
+
+/* ---- float or bfloat16 data ------------------------------------------- */
+
+SL_INLINE vf sl_ld(const void *p, size_t off, int bf16)
+{
+    return bf16 ? vf_load_bf16((const uint16_t *)p + off) : vf_load((const float *)p + off);
+}
+
+SL_INLINE float sl_ld1(const void *p, size_t off, int bf16)
+{
+    if (bf16) {
+        uint32_t u = (uint32_t)((const uint16_t *)p)[off] << 16;
+        float f;
+        memcpy(&f, &u, sizeof f);
+        return f;
+    }
+    return ((const float *)p)[off];
+}
+
+SL_INLINE void sl_st(void *p, size_t off, vf v, int bf16)
+{
+    if (bf16)
+        vf_store_bf16((uint16_t *)p + off, v);
+    else
+        vf_store((float *)p + off, v);
+}
+
+/* Lanes 0..k-1 of v to p + off, p + off + stride, ... */
+SL_INLINE void sl_st_lanes(void *p, size_t off, size_t stride, vf v, size_t k, int bf16)
+{
+    if (bf16) {
+        uint16_t t[SL_VL];
+        vf_store_bf16(t, v);
+        for (size_t l = 0; l < k; l++) ((uint16_t *)p)[off + l * stride] = t[l];
+    } else {
+        float t[SL_VL];
+        vf_store(t, v);
+        for (size_t l = 0; l < k; l++) ((float *)p)[off + l * stride] = t[l];
+    }
+}
+
+/* One float rounded and stored as the gradient element type. */
+SL_INLINE void sl_st1(void *p, size_t off, float v, int bf16)
+{
+    sl_st_lanes(p, off, 1, vf_set1(v), 1, bf16);
+}
+
+/* Zeroes n gradient elements. */
+SL_INLINE void sl_zero(void *p, size_t off, size_t n, int bf16)
+{
+    if (bf16)
+        memset((uint16_t *)p + off, 0, n * sizeof(uint16_t));
+    else
+        memset((float *)p + off, 0, n * sizeof(float));
+}
+
+/* 16 values of a row from class c (c + 16 <= n), or the last n - c padded
+ * with pad: one group of SL_NV16 vectors. */
+SL_INLINE void sl_ld16(sl_l16 *o, const void *p, size_t c, size_t n, float pad, int bf16)
+{
+    if (c + 16 <= n) {
+        for (unsigned v = 0; v < SL_NV16; v++) o->v[v] = sl_ld(p, c + v * SL_VL, bf16);
+    } else {
+        float t[16];
+        for (size_t j = 0; j < 16; j++) t[j] = c + j < n ? sl_ld1(p, c + j, bf16) : pad;
+        for (unsigned v = 0; v < SL_NV16; v++) o->v[v] = vf_load(t + v * SL_VL);
+    }
+}
+
+/* Stores the first min(16, n - c) of a group of 16 to p + c. */
+SL_INLINE void sl_st16(void *p, size_t c, size_t n, const sl_l16 *g, int bf16)
+{
+    for (unsigned v = 0; v < SL_NV16; v++) {
+        const size_t at = c + v * SL_VL;
+        if (at + SL_VL <= n)
+            sl_st(p, at, g->v[v], bf16);
+        else if (at < n)
+            sl_st_lanes(p, at, 1, g->v[v], n - at, bf16);
+    }
+}
+
+/* Lane masks of a group of 16 starting at class c of a row of n. */
+SL_INLINE vm sl_valid16(size_t c, size_t n, unsigned v)
+{
+    const size_t at = c + v * SL_VL;
+    return at + SL_VL <= n ? vm_prefix(SL_VL) : vm_prefix(at < n ? (unsigned)(n - at) : 0u);
+}
+
+/* Canonical maximum of a row of n values (NaN values are skipped: a NaN
+ * reaches the loss through the exponentials instead). */
+SL_INLINE float sl_row_max(const void *x, size_t n, int bf16)
+{
+    sl_l16 m, g;
+    sl_l16_set(&m, -INFINITY);
+    for (size_t c = 0; c < n; c += 16) {
+        sl_ld16(&g, x, c, n, -INFINITY, bf16);
+        for (unsigned v = 0; v < SL_NV16; v++) m.v[v] = vf_max(g.v[v], m.v[v]);
+    }
+    return sl_l16_max(&m);
+}
+
+/* A running canonical row sum: float lanes within a block, double across. */
+typedef struct {
+    sl_l16 l;
+    double total;
+} sl_rsum;
+
+SL_INLINE void sl_rsum_init(sl_rsum *s)
+{
+    sl_l16_set(&s->l, 0.0f);
+    s->total = 0.0;
+}
+SL_INLINE void sl_rsum_add(sl_rsum *s, unsigned v, vf x) { s->l.v[v] = vf_add(s->l.v[v], x); }
+/* Call after every group of 16; closes the block at its end. */
+SL_INLINE void sl_rsum_step(sl_rsum *s, size_t c_next, size_t n)
+{
+    if (c_next % SL_RBLOCK == 0 || c_next >= n) {
+        s->total += sl_l16_total(&s->l);
+        sl_l16_set(&s->l, 0.0f);
+    }
+}
+
+/* ---- across positions ---------------------------------------------------- */
+
+/* Where the positions [P, P + k) of one vector live: element (class c, lane
+ * l) is at off + c * cs + l * ls. */
+typedef struct {
+    size_t off, cs, ls, k;
+    int contig; /* k == SL_VL and ls == 1: whole-vector loads and stores */
+} sl_grp;
+
+/* The next group of positions from P (< end), within one batch row when
+ * inner > 1. */
+SL_INLINE sl_grp sl_next_grp(const sl_rargs *a, size_t P, size_t end)
+{
+    sl_grp g;
+    const size_t C = a->classes, in = a->inner;
+    const size_t b = P / in, i = P % in;
+    size_t k = end - P;
+    if (k > SL_VL) k = SL_VL;
+    if (in > 1 && k > in - i) k = in - i;
+    g.off = b * C * in + i;
+    g.cs = in;
+    g.ls = in > 1 ? 1 : C;
+    g.k = k;
+    g.contig = k == SL_VL && g.ls == 1;
+    return g;
+}
+
+/* tile[c * SL_VL + l] = element (c, l); lanes >= k hold pad. */
+SL_INLINE void sl_tile_in(float *tile, const void *p, const sl_grp *g, size_t C, float pad,
+                          int bf16)
+{
+    if (g->contig) {
+        for (size_t c = 0; c < C; c++) vf_store(tile + c * SL_VL, sl_ld(p, g->off + c * g->cs, bf16));
+    } else {
+        for (size_t c = 0; c < C; c++)
+            for (size_t l = 0; l < SL_VL; l++)
+                tile[c * SL_VL + l] =
+                    l < g->k ? sl_ld1(p, g->off + c * g->cs + l * g->ls, bf16) : pad;
+    }
+}
+
+/* The tile's valid lanes back to p (the gradient). */
+SL_INLINE void sl_tile_out(void *p, const float *tile, const sl_grp *g, size_t C, int bf16)
+{
+    for (size_t c = 0; c < C; c++) {
+        const vf v = vf_load(tile + c * SL_VL);
+        if (g->contig)
+            sl_st(p, g->off + c * g->cs, v, bf16);
+        else
+            sl_st_lanes(p, g->off + c * g->cs, g->ls, v, g->k, bf16);
+    }
+}
+
+/* Lanes 0..k-1 of v to l0[0..k). */
+SL_INLINE void sl_put_loss(float *dst, vf v, size_t k)
+{
+    if (k == SL_VL) {
+        vf_store(dst, v);
+    } else {
+        float t[SL_VL];
+        vf_store(t, v);
+        memcpy(dst, t, k * sizeof(float));
+    }
+}
+
+#endif
