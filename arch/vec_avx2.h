@@ -4,6 +4,7 @@
 
 #include <immintrin.h>
 #include <sleef.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define SL_VL 8
@@ -26,11 +27,59 @@ static inline void vf_store_bf16(uint16_t *p, vf v)
 {
     const __m256i u = _mm256_castps_si256(v);
     const __m256i odd = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
-    __m256i r = _mm256_srli_epi32(_mm256_add_epi32(u, _mm256_add_epi32(odd, _mm256_set1_epi32(0x7FFF))), 16);
+    __m256i r = _mm256_srli_epi32(
+        _mm256_add_epi32(u, _mm256_add_epi32(odd, _mm256_set1_epi32(0x7FFF))), 16);
     r = _mm256_blendv_epi8(r, _mm256_set1_epi32(0x7FC0),
                            _mm256_castps_si256(_mm256_cmp_ps(v, v, _CMP_UNORD_Q)));
     const __m128i lo = _mm256_castsi256_si128(r), hi = _mm256_extracti128_si256(r, 1);
     _mm_storeu_si128((__m128i *)p, _mm_packus_epi32(lo, hi));
+}
+/* 8 x 8 transpose: r[i] lane j -> r[j] lane i. */
+__attribute__((always_inline)) static inline void sl_avx2_t8(__m256 r[8])
+{
+    __m256 t[8], u[8];
+    for (int i = 0; i < 4; i++) {
+        t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 2; i++) {
+        u[4 * i] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
+        u[4 * i + 1] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0xEE);
+        u[4 * i + 2] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
+        u[4 * i + 3] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xEE);
+    }
+    for (int j = 0; j < 4; j++) {
+        r[j] = _mm256_permute2f128_ps(u[j], u[4 + j], 0x20);
+        r[4 + j] = _mm256_permute2f128_ps(u[j], u[4 + j], 0x31);
+    }
+}
+/* The first k (<= 8) lanes: maskload/maskstore never touch the others. */
+static inline __m256i sl_avx2_prefix(size_t k)
+{
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)k), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+__attribute__((always_inline)) static inline void vf_rows_in(float *t, const float *p, size_t n)
+{
+    for (size_t c0 = 0; c0 < n; c0 += 8) {
+        const size_t k = n - c0 < 8 ? n - c0 : 8;
+        const __m256i m = sl_avx2_prefix(k);
+        __m256 r[8];
+        for (size_t l = 0; l < 8; l++) r[l] = _mm256_maskload_ps(p + l * n + c0, m);
+        sl_avx2_t8(r);
+        for (size_t c = 0; c < k; c++) _mm256_storeu_ps(t + (c0 + c) * 8, r[c]);
+    }
+}
+__attribute__((always_inline)) static inline void vf_rows_out(float *p, const float *t, size_t n)
+{
+    for (size_t c0 = 0; c0 < n; c0 += 8) {
+        const size_t k = n - c0 < 8 ? n - c0 : 8;
+        const __m256i m = sl_avx2_prefix(k);
+        __m256 r[8];
+        for (size_t c = 0; c < 8; c++)
+            r[c] = c < k ? _mm256_loadu_ps(t + (c0 + c) * 8) : _mm256_setzero_ps();
+        sl_avx2_t8(r);
+        for (size_t l = 0; l < 8; l++) _mm256_maskstore_ps(p + l * n + c0, m, r[l]);
+    }
 }
 static inline vf vf_set1(float s) { return _mm256_set1_ps(s); }
 static inline vf vf_add(vf a, vf b) { return _mm256_add_ps(a, b); }

@@ -4,6 +4,7 @@
 
 #include <immintrin.h>
 #include <sleef.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define SL_VL 16
@@ -26,9 +27,53 @@ static inline void vf_store_bf16(uint16_t *p, vf v)
 {
     const __m512i u = _mm512_castps_si512(v);
     const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
-    __m512i r = _mm512_srli_epi32(_mm512_add_epi32(u, _mm512_add_epi32(odd, _mm512_set1_epi32(0x7FFF))), 16);
+    __m512i r = _mm512_srli_epi32(
+        _mm512_add_epi32(u, _mm512_add_epi32(odd, _mm512_set1_epi32(0x7FFF))), 16);
     r = _mm512_mask_mov_epi32(r, _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), _mm512_set1_epi32(0x7FC0));
     _mm256_storeu_si256((__m256i *)p, _mm512_cvtepi32_epi16(r));
+}
+/* 16 x 16 transpose: r[i] lane j -> r[j] lane i. */
+__attribute__((always_inline)) static inline void sl_avx512_t16(__m512 r[16])
+{
+    __m512 t[16], u[16];
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 4; i++) {
+        u[4 * i] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
+        u[4 * i + 1] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], 0xEE);
+        u[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
+        u[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xEE);
+    }
+    /* u[4i + j], 128-bit lane k: class 4k + j of rows 4i..4i+3 */
+    for (int j = 0; j < 4; j++) {
+        const __m512 a = _mm512_shuffle_f32x4(u[j], u[4 + j], 0x88),
+                     b = _mm512_shuffle_f32x4(u[j], u[4 + j], 0xDD),
+                     c = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0x88),
+                     d = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0xDD);
+        r[j] = _mm512_shuffle_f32x4(a, c, 0x88);
+        r[8 + j] = _mm512_shuffle_f32x4(a, c, 0xDD);
+        r[4 + j] = _mm512_shuffle_f32x4(b, d, 0x88);
+        r[12 + j] = _mm512_shuffle_f32x4(b, d, 0xDD);
+    }
+}
+__attribute__((always_inline)) static inline void vf_rows_in(float *t, const float *p, size_t n)
+{
+    const __mmask16 m = (__mmask16)((1u << n) - 1u);
+    __m512 r[16];
+    for (size_t l = 0; l < 16; l++) r[l] = _mm512_maskz_loadu_ps(m, p + l * n);
+    sl_avx512_t16(r);
+    for (size_t c = 0; c < n; c++) _mm512_storeu_ps(t + c * 16, r[c]);
+}
+__attribute__((always_inline)) static inline void vf_rows_out(float *p, const float *t, size_t n)
+{
+    const __mmask16 m = (__mmask16)((1u << n) - 1u);
+    __m512 r[16];
+    for (size_t c = 0; c < 16; c++)
+        r[c] = c < n ? _mm512_loadu_ps(t + c * 16) : _mm512_setzero_ps();
+    sl_avx512_t16(r);
+    for (size_t l = 0; l < 16; l++) _mm512_mask_storeu_ps(p + l * n, m, r[l]);
 }
 static inline vf vf_set1(float s) { return _mm512_set1_ps(s); }
 static inline vf vf_add(vf a, vf b) { return _mm512_add_ps(a, b); }

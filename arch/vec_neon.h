@@ -5,6 +5,7 @@
 
 #include <arm_neon.h>
 #include <sleef.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define SL_VL 4
@@ -29,6 +30,16 @@ static inline void vf_store_bf16(uint16_t *p, vf v)
     uint32x4_t r = vshrq_n_u32(vaddq_u32(u, vaddq_u32(odd, vdupq_n_u32(0x7FFF))), 16);
     r = vbslq_u32(vceqq_f32(v, v), r, vdupq_n_u32(0x7FC0));
     vst1_u16(p, vmovn_u32(r));
+}
+static inline void vf_rows_in(float *t, const float *p, size_t n)
+{
+    for (size_t c = 0; c < n; c++)
+        for (size_t l = 0; l < 4; l++) t[c * 4 + l] = p[l * n + c];
+}
+static inline void vf_rows_out(float *p, const float *t, size_t n)
+{
+    for (size_t c = 0; c < n; c++)
+        for (size_t l = 0; l < 4; l++) p[l * n + c] = t[c * 4 + l];
 }
 static inline vf vf_set1(float s) { return vdupq_n_f32(s); }
 static inline vf vf_add(vf a, vf b) { return vaddq_f32(a, b); }

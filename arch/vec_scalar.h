@@ -15,6 +15,10 @@
  *                                NaN stores 0x7FC0 (PyTorch's conversion).
  *                                Integer arithmetic on every ISA: AVX-512
  *                                BF16's vcvtneps2bf16 flushes subnormals.
+ *   vf_rows_in(t, p, n)          transposes SL_VL rows of n <= 16 floats
+ *                                (p[l n + c]) into n vectors (t[c SL_VL + l]);
+ *                                reads exactly those SL_VL n floats.
+ *   vf_rows_out(p, t, n)         the reverse; writes exactly those.
  *   vf_set1(s)                   broadcast.
  *   vf_add/sub/mul/div(a, b)     one IEEE op, round to nearest.
  *   vf_fma(a, b, c)              a * b + c with one rounding (never contracted
@@ -53,6 +57,7 @@
 
 #include <math.h>
 #include <sleef.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -79,6 +84,14 @@ static inline void vf_store_bf16(uint16_t *p, vf v)
     uint32_t u;
     memcpy(&u, &v, sizeof u);
     *p = v != v ? (uint16_t)0x7FC0 : (uint16_t)((u + 0x7FFFu + ((u >> 16) & 1u)) >> 16);
+}
+static inline void vf_rows_in(float *t, const float *p, size_t n)
+{
+    memcpy(t, p, n * sizeof(float));
+}
+static inline void vf_rows_out(float *p, const float *t, size_t n)
+{
+    memcpy(p, t, n * sizeof(float));
 }
 static inline vf vf_set1(float s) { return s; }
 static inline vf vf_add(vf a, vf b) { return a + b; }

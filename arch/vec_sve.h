@@ -15,6 +15,7 @@
 
 #include <arm_sve.h>
 #include <sleef.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #if !defined(__ARM_FEATURE_SVE_BITS) ||                                                            \
@@ -47,9 +48,22 @@ static inline void vf_store_bf16(uint16_t *p, vf v)
 {
     const svuint32_t u = svreinterpret_u32_f32(v);
     const svuint32_t odd = svand_n_u32_x(SL_PT, svlsr_n_u32_x(SL_PT, u, 16), 1);
-    svuint32_t r = svlsr_n_u32_x(SL_PT, svadd_u32_x(SL_PT, u, svadd_n_u32_x(SL_PT, odd, 0x7FFF)), 16);
+    svuint32_t r =
+        svlsr_n_u32_x(SL_PT, svadd_u32_x(SL_PT, u, svadd_n_u32_x(SL_PT, odd, 0x7FFF)), 16);
     r = svsel_u32(svcmpuo_f32(SL_PT, v, v), svdup_n_u32(0x7FC0), r);
     svst1h_u32(SL_PT, p, r);
+}
+static inline void vf_rows_in(float *t, const float *p, size_t n)
+{
+    const svuint32_t idx = svindex_u32(0, (uint32_t)n);
+    for (size_t c = 0; c < n; c++)
+        svst1_f32(SL_PT, t + c * SL_VL, svld1_gather_u32index_f32(SL_PT, p + c, idx));
+}
+static inline void vf_rows_out(float *p, const float *t, size_t n)
+{
+    const svuint32_t idx = svindex_u32(0, (uint32_t)n);
+    for (size_t c = 0; c < n; c++)
+        svst1_scatter_u32index_f32(SL_PT, p + c, idx, svld1_f32(SL_PT, t + c * SL_VL));
 }
 static inline vf vf_set1(float s) { return svdup_n_f32(s); }
 static inline vf vf_add(vf a, vf b) { return svadd_f32_x(SL_PT, a, b); }
@@ -85,10 +99,7 @@ static inline vm vm_none(void) { return svpfalse_b(); }
 static inline vm vm_prefix(unsigned k) { return svwhilelt_b32_u32(0u, k); }
 static inline int vm_any(vm m) { return svptest_any(SL_PT, m); }
 /* the lanes before the first true one, counted */
-static inline unsigned vm_first(vm m)
-{
-    return (unsigned)svcntp_b32(SL_PT, svbrkb_b_z(SL_PT, m));
-}
+static inline unsigned vm_first(vm m) { return (unsigned)svcntp_b32(SL_PT, svbrkb_b_z(SL_PT, m)); }
 static inline vf vf_select(vm m, vf a, vf b) { return svsel_f32(m, a, b); }
 
 static inline vf vf_log(vf a) { return Sleef_finz_logfx_u10sve(a); }

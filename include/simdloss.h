@@ -288,11 +288,13 @@ SIMDLOSS_API int simdloss_gaussian_nll_f32(size_t n, const float *input, const f
  * (not ignore_index), with eps = label_smoothing and w = weight (ones if NULL):
  *   nll = -w[y] lp[y];  smooth = -sum_c w[c] lp[c];
  *   loss = (1 - eps) nll + (eps / classes) smooth;  0 at ignored positions.
- * MEAN divides by the sum of w[y] over the non-ignored positions (NaN when
- * that is 0, e.g. every target ignored; the gradient is then all zeros).
+ * MEAN divides by the sum of w[y] over the non-ignored positions; when that
+ * is 0 the loss is NaN and, as in PyTorch, the gradient is all zeros if every
+ * target is ignored and NaN where the targets' weights are 0.
  * d/dx[c] = (1 - eps) w[y] (p[c] - [c == y]) + (eps / classes)(W p[c] - w[c]),
- * p = softmax(x), W = sum_c w[c]; 0 at ignored positions. weight: NULL or
- * `classes` values. */
+ * p = softmax(x), W = sum_c w[c]. Ignored positions get loss 0 and a zero
+ * gradient and their logits are never read (PyTorch gives NaN gradients
+ * there when such a row holds NaN or inf). weight: NULL or `classes` values. */
 SIMDLOSS_API int simdloss_cross_entropy_f32(size_t batch, size_t classes, size_t inner,
                                             const float *logits, const int64_t *target,
                                             const float *weight, int64_t ignore_index,
@@ -322,12 +324,12 @@ SIMDLOSS_API int simdloss_cross_entropy_bf16(size_t batch, size_t classes, size_
 
 /* Negative log-likelihood on log-probabilities (F.nll_loss; the input is not
  * checked to be log-probabilities): loss = -w[y] x[y], 0 at ignored
- * positions; MEAN divides by the sum of w[y] over non-ignored positions.
- * d/dx[c] = -w[y] [c == y]. */
-SIMDLOSS_API int simdloss_nll_f32(size_t batch, size_t classes, size_t inner,
-                                  const float *logprobs, const int64_t *target, const float *weight,
-                                  int64_t ignore_index, simdloss_reduction reduction, float *loss,
-                                  float *grad_logprobs);
+ * positions; MEAN divides by the sum of w[y] over non-ignored positions
+ * (zero sum: as cross-entropy). d/dx[c] = -w[y] [c == y], and NaN where
+ * x[y] is NaN (PyTorch: finite). Only x[y] is read. */
+SIMDLOSS_API int simdloss_nll_f32(size_t batch, size_t classes, size_t inner, const float *logprobs,
+                                  const int64_t *target, const float *weight, int64_t ignore_index,
+                                  simdloss_reduction reduction, float *loss, float *grad_logprobs);
 
 /* Keras 3 categorical_crossentropy on rows of probabilities (from_logits
  * False), e = 1e-7: t' = (1 - ls) t + ls / classes; S = sum_c p[c];
@@ -358,9 +360,8 @@ SIMDLOSS_API int simdloss_categorical_hinge_f32(size_t batch, size_t classes, co
 SIMDLOSS_API int simdloss_categorical_focal_f32(size_t batch, size_t classes, const float *probs,
                                                 const float *target, const float *alpha,
                                                 size_t alpha_len, float gamma,
-                                                float label_smoothing,
-                                                simdloss_reduction reduction, float *loss,
-                                                float *grad_probs);
+                                                float label_smoothing, simdloss_reduction reduction,
+                                                float *loss, float *grad_probs);
 
 /* F.multi_margin_loss: loss = (w[y] / classes) sum_{j != y} max(0, margin - x[y] + x[j])^p,
  * p in {1, 2} (else EINVAL); the gradient uses the strict test
@@ -377,9 +378,8 @@ SIMDLOSS_API int simdloss_multi_margin_f32(size_t batch, size_t classes, const f
  * loss = sum_{j in labels} sum_{k not in labels} max(0, 1 - (x[j] - x[k])) / classes
  * (duplicate labels count twice); gradient with the strict test > 0. */
 SIMDLOSS_API int simdloss_multilabel_margin_f32(size_t batch, size_t classes, const float *input,
-                                                const int64_t *target,
-                                                simdloss_reduction reduction, float *loss,
-                                                float *grad_input);
+                                                const int64_t *target, simdloss_reduction reduction,
+                                                float *loss, float *grad_input);
 
 /* F.multilabel_soft_margin_loss:
  * loss = -(1/classes) sum_c w[c] [t log sigmoid(x) + (1 - t) log sigmoid(-x)];

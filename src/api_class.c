@@ -17,13 +17,17 @@ static int ce_index(const char *fn, int bf16, size_t batch, size_t classes, size
     if (!rc) rc = sl_check_smoothing(&c, label_smoothing);
     if (!rc) rc = sl_check_targets(&c, target, weight, ignore_index, 1, &wsum);
     if (rc) return rc;
-    const sl_rkernel k =
-        sl_rkernel_of(&c, bf16 ? SL_R_cross_entropy_bf16 : SL_R_cross_entropy_f32);
+    const sl_rkernel k = sl_rkernel_of(&c, bf16 ? SL_R_cross_entropy_bf16 : SL_R_cross_entropy_f32);
     if (!k) return SIMDLOSS_ENOTSUP;
 
     const int smooth = label_smoothing > 0.0f;
-    sl_cplan p = {k, smooth, (float)(1.0 - (double)label_smoothing),
-                  (float)((double)label_smoothing / (double)classes), wsum, wsum, 0};
+    sl_cplan p = {k,
+                  smooth,
+                  (float)(1.0 - (double)label_smoothing),
+                  (float)((double)label_smoothing / (double)classes),
+                  wsum,
+                  wsum,
+                  0};
     sl_rargs *a = &c.a;
     a->ti = target;
     a->w = weight;
@@ -33,7 +37,7 @@ static int ce_index(const char *fn, int bf16, size_t batch, size_t classes, size
     a->gn = reduction == SIMDLOSS_MEAN ? (float)((double)p.f0 / wsum) : p.f0;
     a->gs = smooth ? (reduction == SIMDLOSS_MEAN ? (float)((double)p.f1 / wsum) : p.f1) : 0.0f;
     if (!sl_rowwise(classes, inner))
-        p.scratch = 16 * classes; /* the tile */
+        p.scratch = 32 * classes; /* the tile and a block of rows */
     else if (bf16 && grad)
         p.scratch = classes; /* the row's exponentials */
     return sl_crun(&c, &p);
@@ -48,13 +52,13 @@ int simdloss_cross_entropy_f32(size_t batch, size_t classes, size_t inner, const
                     ignore_index, label_smoothing, reduction, loss, grad_logits);
 }
 
-int simdloss_cross_entropy_bf16(size_t batch, size_t classes, size_t inner,
-                                const uint16_t *logits, const int64_t *target,
-                                const float *weight, int64_t ignore_index, float label_smoothing,
-                                simdloss_reduction reduction, float *loss, uint16_t *grad_logits)
+int simdloss_cross_entropy_bf16(size_t batch, size_t classes, size_t inner, const uint16_t *logits,
+                                const int64_t *target, const float *weight, int64_t ignore_index,
+                                float label_smoothing, simdloss_reduction reduction, float *loss,
+                                uint16_t *grad_logits)
 {
-    return ce_index("simdloss_cross_entropy_bf16", 1, batch, classes, inner, logits, target,
-                    weight, ignore_index, label_smoothing, reduction, loss, grad_logits);
+    return ce_index("simdloss_cross_entropy_bf16", 1, batch, classes, inner, logits, target, weight,
+                    ignore_index, label_smoothing, reduction, loss, grad_logits);
 }
 
 int simdloss_cross_entropy_probs_f32(size_t batch, size_t classes, size_t inner,
@@ -79,7 +83,8 @@ int simdloss_cross_entropy_probs_f32(size_t batch, size_t classes, size_t inner,
     a->p[1] = (float)(1.0 - (double)label_smoothing);
     a->p[2] = (float)((double)label_smoothing / (double)classes);
     a->gn = reduction == SIMDLOSS_MEAN && c.npos > 0 ? (float)(1.0 / (double)c.npos) : 1.0f;
-    if (!sl_rowwise(classes, inner)) p.scratch = 32 * classes; /* logits and targets tiles */
+    if (!sl_rowwise(classes, inner))
+        p.scratch = 48 * classes; /* logits and targets tiles, a block of rows */
     return sl_crun(&c, &p);
 }
 
@@ -97,6 +102,39 @@ static void nll_positions(const sl_rargs *a, size_t pos, size_t cnt, float *l0, 
         }
         const float w = a->w ? a->w[y] : 1.0f;
         l0[j] = -(w * x[(b * a->classes + (size_t)y) * a->inner + i]);
+    }
+}
+
+/* -w[y] g at each target, 0 elsewhere; a NaN at the target gives a NaN
+ * gradient there (NaN in, NaN out; PyTorch's is finite). Each element is
+ * read before it is written, so grad may be the input. */
+static float nll_grad_at(const sl_rargs *a, int64_t y, float x, float g)
+{
+    const float v = -((a->w ? a->w[y] : 1.0f) * g);
+    return x != x ? x : v;
+}
+
+static void nll_grad(const sl_rargs *a, float g, float *grad)
+{
+    const size_t C = a->classes, inner = a->inner;
+    for (size_t b = 0; b < a->batch; b++) {
+        const int64_t *t = a->ti + b * inner;
+        const float *x = (const float *)a->x + b * C * inner;
+        float *d = grad + b * C * inner;
+        if (inner == 1) {
+            const int64_t y = t[0];
+            const int on = y != a->ignore;
+            const float v = on ? nll_grad_at(a, y, x[y], g) : 0.0f;
+            memset(d, 0, C * sizeof(float));
+            if (on) d[y] = v;
+            continue;
+        }
+        for (size_t c = 0; c < C; c++)
+            for (size_t i = 0; i < inner; i++) {
+                const int64_t y = t[i];
+                const size_t e = c * inner + i;
+                d[e] = y == (int64_t)c && y != a->ignore ? nll_grad_at(a, y, x[e], g) : 0.0f;
+            }
     }
 }
 
@@ -120,16 +158,7 @@ int simdloss_nll_f32(size_t batch, size_t classes, size_t inner, const float *lo
         if (rc) return rc;
     }
     /* after the losses: the gradient may alias the input */
-    if (grad_logprobs && batch > 0) {
-        const float g = reduction == SIMDLOSS_MEAN ? (float)(1.0 / wsum) : 1.0f;
-        memset(grad_logprobs, 0, batch * classes * inner * sizeof(float));
-        for (size_t P = 0; P < c.npos; P++) {
-            const int64_t y = target[P];
-            if (y == ignore_index) continue;
-            const size_t b = P / inner, i = P % inner;
-            grad_logprobs[(b * classes + (size_t)y) * inner + i] =
-                -((weight ? weight[y] : 1.0f) * g);
-        }
-    }
+    if (grad_logprobs && batch > 0)
+        nll_grad(a, reduction == SIMDLOSS_MEAN ? (float)(1.0 / wsum) : 1.0f, grad_logprobs);
     return SIMDLOSS_OK;
 }

@@ -56,8 +56,8 @@ int sl_check_targets(const sl_ccall *c, const int64_t *target, const float *weig
         if (use_ignore && t == ignore_index) continue;
         if (t < 0 || t >= C)
             return sl_fail(SIMDLOSS_EDOMAIN,
-                           "%s: target[%zu] = %" PRId64 " is outside [0, %" PRId64 ")%s", c->fn,
-                           p, t, C, use_ignore ? " and not ignore_index" : "");
+                           "%s: target[%zu] = %" PRId64 " is outside [0, %" PRId64 ")%s", c->fn, p,
+                           t, C, use_ignore ? " and not ignore_index" : "");
         s += weight ? (double)weight[t] : 1.0;
     }
     if (wsum) *wsum = s;

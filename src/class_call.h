@@ -34,10 +34,10 @@ SL_HIDDEN float sl_weight_total(const float *weight, size_t classes);
 
 /* How a call turns the kernel's per-position terms into its results. */
 typedef struct {
-    sl_rkernel k;  /* the kernel (or a plain C function with the same shape) */
-    int two;       /* the kernel also writes a second term l1 */
-    float f0, f1;  /* NONE: loss = f0 l0 + f1 l1 (f0 = 1, f1 = 0 for one term) */
-    double d0, d1; /* MEAN = f0 sum(l0) / d0 + f1 sum(l1) / d1; SUM = f0 sum(l0) + f1 sum(l1) */
+    sl_rkernel k;   /* the kernel (or a plain C function with the same shape) */
+    int two;        /* the kernel also writes a second term l1 */
+    float f0, f1;   /* NONE: loss = f0 l0 + f1 l1 (f0 = 1, f1 = 0 for one term) */
+    double d0, d1;  /* MEAN = f0 sum(l0) / d0 + f1 sum(l1) / d1; SUM = f0 sum(l0) + f1 sum(l1) */
     size_t scratch; /* floats of scratch the kernel needs */
 } sl_cplan;
 

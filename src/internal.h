@@ -102,25 +102,28 @@ enum {
  * element (b, c, i) is at [(b * classes + c) * inner + i]. */
 typedef struct sl_rargs {
     size_t batch, classes, inner;
-    const void *x;      /* float, or uint16_t bfloat16 */
-    const int64_t *ti;  /* class-index targets (validated), or NULL */
-    const float *tf;    /* float targets of the input's shape, or NULL */
-    const float *w;     /* classes values (weight, alpha), or NULL */
-    int64_t ignore;     /* ignore_index */
-    void *grad;         /* float or uint16_t, or NULL */
-    float *scratch;     /* SL_RSCRATCH floats when grad is bf16 or a tile is needed */
-    float p[4];         /* loss-specific parameters (header of each kernel) */
-    int flags;          /* loss-specific bits */
-    float wsum;         /* sum of w over classes (classes if w == NULL) */
-    float gn, gs;       /* gradient factors (cross-entropy: nll and smoothing parts) */
+    const void *x;     /* float, or uint16_t bfloat16 */
+    const int64_t *ti; /* class-index targets (validated), or NULL */
+    const float *tf;   /* float targets of the input's shape, or NULL */
+    const float *w;    /* classes values (weight, alpha), or NULL */
+    int64_t ignore;    /* ignore_index */
+    void *grad;        /* float or uint16_t, or NULL */
+    float *scratch;    /* what the entry point's plan asked for (sl_cplan.scratch) */
+    float p[4];        /* loss-specific parameters (header of each kernel) */
+    int flags;         /* loss-specific bits */
+    float wsum;        /* sum of w over classes (classes if w == NULL) */
+    float gn, gs;      /* gradient factors (cross-entropy: nll and smoothing parts) */
 } sl_rargs;
+
+/* sl_rargs.flags of the cross-entropy kernels */
+enum { SL_CE_W = 1, SL_CE_SMOOTH = 2 };
+/* sl_rargs.flags of the margin kernels: multi_margin with p == 2; the caller
+ * wants no loss (l0 gets zeros). */
+enum { SL_MM_P2 = 1, SL_MM_NOLOSS = 2 };
 
 /* Computes positions [pos, pos + cnt): their losses go to l0[0..cnt) (and a
  * second per-position term to l1 when the loss has one, else l1 is NULL),
  * their gradients to grad. cnt <= SL_RCHUNK; a chunk never splits a row. */
-/* sl_rargs.flags of the cross-entropy kernels */
-enum { SL_CE_W = 1, SL_CE_SMOOTH = 2 };
-
 typedef void (*sl_rkernel)(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1);
 #define SL_RCHUNK 1024
 
@@ -129,12 +132,6 @@ typedef void (*sl_rkernel)(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
  * positions, SL_VL positions per vector, classes in sequence. The choice
  * depends on the shape only, never on the ISA. */
 static inline int sl_rowwise(size_t classes, size_t inner) { return inner == 1 && classes > 16; }
-/* Scratch floats a kernel may use: one row (row-wise) or a classes x 16 tile
- * of inputs and one of targets (across positions). */
-static inline size_t sl_rscratch(size_t classes, size_t inner)
-{
-    return sl_rowwise(classes, inner) ? classes + 16 : 32 * classes;
-}
 
 #define SL_CLASS_KERNELS(X)                                                                        \
     X(cross_entropy_f32)                                                                           \

@@ -35,7 +35,8 @@ int main(int argc, char **argv)
         if (simdloss_isa_supported(SIMDLOSS_ISA_AVX512)) expect = SIMDLOSS_ISA_AVX512;
     } else if (!strcmp(want, "scalar-nofma")) {
         /* SIMDLOSS_CPU_DISABLE=fma: only the no-FMA scalar table can run */
-        if (simdloss_isa_supported(SIMDLOSS_ISA_AVX2) || simdloss_isa_supported(SIMDLOSS_ISA_AVX512)) {
+        if (simdloss_isa_supported(SIMDLOSS_ISA_AVX2) ||
+            simdloss_isa_supported(SIMDLOSS_ISA_AVX512)) {
             printf("FAIL: SIMDLOSS_CPU_DISABLE=fma did not hide the FMA variants\n");
             return 1;
         }

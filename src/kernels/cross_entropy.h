@@ -48,11 +48,20 @@ SL_INLINE void sl_ce_row(const sl_rargs *a, size_t r, float *l0, float *l1, int 
     const float m = sl_row_max(x, C, bf16);
     const vf mv = vf_set1(m), zero = vf_set1(0.0f);
 
+    /* the next row's logits and gradient are fetched while this row's
+     * exponentials are computed (the max pass would otherwise wait for them) */
+    const size_t esz = bf16 ? 2 : 4;
+    const char *xnext = (const char *)x + C * esz, *xend = (const char *)a->x + a->batch * C * esz;
+    char *gnext = a->grad ? (char *)a->grad + (r + 1) * C * esz : NULL;
     sl_rsum s, sw;
     sl_rsum_init(&s);
     sl_rsum_init(&sw);
     for (size_t c = 0; c < C; c += 16) {
         sl_l16 g, e;
+        if (xnext + (c + 16) * esz <= xend) {
+            __builtin_prefetch(xnext + c * esz);
+            if (gnext) __builtin_prefetch(gnext + c * esz, 1);
+        }
         sl_ld16(&g, x, c, C, 0.0f, bf16);
         for (unsigned v = 0; v < SL_NV16; v++) {
             const vm ok = sl_valid16(c, C, v);
@@ -92,16 +101,33 @@ SL_INLINE void sl_ce_row(const sl_rargs *a, size_t r, float *l0, float *l1, int 
     sl_st1(a->grad, r * C + (size_t)y, fmaf(ey, k, -(a->gs * wy + a->gn * wy)), bf16);
 }
 
-/* Index targets across positions (inner > 1, or rows of at most 16). */
+/* Classes per block of the lane-wise target search: class numbers relative
+ * to the block are exact in float. */
+#define SL_CE_YBLOCK ((size_t)1 << 24)
+
+/* Lane l: the target's class relative to block B when it lies in the block,
+ * else -1 (matches no class). */
+SL_INLINE vf sl_ce_yrel(const int64_t *y, const float *on, size_t B)
+{
+    float t[SL_VL];
+    for (size_t l = 0; l < SL_VL; l++)
+        t[l] = on[l] != 0.0f && (size_t)y[l] >= B && (size_t)y[l] - B < SL_CE_YBLOCK
+                   ? (float)((size_t)y[l] - B)
+                   : -1.0f;
+    return vf_load(t);
+}
+
+/* Index targets across positions (inner > 1, or rows of at most 16). Each
+ * lane finds its target's class by comparing with the class number. */
 SL_INLINE void sl_ce_cols(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1, int wt,
                           int sm, int bf16)
 {
     const size_t C = a->classes;
-    float *tile = a->scratch;
-    const vf zero = vf_set1(0.0f);
+    float *tile = a->scratch, *buf = a->scratch + 16 * C;
+    const vf zero = vf_set1(0.0f), one = vf_set1(1.0f), gn = vf_set1(a->gn), gs = vf_set1(a->gs);
     for (size_t P = pos; P < pos + cnt;) {
         const sl_grp g = sl_next_grp(a, P, pos + cnt);
-        float wy_[SL_VL], ey_[SL_VL], on_[SL_VL];
+        float wy_[SL_VL], on_[SL_VL];
         int64_t y_[SL_VL];
         int any = 0;
         for (size_t l = 0; l < SL_VL; l++) {
@@ -116,32 +142,36 @@ SL_INLINE void sl_ce_cols(const sl_rargs *a, size_t pos, size_t cnt, float *l0, 
             if (sm) sl_put_loss(l1 + (P - pos), zero, g.k);
             if (a->grad) {
                 for (size_t c = 0; c < C; c++) vf_store(tile + c * SL_VL, zero);
-                sl_tile_out(a->grad, tile, &g, C, bf16);
+                sl_tile_out(a->grad, buf, tile, &g, C, bf16);
             }
             P += g.k;
             continue;
         }
-        sl_tile_in(tile, a->x, &g, C, 0.0f, bf16);
-        float xy_[SL_VL];
-        for (size_t l = 0; l < SL_VL; l++)
-            xy_[l] = on_[l] != 0.0f ? tile[(size_t)y_[l] * SL_VL + l] : 0.0f;
+        sl_tile_in(tile, buf, a->x, &g, C, 0.0f, bf16);
+        const vf wy = vf_load(wy_);
         const vm on = vf_ne(vf_load(on_), zero);
 
-        vf m = vf_set1(-INFINITY);
+        vf m = vf_set1(-INFINITY), xy = zero;
         for (size_t c = 0; c < C; c++) m = vf_max(vf_load(tile + c * SL_VL), m);
         vf S = zero, A = zero;
-        for (size_t c = 0; c < C; c++) {
-            const vf xc = vf_load(tile + c * SL_VL);
-            const vf e = vf_exp(vf_sub(xc, m));
-            S = vf_add(S, e);
-            if (sm) {
-                const vf t = vf_sub(m, xc);
-                A = vf_add(A, wt ? vf_mul(vf_set1(a->w[c]), t) : t);
+        for (size_t B = 0; B < C; B += SL_CE_YBLOCK) {
+            const vf yv = sl_ce_yrel(y_, on_, B);
+            const size_t E = C - B < SL_CE_YBLOCK ? C : B + SL_CE_YBLOCK;
+            vf cv = zero; /* c - B */
+            for (size_t c = B; c < E; c++, cv = vf_add(cv, one)) {
+                const vf xc = vf_load(tile + c * SL_VL);
+                const vf e = vf_exp(vf_sub(xc, m));
+                xy = vf_select(vf_eq(yv, cv), xc, xy);
+                S = vf_add(S, e);
+                if (sm) {
+                    const vf t = vf_sub(m, xc);
+                    A = vf_add(A, wt ? vf_mul(vf_set1(a->w[c]), t) : t);
+                }
+                vf_store(tile + c * SL_VL, e);
             }
-            vf_store(tile + c * SL_VL, e);
         }
-        const vf lS = vf_log(S), wy = vf_load(wy_);
-        const vf nll = vf_neg(vf_mul(wy, vf_sub(vf_sub(vf_load(xy_), m), lS)));
+        const vf lS = vf_log(S);
+        const vf nll = vf_neg(vf_mul(wy, vf_sub(vf_sub(xy, m), lS)));
         sl_put_loss(l0 + (P - pos), vf_select(on, nll, zero), g.k);
         if (sm) {
             const vf smooth = vf_add(A, vf_mul(vf_set1(a->wsum), lS));
@@ -151,23 +181,22 @@ SL_INLINE void sl_ce_cols(const sl_rargs *a, size_t pos, size_t cnt, float *l0, 
             P += g.k;
             continue;
         }
-        const vf k = vf_mul(vf_add(vf_mul(vf_set1(a->gn), wy), vf_mul(vf_set1(a->gs), vf_set1(a->wsum))),
-                            vf_div(vf_set1(1.0f), S));
-        float k_[SL_VL];
-        vf_store(k_, k);
-        for (size_t l = 0; l < SL_VL; l++)
-            ey_[l] = on_[l] != 0.0f ? tile[(size_t)y_[l] * SL_VL + l] : 0.0f;
-        const vf ngs = vf_set1(-a->gs);
-        for (size_t c = 0; c < C; c++) {
-            const vf e = vf_load(tile + c * SL_VL);
-            const vf d = vf_fma(e, k, wt ? vf_mul(ngs, vf_set1(a->w[c])) : ngs);
-            vf_store(tile + c * SL_VL, vf_select(on, d, zero));
+        /* d = e k - gs w[c]; at the target e k - (gs w[y] + gn w[y]) */
+        const vf k =
+            vf_mul(vf_add(vf_mul(gn, wy), vf_mul(gs, vf_set1(a->wsum))), vf_div(vf_set1(1.0f), S));
+        const vf ngs = vf_neg(gs), ty = vf_neg(vf_add(vf_mul(gs, wy), vf_mul(gn, wy)));
+        for (size_t B = 0; B < C; B += SL_CE_YBLOCK) {
+            const vf yv = sl_ce_yrel(y_, on_, B);
+            const size_t E = C - B < SL_CE_YBLOCK ? C : B + SL_CE_YBLOCK;
+            vf cv = zero;
+            for (size_t c = B; c < E; c++, cv = vf_add(cv, one)) {
+                const vf e = vf_load(tile + c * SL_VL);
+                vf d = vf_fma(e, k, wt ? vf_mul(ngs, vf_set1(a->w[c])) : ngs);
+                d = vf_select(vf_eq(yv, cv), vf_fma(e, k, ty), d);
+                vf_store(tile + c * SL_VL, vf_select(on, d, zero));
+            }
         }
-        for (size_t l = 0; l < SL_VL; l++)
-            if (on_[l] != 0.0f)
-                tile[(size_t)y_[l] * SL_VL + l] =
-                    fmaf(ey_[l], k_[l], -(a->gs * wy_[l] + a->gn * wy_[l]));
-        sl_tile_out(a->grad, tile, &g, C, bf16);
+        sl_tile_out(a->grad, buf, tile, &g, C, bf16);
         P += g.k;
     }
 }
@@ -212,8 +241,7 @@ SL_INLINE void sl_cep_row(const sl_rargs *a, size_t r, float *l0, int wt)
     const float *x = (const float *)a->x + r * C, *t = a->tf + r * C;
     float *ebuf = a->grad ? (float *)a->grad + r * C : NULL;
     const float m = sl_row_max(x, C, 0);
-    const vf mv = vf_set1(m), zero = vf_set1(0.0f), keep = vf_set1(a->p[1]),
-             add = vf_set1(a->p[2]);
+    const vf mv = vf_set1(m), zero = vf_set1(0.0f), keep = vf_set1(a->p[1]), add = vf_set1(a->p[2]);
     sl_rsum s, sa, st;
     sl_rsum_init(&s);
     sl_rsum_init(&sa);
@@ -264,12 +292,12 @@ SL_INLINE void sl_cep_row(const sl_rargs *a, size_t r, float *l0, int wt)
 SL_INLINE void sl_cep_cols(const sl_rargs *a, size_t pos, size_t cnt, float *l0, int wt)
 {
     const size_t C = a->classes;
-    float *tile = a->scratch, *ttile = a->scratch + 16 * C;
+    float *tile = a->scratch, *buf = a->scratch + 16 * C, *ttile = a->scratch + 32 * C;
     const vf zero = vf_set1(0.0f), keep = vf_set1(a->p[1]), add = vf_set1(a->p[2]);
     for (size_t P = pos; P < pos + cnt;) {
         const sl_grp g = sl_next_grp(a, P, pos + cnt);
-        sl_tile_in(tile, a->x, &g, C, 0.0f, 0);
-        sl_tile_in(ttile, a->tf, &g, C, 0.0f, 0);
+        sl_tile_in(tile, buf, a->x, &g, C, 0.0f, 0);
+        sl_tile_in(ttile, buf, a->tf, &g, C, 0.0f, 0);
         vf m = vf_set1(-INFINITY);
         for (size_t c = 0; c < C; c++) m = vf_max(vf_load(tile + c * SL_VL), m);
         vf S = zero, A = zero, T = zero;
@@ -291,7 +319,7 @@ SL_INLINE void sl_cep_cols(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
             for (size_t c = 0; c < C; c++)
                 vf_store(tile + c * SL_VL, vf_fma(vf_load(tile + c * SL_VL), k,
                                                   vf_mul(ng, vf_load(ttile + c * SL_VL))));
-            sl_tile_out(a->grad, tile, &g, C, 0);
+            sl_tile_out(a->grad, buf, tile, &g, C, 0);
         }
         P += g.k;
     }

@@ -11,8 +11,8 @@
  *   classes in order. Every lane does the same sequence of operations on any
  *   ISA, so the grouping of positions into vectors never shows in the bits.
  *   Inputs are first copied into a classes x SL_VL tile (contiguous vector
- *   loads where the positions are contiguous, element copies where they are
- *   strided rows or a partial vector).
+ *   loads where the positions are contiguous, an in-register transpose of
+ *   SL_VL whole rows, element copies for a partial vector).
  */
 #ifndef SL_KERNELS_ROWS_H
 #define SL_KERNELS_ROWS_H
@@ -216,12 +216,22 @@ SL_INLINE sl_grp sl_next_grp(const sl_rargs *a, size_t P, size_t end)
     return g;
 }
 
-/* tile[c * SL_VL + l] = element (c, l); lanes >= k hold pad. */
-SL_INLINE void sl_tile_in(float *tile, const void *p, const sl_grp *g, size_t C, float pad,
-                          int bf16)
+/* tile[c * SL_VL + l] = element (c, l); lanes >= k hold pad. Whole rows
+ * (inner == 1, so C <= 16) are transposed in registers; bfloat16 rows are
+ * widened into buf (SL_VL * C floats) first. */
+SL_INLINE void sl_tile_in(float *tile, float *buf, const void *p, const sl_grp *g, size_t C,
+                          float pad, int bf16)
 {
     if (g->contig) {
-        for (size_t c = 0; c < C; c++) vf_store(tile + c * SL_VL, sl_ld(p, g->off + c * g->cs, bf16));
+        for (size_t c = 0; c < C; c++)
+            vf_store(tile + c * SL_VL, sl_ld(p, g->off + c * g->cs, bf16));
+    } else if (g->k == SL_VL && g->cs == 1) {
+        if (!bf16) {
+            vf_rows_in(tile, (const float *)p + g->off, C);
+            return;
+        }
+        for (size_t j = 0; j < SL_VL * C; j += SL_VL) vf_store(buf + j, sl_ld(p, g->off + j, 1));
+        vf_rows_in(tile, buf, C);
     } else {
         for (size_t c = 0; c < C; c++)
             for (size_t l = 0; l < SL_VL; l++)
@@ -230,9 +240,19 @@ SL_INLINE void sl_tile_in(float *tile, const void *p, const sl_grp *g, size_t C,
     }
 }
 
-/* The tile's valid lanes back to p (the gradient). */
-SL_INLINE void sl_tile_out(void *p, const float *tile, const sl_grp *g, size_t C, int bf16)
+/* The tile's valid lanes back to p (the gradient), as above. */
+SL_INLINE void sl_tile_out(void *p, float *buf, const float *tile, const sl_grp *g, size_t C,
+                           int bf16)
 {
+    if (g->k == SL_VL && !g->contig && g->cs == 1) {
+        if (!bf16) {
+            vf_rows_out((float *)p + g->off, tile, C);
+            return;
+        }
+        vf_rows_out(buf, tile, C);
+        for (size_t j = 0; j < SL_VL * C; j += SL_VL) sl_st(p, g->off + j, vf_load(buf + j), 1);
+        return;
+    }
     for (size_t c = 0; c < C; c++) {
         const vf v = vf_load(tile + c * SL_VL);
         if (g->contig)

@@ -1,0 +1,239 @@
+/*
+ * Keras 3 categorical losses on rows of probabilities p (inner == 1), each
+ * row along its classes in the canonical 16 lanes of rows.h, eps = 1e-7:
+ *
+ *   categorical_crossentropy: t' = t (1 - ls) + ls / C (SL_CE_SMOOTH);
+ *     S = sum_c p[c]; o = p / S; oc = clip(o, eps, 1 - eps) (TF's max, then
+ *     min); loss = -sum_c t'[c] log oc[c].
+ *   categorical_focal: t', S, o, oc as above, q = 1 - oc;
+ *     loss = sum_c (q^gamma alpha[c]) ((-t'[c]) log oc[c]).
+ *   categorical_hinge: pos = sum_c t[c] p[c]; neg = max_c (1 - t[c]) p[c];
+ *     loss = max(neg - pos + 1, 0).
+ *
+ * Gradients (g = the reduction's factor) follow reverse-mode autodiff of
+ * those expressions, g entering first as TensorFlow and torch apply it:
+ *   crossentropy: u[c] = ((-g) t'[c]) / oc[c];
+ *   focal: u[c] = ((g wf[c]) (-t'[c])) / oc[c]
+ *                 - ((g cce[c]) alpha[c]) (gamma q^(gamma - 1))
+ *     with wf = q^gamma alpha, cce = (-t') log oc (the second term absent
+ *     for gamma = 0);
+ *   u[c] = 0 where the clip is active (o outside [eps, 1 - eps]; the clip
+ *   passes the gradient at its bounds, as TF's clip_by_value), then
+ *   d/dp[k] = (u[k] - sum_c u[c] o[c]) / S.
+ *   hinge: with dz = g where neg - pos + 1 >= 0 (TF's maximum passes the
+ *   gradient at the tie), else 0, and n the number of classes attaining
+ *   neg (reduce_max splits the gradient evenly):
+ *     d/dp[c] = (-dz) t[c] + ([c attains neg] dz / n) (1 - t[c]).
+ * A row whose loss is NaN (NaN anywhere in its p or t) gets an all-NaN
+ * gradient.
+ *
+ * Row sums follow the canonical order (class c in lane c % 16, lanes
+ * combined in the fixed tree): S, the loss and the hinge's pos and count
+ * through rows.h's sl_rsum (float lanes per block of 1024 classes);
+ * sum u o in double lanes (vacc, the elementwise reduction's accumulator),
+ * because its rounding error reaches every gradient element, also those
+ * where u[k] and the sum cancel: float lanes gave up to 2.7e-6 of the
+ * terms' magnitude at 1000 classes, double lanes 2.8e-7. Both are the same
+ * bits on every ISA; for rows of at most 16 classes they are the same sum.
+ *
+ * Passes per row: S; then the losses, u (stored in the gradient row: each
+ * element is read before its own gradient slot is written, so the gradient
+ * may alias p or t exactly) and sum u o; then the gradient from u. The
+ * hinge: pos and neg; the number of maxima (only when it matters); the
+ * gradient.
+ *
+ * sl_rargs: gn = g; p[0] = alpha (one value for every class), p[1] = gamma,
+ * p[2] = 1 - ls, p[3] = ls / C; w = alpha per class (flag SL_CE_W);
+ * SL_CE_SMOOTH when ls != 0; the SL_POW_* kind of gamma in the bits at
+ * SL_F_POW_SHIFT.
+ */
+#ifndef SL_KERNELS_CATEGORICAL_H
+#define SL_KERNELS_CATEGORICAL_H
+
+#include "rows.h"
+
+/* Canonical sum of one row of C floats. */
+SL_INLINE float sl_cat_rowsum(const float *p, size_t C)
+{
+    sl_rsum s;
+    sl_rsum_init(&s);
+    for (size_t c = 0; c < C; c += 16) {
+        sl_l16 x;
+        sl_ld16(&x, p, c, C, 0.0f, 0);
+        for (unsigned v = 0; v < SL_NV16; v++) sl_rsum_add(&s, v, x.v[v]);
+        sl_rsum_step(&s, c + 16, C);
+    }
+    return (float)s.total;
+}
+
+/* categorical_crossentropy (focal == 0) or categorical_focal (focal == 1,
+ * gamma of SL_POW_* kind `kind`) on row r. */
+SL_INLINE void sl_cat_row(const sl_rargs *a, size_t r, float *l0, int focal, int kind)
+{
+    const size_t C = a->classes;
+    const float *p = (const float *)a->x + r * C, *t = a->tf + r * C;
+    float *gr = a->grad ? (float *)a->grad + r * C : NULL;
+    const int sm = (a->flags & SL_CE_SMOOTH) != 0, av = focal && (a->flags & SL_CE_W) != 0;
+    const vf zero = vf_set1(0.0f), one = vf_set1(1.0f), eps = vf_set1(1e-7f),
+             ome = vf_set1(1.0f - 1e-7f), keep = vf_set1(a->p[2]), add = vf_set1(a->p[3]),
+             gamma = vf_set1(a->p[1]), g = vf_set1(a->gn);
+
+    const float S = sl_cat_rowsum(p, C);
+    const vf Sv = vf_set1(S);
+
+    sl_rsum sl;
+    vacc su; /* sum u o: double lanes, see the top */
+    sl_rsum_init(&sl);
+    vacc_zero(&su);
+    for (size_t c = 0; c < C; c += 16) {
+        sl_l16 x, tg, w, u;
+        sl_ld16(&x, p, c, C, 1.0f, 0);
+        sl_ld16(&tg, t, c, C, 0.0f, 0);
+        if (av)
+            sl_ld16(&w, a->w, c, C, 0.0f, 0);
+        else if (focal)
+            sl_l16_set(&w, a->p[0]);
+        for (unsigned v = 0; v < SL_NV16; v++) {
+            const vm ok = sl_valid16(c, C, v);
+            vf tp = tg.v[v];
+            if (sm) tp = vf_add(vf_mul(tp, keep), add);
+            const vf o = vf_div(x.v[v], Sv);
+            const vf oc = sl_clip(o, eps, ome);
+            const vf lo = vf_log(oc);
+            vf term, du = zero;
+            if (!focal) {
+                term = vf_mul(tp, lo);
+                if (gr) du = vf_div(vf_mul(vf_neg(g), tp), oc);
+            } else {
+                const vf al = w.v[v];
+                const vf q = vf_sub(one, oc);
+                const vf cce = vf_mul(vf_neg(tp), lo);
+                const vf wf = vf_mul(sl_pow_k(q, gamma, kind), al);
+                term = vf_mul(wf, cce);
+                if (gr) {
+                    du = vf_div(vf_mul(vf_mul(g, wf), vf_neg(tp)), oc);
+                    if (kind != SL_POW_0)
+                        du = vf_sub(du, vf_mul(vf_mul(vf_mul(g, cce), al),
+                                               vf_mul(gamma, sl_pow_km1(q, gamma, kind))));
+                }
+            }
+            sl_rsum_add(&sl, v, vf_select(ok, term, zero));
+            if (gr) {
+                const vm in = vm_and(vf_ge(o, eps), vf_le(o, ome));
+                u.v[v] = vf_select(in, du, zero);
+                vacc_add(&su, vf_select(ok, vf_mul(u.v[v], o), zero), v);
+            }
+        }
+        if (gr) sl_st16(gr, c, C, &u, 0);
+        sl_rsum_step(&sl, c + 16, C);
+    }
+    const float L = focal ? (float)sl.total : -(float)sl.total;
+    *l0 = L;
+    if (!gr) return;
+
+    const vf Av = vf_set1(L != L ? NAN : (float)sl_lanes_total(&su));
+    for (size_t c = 0; c < C; c += 16) {
+        sl_l16 u;
+        sl_ld16(&u, gr, c, C, 0.0f, 0);
+        for (unsigned v = 0; v < SL_NV16; v++) u.v[v] = vf_div(vf_sub(u.v[v], Av), Sv);
+        sl_st16(gr, c, C, &u, 0);
+    }
+}
+
+/* categorical_hinge on row r. */
+SL_INLINE void sl_chinge_row(const sl_rargs *a, size_t r, float *l0)
+{
+    const size_t C = a->classes;
+    const float *p = (const float *)a->x + r * C, *t = a->tf + r * C;
+    float *gr = a->grad ? (float *)a->grad + r * C : NULL;
+    const vf zero = vf_set1(0.0f), one = vf_set1(1.0f), ninf = vf_set1(-INFINITY);
+
+    /* pos and neg; NaN products never win the max (a NaN reaches the loss
+     * through pos) */
+    sl_rsum sp;
+    sl_l16 m;
+    sl_rsum_init(&sp);
+    sl_l16_set(&m, -INFINITY);
+    for (size_t c = 0; c < C; c += 16) {
+        sl_l16 x, tg;
+        sl_ld16(&x, p, c, C, 0.0f, 0);
+        sl_ld16(&tg, t, c, C, 0.0f, 0);
+        for (unsigned v = 0; v < SL_NV16; v++) {
+            const vm ok = sl_valid16(c, C, v);
+            sl_rsum_add(&sp, v, vf_select(ok, vf_mul(tg.v[v], x.v[v]), zero));
+            const vf mc = vf_mul(vf_sub(one, tg.v[v]), x.v[v]);
+            m.v[v] = vf_max(vf_select(ok, mc, ninf), m.v[v]);
+        }
+        sl_rsum_step(&sp, c + 16, C);
+    }
+    const float pos = (float)sp.total, neg = sl_l16_max(&m);
+    const float z = (neg - pos) + 1.0f;
+    const float L = z < 0.0f ? 0.0f : z; /* NaN stays */
+    *l0 = L;
+    if (!gr) return;
+
+    const float dz = L != L ? NAN : (z >= 0.0f ? a->gn : 0.0f);
+    float h = dz; /* dz / n; with dz = 0 or NaN the count does not matter */
+    if (dz != 0.0f && dz == dz) {
+        sl_rsum sn;
+        sl_rsum_init(&sn);
+        for (size_t c = 0; c < C; c += 16) {
+            sl_l16 x, tg;
+            sl_ld16(&x, p, c, C, 0.0f, 0);
+            sl_ld16(&tg, t, c, C, 0.0f, 0);
+            for (unsigned v = 0; v < SL_NV16; v++) {
+                const vm at = vm_and(sl_valid16(c, C, v),
+                                     vf_eq(vf_mul(vf_sub(one, tg.v[v]), x.v[v]), vf_set1(neg)));
+                sl_rsum_add(&sn, v, vf_select(at, one, zero));
+            }
+            sl_rsum_step(&sn, c + 16, C);
+        }
+        h = dz / (float)sn.total;
+    }
+    const vf ndz = vf_set1(-dz), hv = vf_set1(h), negv = vf_set1(neg);
+    for (size_t c = 0; c < C; c += 16) {
+        sl_l16 x, tg, d;
+        sl_ld16(&x, p, c, C, 0.0f, 0);
+        sl_ld16(&tg, t, c, C, 0.0f, 0);
+        for (unsigned v = 0; v < SL_NV16; v++) {
+            const vf omt = vf_sub(one, tg.v[v]);
+            const vm at = vf_eq(vf_mul(omt, x.v[v]), negv);
+            d.v[v] = vf_add(vf_mul(ndz, tg.v[v]), vf_mul(vf_select(at, hv, zero), omt));
+        }
+        sl_st16(gr, c, C, &d, 0);
+    }
+}
+
+SL_INLINE void sl_cat_rows(const sl_rargs *a, size_t pos, size_t cnt, float *l0, int focal,
+                           int kind)
+{
+    for (size_t r = 0; r < cnt; r++) sl_cat_row(a, pos + r, l0 + r, focal, kind);
+}
+
+static void k_categorical_crossentropy(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
+                                       float *l1)
+{
+    (void)l1;
+    sl_cat_rows(a, pos, cnt, l0, 0, SL_POW_0);
+}
+
+static void k_categorical_focal(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
+{
+    (void)l1;
+    /* a loop with a constant exponent kind for each kind */
+    switch ((a->flags >> SL_F_POW_SHIFT) & 15) {
+    case SL_POW_0: sl_cat_rows(a, pos, cnt, l0, 1, SL_POW_0); break;
+    case SL_POW_1: sl_cat_rows(a, pos, cnt, l0, 1, SL_POW_1); break;
+    case SL_POW_2: sl_cat_rows(a, pos, cnt, l0, 1, SL_POW_2); break;
+    case SL_POW_3: sl_cat_rows(a, pos, cnt, l0, 1, SL_POW_3); break;
+    default: sl_cat_rows(a, pos, cnt, l0, 1, SL_POW_GEN); break;
+    }
+}
+
+static void k_categorical_hinge(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
+{
+    (void)l1;
+    for (size_t r = 0; r < cnt; r++) sl_chinge_row(a, pos + r, l0 + r);
+}
+
+#endif

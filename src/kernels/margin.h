@@ -1,0 +1,256 @@
+/*
+ * The margin losses over rows of `classes` values (inner == 1), PyTorch 1.13
+ * semantics. Every row runs along its classes in the canonical 16 lanes of
+ * rows.h (class c in lane c % 16, float lanes within blocks of SL_RBLOCK
+ * classes, blocks added in double); a row's loss is that total divided by C
+ * in double and rounded once. g = sl_rargs.p[1] is PyTorch's gradient factor
+ * (float)(1 / C), or (float)(1 / (batch C)) for MEAN, formed in double.
+ *
+ * multi_margin (target y, margin m = p[0], w = w[y], 1 without weights):
+ *   z[j] = (m - x[y]) + x[j];  h[j] = w max(0, z[j])^p  (j != y);
+ *   loss = sum_j h[j] / C;
+ *   d/dx[j] = w (p == 1 ? g : 2 g z[j]) where z[j] > 0 (strict), else 0;
+ *   d/dx[y] = -(canonical sum of the d/dx[j]).
+ * multilabel_margin (labels: the row's targets before the first -1,
+ * duplicates included; "is target" mask T in scratch[0, C), gradient counts
+ * in scratch[C, 2C)):
+ *   loss = sum_{label j} sum_{k, T[k] = 0} max(0, (1 - x[j]) + x[k]) / C,
+ *   one canonical row pass over k per label, passes added in label order;
+ *   d/dx[k] = g (number of active pairs (j, k)) for T[k] = 0,
+ *   d/dx[j] = -g (number of active pairs (j, k)) for a label j,
+ *   a pair being active when its z > 0 (strict).
+ * multilabel_soft_margin (targets t, weights w[c], ones without):
+ *   e = exp(-|x|), L = log1p(e), logsig(x) = min(x, 0) - L,
+ *   logsig(-x) = min(-x, 0) - L;
+ *   loss = sum_c w[c] (-(t logsig(x) + (1 - t) logsig(-x))) / C;
+ *   with q = 1 / (1 + e), r = e / (1 + e): sigmoid(x) = x >= 0 ? q : r,
+ *   sigmoid(-x) the other one;
+ *   d/dx[c] = (((1 - t) sigmoid(x) - t sigmoid(-x)) w[c]) g
+ *   (= w[c] (sigmoid(x) - t) g, without cancellation when t is 0 or 1).
+ *
+ * NaN: a NaN input reaches the row's loss and every gradient element whose
+ * formula reads it (z = NaN fails the test z > 0, so it is passed on
+ * explicitly). A row without terms (multi_margin with C == 1,
+ * multilabel_margin without labels or with every class labelled) has loss 0
+ * and gradient 0 whatever x holds.
+ * In place: a row's gradient is written only after every input value it
+ * depends on has been read (x[y] and x[j] first; multilabel_margin writes
+ * the row at the end; the others store each group of 16 after loading it).
+ *
+ * sl_rargs: p[0] = margin, p[1] = g; flags: SL_MM_P2 (multi_margin p == 2),
+ * SL_MM_NOLOSS (the caller wants no loss: l0 gets zeros).
+ */
+#ifndef SL_KERNELS_MARGIN_H
+#define SL_KERNELS_MARGIN_H
+
+#include "rows.h"
+
+/* d where z > 0, 0 where z <= 0, NaN where z is NaN. */
+SL_INLINE vf sl_mm_active(vf z, vf d)
+{
+    const vf zero = vf_set1(0.0f);
+    return vf_select(vf_isnan(z), z, vf_select(vf_gt(z, zero), d, zero));
+}
+
+/* ---- multi_margin ---------------------------------------------------------- */
+
+SL_INLINE void sl_mm_row(const sl_rargs *a, size_t r, float *l0, int p2, int gr, int lo)
+{
+    const size_t C = a->classes, y = (size_t)a->ti[r];
+    const float *x = (const float *)a->x + r * C;
+    float *gx = gr ? (float *)a->grad + r * C : NULL;
+    const float wy = a->w ? a->w[y] : 1.0f;
+    const float g = a->p[1];
+    const vf zero = vf_set1(0.0f), base = vf_set1(a->p[0] - x[y]), wv = vf_set1(wy),
+             h1 = vf_set1(g * wy), g2 = vf_set1(2.0f * g);
+    sl_rsum s, sg;
+    sl_rsum_init(&s);
+    sl_rsum_init(&sg);
+    for (size_t c = 0; c < C; c += 16) {
+        sl_l16 xg, dg;
+        float ex[16] = {0}; /* 1 at the target's lane */
+        const int has_y = y >= c && y - c < 16;
+        if (has_y) ex[y - c] = 1.0f;
+        sl_ld16(&xg, x, c, C, 0.0f, 0);
+        for (unsigned v = 0; v < SL_NV16; v++) {
+            vm on = sl_valid16(c, C, v);
+            if (has_y) on = vm_andnot(on, vf_ne(vf_load(ex + v * SL_VL), zero));
+            const vf z = vf_add(base, xg.v[v]);
+            if (lo) {
+                vf h = vf_max(zero, z); /* NaN stays */
+                if (p2) h = vf_mul(h, h);
+                sl_rsum_add(&s, v, vf_select(on, vf_mul(h, wv), zero));
+            }
+            if (gr) {
+                const vf d = sl_mm_active(z, p2 ? vf_mul(vf_mul(g2, z), wv) : h1);
+                dg.v[v] = vf_select(on, d, zero);
+                sl_rsum_add(&sg, v, dg.v[v]);
+            }
+        }
+        if (gr) sl_st16(gx, c, C, &dg, 0);
+        if (lo) sl_rsum_step(&s, c + 16, C);
+        if (gr) sl_rsum_step(&sg, c + 16, C);
+    }
+    *l0 = lo ? (float)(s.total / (double)C) : 0.0f;
+    if (gr) gx[y] = 0.0f - (float)sg.total; /* +0 when nothing is active, as PyTorch */
+}
+
+SL_INLINE void sl_mm_rows(const sl_rargs *a, size_t pos, size_t cnt, float *l0, int p2, int gr,
+                          int lo)
+{
+    for (size_t r = 0; r < cnt; r++) sl_mm_row(a, pos + r, l0 + r, p2, gr, lo);
+}
+
+static void k_multi_margin(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
+{
+    (void)l1;
+    const int p2 = (a->flags & SL_MM_P2) != 0, gr = a->grad != NULL,
+              lo = !gr || !(a->flags & SL_MM_NOLOSS);
+    switch (p2 * 4 + gr * 2 + lo) {
+    case 1: sl_mm_rows(a, pos, cnt, l0, 0, 0, 1); break;
+    case 2: sl_mm_rows(a, pos, cnt, l0, 0, 1, 0); break;
+    case 3: sl_mm_rows(a, pos, cnt, l0, 0, 1, 1); break;
+    case 5: sl_mm_rows(a, pos, cnt, l0, 1, 0, 1); break;
+    case 6: sl_mm_rows(a, pos, cnt, l0, 1, 1, 0); break;
+    default: sl_mm_rows(a, pos, cnt, l0, 1, 1, 1); break;
+    }
+}
+
+/* ---- multilabel_margin ------------------------------------------------------- */
+
+SL_INLINE void sl_mlm_row(const sl_rargs *a, size_t r, float *l0, int gr, int lo)
+{
+    const size_t C = a->classes;
+    const float *x = (const float *)a->x + r * C;
+    const int64_t *t = a->ti + r * C; /* validated: every entry in [-1, C) */
+    float *isT = a->scratch, *cnt = a->scratch + C;
+    const vf zero = vf_set1(0.0f), one = vf_set1(1.0f);
+    size_t nl = 0;
+    memset(isT, 0, C * sizeof(float));
+    while (nl < C && t[nl] >= 0) isT[(size_t)t[nl++]] = 1.0f;
+    if (gr) memset(cnt, 0, C * sizeof(float));
+
+    sl_rsum s;
+    sl_rsum_init(&s);
+    for (size_t i = 0; i < nl; i++) {
+        const size_t j = (size_t)t[i];
+        const vf base = vf_set1(1.0f - x[j]);
+        sl_rsum n; /* active pairs of this label */
+        sl_rsum_init(&n);
+        for (size_t c = 0; c < C; c += 16) {
+            sl_l16 xg, tg, cg;
+            sl_ld16(&xg, x, c, C, 0.0f, 0);
+            sl_ld16(&tg, isT, c, C, 1.0f, 0); /* padding counts as a label: excluded */
+            if (gr) sl_ld16(&cg, cnt, c, C, 0.0f, 0);
+            for (unsigned v = 0; v < SL_NV16; v++) {
+                const vm on = vf_eq(tg.v[v], zero);
+                const vf z = vf_add(base, xg.v[v]);
+                if (lo) sl_rsum_add(&s, v, vf_select(on, vf_max(zero, z), zero));
+                if (gr) {
+                    const vf d = vf_select(on, sl_mm_active(z, one), zero);
+                    cg.v[v] = vf_add(cg.v[v], d);
+                    sl_rsum_add(&n, v, d);
+                }
+            }
+            if (gr) sl_st16(cnt, c, C, &cg, 0);
+            if (lo) sl_rsum_step(&s, c + 16, C);
+            if (gr) sl_rsum_step(&n, c + 16, C);
+        }
+        /* counts are integers: exact while below 2^24 */
+        if (gr) cnt[j] -= (float)n.total;
+    }
+    *l0 = lo ? (float)(s.total / (double)C) : 0.0f;
+    if (!gr) return;
+    /* every read of x is done: the gradient may overwrite it */
+    float *gx = (float *)a->grad + r * C;
+    const vf g = vf_set1(a->p[1]);
+    for (size_t c = 0; c < C; c += 16) {
+        sl_l16 cg;
+        sl_ld16(&cg, cnt, c, C, 0.0f, 0);
+        for (unsigned v = 0; v < SL_NV16; v++) cg.v[v] = vf_mul(cg.v[v], g);
+        sl_st16(gx, c, C, &cg, 0);
+    }
+}
+
+SL_INLINE void sl_mlm_rows(const sl_rargs *a, size_t pos, size_t cnt, float *l0, int gr, int lo)
+{
+    for (size_t r = 0; r < cnt; r++) sl_mlm_row(a, pos + r, l0 + r, gr, lo);
+}
+
+static void k_multilabel_margin(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
+{
+    (void)l1;
+    const int gr = a->grad != NULL, lo = !gr || !(a->flags & SL_MM_NOLOSS);
+    if (!gr)
+        sl_mlm_rows(a, pos, cnt, l0, 0, 1);
+    else if (!lo)
+        sl_mlm_rows(a, pos, cnt, l0, 1, 0);
+    else
+        sl_mlm_rows(a, pos, cnt, l0, 1, 1);
+}
+
+/* ---- multilabel_soft_margin -------------------------------------------------- */
+
+SL_INLINE void sl_mls_row(const sl_rargs *a, size_t r, float *l0, int wt, int gr, int lo)
+{
+    const size_t C = a->classes;
+    const float *x = (const float *)a->x + r * C, *t = a->tf + r * C;
+    float *gx = gr ? (float *)a->grad + r * C : NULL;
+    const vf zero = vf_set1(0.0f), one = vf_set1(1.0f), g = vf_set1(a->p[1]);
+    sl_rsum s;
+    sl_rsum_init(&s);
+    for (size_t c = 0; c < C; c += 16) {
+        sl_l16 xg, tg, wg, dg;
+        sl_ld16(&xg, x, c, C, 0.0f, 0);
+        sl_ld16(&tg, t, c, C, 0.0f, 0);
+        if (wt) sl_ld16(&wg, a->w, c, C, 0.0f, 0);
+        for (unsigned v = 0; v < SL_NV16; v++) {
+            const vf xv = xg.v[v], tv = tg.v[v];
+            const vf e = vf_exp(vf_neg(vf_abs(xv)));
+            if (lo) {
+                const vf L = vf_log1p(e);
+                const vf lsp = vf_sub(vf_min(zero, xv), L); /* NaN stays */
+                const vf lsn = vf_sub(vf_min(zero, vf_neg(xv)), L);
+                vf f = vf_neg(vf_add(vf_mul(tv, lsp), vf_mul(vf_sub(one, tv), lsn)));
+                if (wt) f = vf_mul(f, wg.v[v]);
+                sl_rsum_add(&s, v, vf_select(sl_valid16(c, C, v), f, zero));
+            }
+            if (gr) {
+                /* sigmoid(x) - t as (1 - t) sigmoid(x) - t sigmoid(-x): no
+                 * cancellation for hard targets */
+                const vf e1 = vf_add(one, e), q = vf_div(one, e1), r = vf_div(e, e1);
+                const vm pos = vf_ge(xv, zero);
+                const vf sp = vf_select(pos, q, r), sn = vf_select(pos, r, q);
+                vf d = vf_sub(vf_mul(vf_sub(one, tv), sp), vf_mul(tv, sn));
+                if (wt) d = vf_mul(d, wg.v[v]);
+                dg.v[v] = vf_mul(d, g);
+            }
+        }
+        if (gr) sl_st16(gx, c, C, &dg, 0);
+        if (lo) sl_rsum_step(&s, c + 16, C);
+    }
+    *l0 = lo ? (float)(s.total / (double)C) : 0.0f;
+}
+
+SL_INLINE void sl_mls_rows(const sl_rargs *a, size_t pos, size_t cnt, float *l0, int wt, int gr,
+                           int lo)
+{
+    for (size_t r = 0; r < cnt; r++) sl_mls_row(a, pos + r, l0 + r, wt, gr, lo);
+}
+
+static void k_multilabel_soft_margin(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
+                                     float *l1)
+{
+    (void)l1;
+    const int wt = a->w != NULL, gr = a->grad != NULL, lo = !gr || !(a->flags & SL_MM_NOLOSS);
+    switch (wt * 4 + gr * 2 + lo) {
+    case 1: sl_mls_rows(a, pos, cnt, l0, 0, 0, 1); break;
+    case 2: sl_mls_rows(a, pos, cnt, l0, 0, 1, 0); break;
+    case 3: sl_mls_rows(a, pos, cnt, l0, 0, 1, 1); break;
+    case 5: sl_mls_rows(a, pos, cnt, l0, 1, 0, 1); break;
+    case 6: sl_mls_rows(a, pos, cnt, l0, 1, 1, 0); break;
+    default: sl_mls_rows(a, pos, cnt, l0, 1, 1, 1); break;
+    }
+}
+
+#endif
