@@ -5,7 +5,10 @@
  * gradient, MEAN + gradient, SUM; gaussian_nll's variance gradient) for three
  * parameter and input sets, one with NaN and infinities, and n = 0..40
  * (every tail of every vector length), 1023..1025 and 4133 (reduction block
- * edges, several blocks). Every variant of both architectures must print the
+ * edges, several blocks); and every class-dimension loss (through
+ * tests/class_reference.c's cr_call) on small, wide and segmentation shapes,
+ * with and without weights, smoothing, ignored targets and NaN/inf. Every
+ * variant of both architectures must print the
  * same hash. NaNs are hashed as one value: x86's default NaN is
  * negative, Arm's positive, and the contract only says "NaN".
  *   bitcheck        "<isa> <hash>" per runnable ISA
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "class_reference.h"
 #include "harness.h"
 
 static uint64_t bc_hash;
@@ -71,6 +75,65 @@ static void bc_case(const tl_loss *L, int set, size_t n)
     bc_mix(bc_sum);
 }
 
+/* Shapes (batch, classes, inner) of the class-dimension check: across
+ * positions (C <= 16, tails), along rows (C > 16, block edges), inner > 1. */
+static const size_t bc_shapes[][3] = {{37, 10, 1},  {17, 1, 1}, {9, 33, 1},  {3, 1000, 1},
+                                      {2, 2049, 1}, {4, 7, 19}, {2, 21, 33}, {0, 5, 1}};
+#define BC_CMAX 4200
+static float cx[BC_CMAX], ctf[BC_CMAX], cl[BC_CMAX], cg[BC_CMAX], cw[2100];
+static uint16_t cxb[BC_CMAX], cgb[BC_CMAX];
+static int64_t cti[BC_CMAX];
+
+/* Hashes every output of class-dimension loss `kind` for input set `set`. */
+static void bc_class_case(int kind, int set, const size_t *shape)
+{
+    const cr_info *I = &cr_infos[kind];
+    const size_t B = shape[0], C = shape[1], in = I->has_inner ? shape[2] : 1, n = B * C * in;
+    const int probs = kind == CR_CCE || kind == CR_CHINGE || kind == CR_CFOCAL;
+    uint64_t s = 99 + 31 * (uint64_t)kind + (uint64_t)set + 7 * (uint64_t)n;
+    for (size_t i = 0; i < n; i++) {
+        cx[i] = probs ? (float)tl_rand_unit(&s) : (float)(tl_rand_normal(&s) * (set == 2 ? 30 : 2));
+        ctf[i] = I->target == CR_T_FLOAT && kind == CR_MLSOFT ? (float)(tl_rand_unit(&s) < 0.3)
+                                                              : (float)tl_rand_unit(&s);
+        if (set == 1 && i % 97 == 5) cx[i] = NAN;
+        if (set == 1 && i % 89 == 7) cx[i] = probs ? 0.0f : (i % 2 ? INFINITY : -INFINITY);
+        memcpy(&cxb[i], (const char *)&cx[i] + 2, 2); /* little-endian: the top half */
+    }
+    for (size_t c = 0; c < C; c++) cw[c] = (float)(0.25 + tl_rand_unit(&s));
+    if (I->target == CR_T_MULTILABEL) {
+        for (size_t b = 0; b < B; b++) {
+            const size_t k = (size_t)(tl_rand_unit(&s) * (double)(C + 1));
+            for (size_t c = 0; c < C; c++)
+                cti[b * C + c] = c < k ? (int64_t)(tl_rand_unit(&s) * (double)C) : -1;
+        }
+    } else {
+        for (size_t i = 0; i < B * in; i++)
+            cti[i] = set == 1 && i % 5 == 3 ? -100 : (int64_t)(tl_rand_unit(&s) * (double)C);
+    }
+    cr_params p = cr_default_params();
+    if (set >= 1) p.weight = cw, p.label_smoothing = set == 1 ? 0.1f : 1.0f, p.p = 2;
+    if (set == 2)
+        p.ignore_index = 0, p.margin = 0.5f, p.gamma = 0.0f, p.alpha = cw, p.alpha_len = C;
+    const void *xin = I->bf16 ? (const void *)cxb : cx;
+    void *gout = I->bf16 ? (void *)cgb : cg;
+    const size_t pos = B * in;
+    for (int red = 0; red < 3; red++) {
+        const simdloss_reduction r = red == 0   ? SIMDLOSS_NONE
+                                     : red == 1 ? SIMDLOSS_MEAN
+                                                : SIMDLOSS_SUM;
+        bc_mix((float)cr_call(kind, B, C, in, xin, cti, ctf, &p, r, cl, gout));
+        for (size_t i = 0; i < (r == SIMDLOSS_NONE ? pos : 1); i++) bc_mix(cl[i]);
+        for (size_t i = 0; i < n; i++) {
+            float gv = cg[i];
+            if (I->bf16) {
+                const uint32_t u = (uint32_t)cgb[i] << 16;
+                memcpy(&gv, &u, 4);
+            }
+            bc_mix(gv);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     const int verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
@@ -90,6 +153,16 @@ int main(int argc, char **argv)
                     printf("  %-16s set %d: %016llx (n = %d: mean %a sum %a)\n", tl_losses[k].name,
                            set, (unsigned long long)bc_hash, BC_NMAX, (double)bc_mean,
                            (double)bc_sum);
+                all = (all ^ bc_hash) * 1099511628211ull;
+            }
+        for (int kind = 0; kind < CR_NKINDS; kind++)
+            for (int set = 0; set < 3; set++) {
+                bc_hash = 14695981039346656037ull;
+                for (size_t k = 0; k < sizeof bc_shapes / sizeof bc_shapes[0]; k++)
+                    bc_class_case(kind, set, bc_shapes[k]);
+                if (verbose)
+                    printf("  %-16s set %d: %016llx\n", cr_infos[kind].name + 9, set,
+                           (unsigned long long)bc_hash);
                 all = (all ^ bc_hash) * 1099511628211ull;
             }
         printf("%s %016llx\n", simdloss_isa_name((simdloss_isa)isa), (unsigned long long)all);

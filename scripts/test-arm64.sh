@@ -42,7 +42,7 @@ configure() { # build-dir, extra cmake args...
 bitcheck() {
     local out=build/bitcheck cpu
     local flags=(-std=c11 -O2 -ffp-contract=off -Wall -Wextra -Werror -Iinclude -Itests
-        scripts/bitcheck.c tests/harness.c)
+        scripts/bitcheck.c tests/harness.c tests/class_reference.c)
     mkdir -p $out
     # shellcheck disable=SC2046
     cc "${flags[@]}" -o $out/bitcheck-x86_64 -Lbuild/release -Wl,-rpath,"$PWD/build/release" \

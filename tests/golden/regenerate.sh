@@ -1,5 +1,6 @@
 #!/bin/sh
-# Regenerates tests/golden/<loss>.txt from PyTorch 1.13 (Debian's python3-torch).
+# Regenerates tests/golden/<loss>.txt (gen.py) and tests/golden/class/<loss>.txt
+# (gen_class.py) from PyTorch 1.13 (Debian's python3-torch).
 # Installs python3-torch and python3-numpy first when /usr/bin/python3 lacks them.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -10,4 +11,5 @@ if ! "$PY" -c 'import torch, numpy' >/dev/null 2>&1; then
     $SUDO apt-get update
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y python3-torch python3-numpy
 fi
-exec "$PY" "$here/gen.py" "$@"
+"$PY" "$here/gen.py" "$@"
+exec "$PY" "$here/gen_class.py"

@@ -1,0 +1,996 @@
+#!/usr/bin/env python3
+"""Golden-vector generator for simdloss's class-dimension losses.
+
+Writes tests/golden/class/<loss>.txt (format: README.md beside this file,
+"Class-dimension losses") from PyTorch 1.13 float32 on the CPU:
+cross_entropy, cross_entropy_probs, cross_entropy_bf16 and nll from
+F.cross_entropy / F.nll_loss; multi_margin, multilabel_margin and
+multilabel_soft_margin from their torch functions; Keras 3's
+categorical_crossentropy, categorical_hinge and categorical_focal evaluated
+op by op in torch float32 in Keras' operation order (torch.clamp for TF's
+clip_by_value, torch.amax for reduce_max: both have TF's gradient, including
+the even split among tied maxima), gradients by autograd. Departures from
+torch's raw output (SPEC-losses.md section 0, include/simdloss.h) are
+listed in README.md and printed as `note:` lines.
+
+Deterministic: seeds from the crc32 of the case name, single-threaded torch.
+Run with /usr/bin/python3 (Debian's python3-torch); see regenerate.sh.
+"""
+import os
+import sys
+import warnings
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen import EPS, F32, INF, NAN, hexs, pick_red, rng_for  # noqa: E402
+
+warnings.filterwarnings("ignore")
+torch.set_num_threads(1)
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "class")
+
+# loss -> parameter lines, in this order
+PARAMS = {
+    "cross_entropy": ("ignore_index", "label_smoothing"),
+    "cross_entropy_probs": ("label_smoothing",),
+    "cross_entropy_bf16": ("ignore_index", "label_smoothing"),
+    "nll": ("ignore_index",),
+    "categorical_crossentropy": ("label_smoothing",),
+    "categorical_hinge": (),
+    "categorical_focal": ("gamma", "label_smoothing"),
+    "multi_margin": ("p", "margin"),
+    "multilabel_margin": (),
+    "multilabel_soft_margin": (),
+}
+LOSSES = list(PARAMS)
+INT_TARGET = {"cross_entropy", "cross_entropy_bf16", "nll", "multi_margin", "multilabel_margin"}
+WEIGHTED = {"cross_entropy", "cross_entropy_probs", "cross_entropy_bf16", "nll", "multi_margin",
+            "multilabel_soft_margin"}
+ROWS_ONLY = {"categorical_crossentropy", "categorical_hinge", "categorical_focal", "multi_margin",
+             "multilabel_margin", "multilabel_soft_margin"}  # inner is always 1
+KERAS = {"categorical_crossentropy", "categorical_hinge", "categorical_focal"}
+
+
+def f32(v):
+    return np.asarray(v, dtype=F32).ravel().copy()
+
+
+def pf(v):
+    return float(F32(v))
+
+
+# ------------------------------------------------------------------ bf16 --
+def bf16_bits(v):
+    """float32 -> bfloat16 bits, round to nearest even, every NaN -> 0x7fc0 (c10's
+    round_to_nearest_even; torch's vectorised .to(torch.bfloat16) writes 0xffff for
+    NaN instead, see README.md)."""
+    a = np.asarray(v, dtype=F32).ravel()
+    b = a.view(np.uint32).astype(np.uint64)
+    r = ((b + 0x7FFF + ((b >> 16) & 1)) >> 16).astype(np.uint32) & 0xFFFF
+    r[np.isnan(a)] = 0x7FC0
+    return r.astype(np.uint16)
+
+
+def bf16_widen(bits):
+    return (np.asarray(bits, dtype=np.uint32) << 16).astype(np.uint32).view(F32)
+
+
+def hex16(bits):
+    return " ".join("%04x" % int(u) for u in np.asarray(bits).ravel())
+
+
+# ------------------------------------------------------------------ cases --
+CASES = {k: [] for k in LOSSES}
+
+
+def add(loss, name, B, C, K=1, x=(), ti=None, tf=None, weight=None, alpha=None, ignore=-100,
+        ls=0.0, p=1, margin=1.0, gamma=2.0, status=None, note=None):
+    """One case. x: B*C*K logits/inputs (row-major (B, C, K)); ti: int targets; tf: float
+    targets; status: None, ("EDOMAIN", first bad target index) or ("EINVAL",)."""
+    assert " " not in name and all(c["name"] != name for c in CASES[loss]), name
+    if loss in ROWS_ONLY:
+        assert K == 1, name
+    x = f32(x)
+    ti = None if ti is None else np.asarray(ti, dtype=np.int64).ravel().copy()
+    tf = None if tf is None else f32(tf)
+    xbits = None
+    if loss == "cross_entropy_bf16":
+        xbits = bf16_bits(x)
+        x = bf16_widen(xbits)
+    if status is None:
+        assert len(x) == B * C * K, (name, len(x), B, C, K)
+        if loss in INT_TARGET:
+            assert ti is not None and len(ti) == (B * C if loss == "multilabel_margin" else B * K)
+        else:
+            assert tf is not None and len(tf) == B * C * K, name
+        if weight is not None:
+            assert len(weight) == C and loss in WEIGHTED, name
+        if loss == "categorical_focal":
+            assert alpha is not None and len(alpha) in (1, C), name
+    CASES[loss].append(dict(
+        loss=loss, name=name, B=B, C=C, K=K, x=x, xbits=xbits,
+        ti=ti, tf=tf,
+        weight=None if weight is None else f32(weight),
+        alpha=None if alpha is None else f32(alpha),
+        ignore=int(ignore), ls=F32(ls), p=int(p), margin=F32(margin), gamma=F32(gamma),
+        status=status, note=note))
+
+
+# ------------------------------------------------------------- references --
+def t32(a):
+    return torch.tensor(np.asarray(a, dtype=F32))
+
+
+def ordered(v):
+    """float32 values as integers ordered like the floats (for ulp distances)."""
+    b = np.asarray(v, dtype=F32).view(np.int32).astype(np.int64)
+    return np.where(b < 0, -(b & 0x7FFFFFFF), b)
+
+
+def closer_to_f64(c, what, v32, v64, changes):
+    """Where torch's float32 value is more than 4 ulp from the float64 evaluation of the
+    same formulas on the same float32 data (torch's float64 kernels; float32 accumulation
+    over many classes, rounding of cancelling terms), the float64 value rounded once
+    replaces it, so that the golden value's own error does not eat into the test's
+    tolerance. Differences of 1e-3 relative or more must be cancellations (p - 1 with p within
+    an ulp or so of 1, p_c - eps/C, an underflow): asserted tiny in absolute terms, so a
+    replacement never picks a different branch of a kink or clip."""
+    r64 = v64.astype(F32)
+    fin = np.isfinite(v32) & np.isfinite(r64)
+    with np.errstate(all="ignore"):
+        diff = np.abs(v32.astype(np.float64) - v64)
+        rel = diff / np.abs(v64)
+        ok = np.abs(ordered(v32) - ordered(r64)) <= 4
+    bad = fin & ~ok
+    big = bad & ~(rel < 1e-3)
+    assert not (big & (diff > 1e-6 * np.maximum(1.0, np.abs(v64)))).any(), (c["name"], what)
+    if bad.any():
+        changes.append("%s: %d value(s) from float64 (torch float32 off by up to %.2g "
+                       "relative%s)" % (what, int(bad.sum()), float(np.max(rel[bad & ~big]))
+                                        if (bad & ~big).any() else 0.0,
+                                        ", %d cancellation(s)" % int(big.sum()) if big.any()
+                                        else ""))
+        v32[bad] = r64[bad]
+
+
+def forward(c, x, red):
+    """torch float32 reference; x is the float32 leaf (flat). Returns the loss for
+    reduction red ('none': one value per position). With a float64 x, the same
+    formulas in float64 on the same float32 data and parameters."""
+    T = lambda a: t32(a).to(x.dtype)  # noqa: E731
+    loss, B, C, K = c["loss"], c["B"], c["C"], c["K"]
+    w = None if c["weight"] is None else T(c["weight"])
+    if loss in ("cross_entropy", "cross_entropy_bf16", "nll", "cross_entropy_probs"):
+        xin = x.view(B, C, K) if K > 1 else x.view(B, C)
+        if loss == "cross_entropy_probs":
+            t = T(c["tf"])
+            t = t.view(B, C, K) if K > 1 else t.view(B, C)
+            return F.cross_entropy(xin, t, weight=w, reduction=red, label_smoothing=pf(c["ls"]))
+        t = torch.tensor(c["ti"])
+        t = t.view(B, K) if K > 1 else t.view(B)
+        if loss == "nll":
+            return F.nll_loss(xin, t, weight=w, ignore_index=c["ignore"], reduction=red)
+        return F.cross_entropy(xin, t, weight=w, ignore_index=c["ignore"], reduction=red,
+                               label_smoothing=pf(c["ls"]))
+    if loss == "multi_margin":
+        return F.multi_margin_loss(x.view(B, C), torch.tensor(c["ti"]), p=c["p"],
+                                   margin=pf(c["margin"]), weight=w, reduction=red)
+    if loss == "multilabel_margin":
+        return F.multilabel_margin_loss(x.view(B, C), torch.tensor(c["ti"]).view(B, C),
+                                        reduction=red)
+    if loss == "multilabel_soft_margin":
+        return F.multilabel_soft_margin_loss(x.view(B, C), T(c["tf"]).view(B, C), weight=w,
+                                             reduction=red)
+    # Keras 3, op by op (keras/src/losses/losses.py, backend/tensorflow/nn.py)
+    p = x.view(B, C)
+    t = T(c["tf"]).view(B, C)
+    ls = pf(c["ls"])
+    if loss in ("categorical_crossentropy", "categorical_focal") and ls:
+        # y_true * (1.0 - label_smoothing) + (label_smoothing / num_classes), the
+        # division in float32 (Python float converted to a float32 tensor)
+        t = t * (1.0 - ls) + T(ls) / T(C)
+    eps, ome = float(EPS), float(F32(1) - EPS)
+    if loss == "categorical_crossentropy":
+        o = p / torch.sum(p, dim=-1, keepdim=True)
+        o = torch.clamp(o, eps, ome)
+        l = -torch.sum(t * torch.log(o), dim=-1)
+    elif loss == "categorical_hinge":
+        pos = torch.sum(t * p, dim=-1)
+        neg = torch.amax((1.0 - t) * p, dim=-1)
+        l = torch.clamp(neg - pos + 1.0, min=0.0)
+    else:  # categorical_focal
+        o = p / torch.sum(p, dim=-1, keepdim=True)
+        o = torch.clamp(o, eps, ome)
+        cce = -t * torch.log(o)
+        mf = torch.pow(1.0 - o, pf(c["gamma"]))
+        a = c["alpha"]
+        wf = mf * (pf(a[0]) if len(a) == 1 else T(a))
+        l = torch.sum(wf * cce, dim=-1)
+    if red == "none":
+        return l
+    return l.mean() if red == "mean" else l.sum()
+
+
+def positions(c):
+    return c["B"] * c["K"]
+
+
+def denominator(c):
+    """Divisor of MEAN in double (NaN when 0)."""
+    loss, B, K = c["loss"], c["B"], c["K"]
+    if loss in ("cross_entropy", "cross_entropy_bf16", "nll"):
+        keep = c["ti"] != c["ignore"]
+        if c["weight"] is None:
+            d = float(np.sum(keep))
+        else:
+            d = float(np.sum(c["weight"][c["ti"][keep]].astype(np.float64)))
+    else:
+        d = float(B * K)
+    return d
+
+
+def row_index(c, b, i):
+    """Flat indices of the class vector of position (b, i)."""
+    C, K = c["C"], c["K"]
+    return (b * C + np.arange(C)) * K + i
+
+
+def nan_rule(c, r):
+    """SPEC 0.3 (NaN in, NaN out) and the header's "0 at ignored positions": returns
+    the list of changes made to torch's values (empty when torch already agrees)."""
+    loss, B, C, K = c["loss"], c["B"], c["C"], c["K"]
+    x = c["x"]
+    changes = []
+
+    def set_nan(what, idx):
+        arr = r[what]
+        idx = np.atleast_1d(idx)
+        bad = ~np.isnan(arr[idx])
+        if bad.any():
+            changes.append("%s%s" % (what, list(int(v) for v in idx[bad])))
+            arr[idx] = NAN
+
+    def set_zero(what, idx):
+        arr = r[what]
+        idx = np.atleast_1d(idx)
+        bad = arr[idx] != 0
+        if bad.any():
+            changes.append("%s%s->0" % (what, list(int(v) for v in idx[bad])))
+            arr[idx] = 0.0
+
+    for b in range(B):
+        for i in range(K):
+            pos = b * K + i
+            ri = row_index(c, b, i)
+            xr = x[ri]
+            if loss in ("cross_entropy", "cross_entropy_bf16"):
+                if c["ti"][pos] == c["ignore"]:
+                    for g in ("gsum", "gmean"):
+                        set_zero(g, ri)
+                elif np.isnan(xr).any():
+                    set_nan("none", pos)
+                    for g in ("gsum", "gmean"):
+                        set_nan(g, ri)
+            elif loss == "nll":
+                y = c["ti"][pos]
+                if y != c["ignore"] and np.isnan(xr[y]):
+                    set_nan("none", pos)
+                    for g in ("gsum", "gmean"):
+                        set_nan(g, ri[y])
+            elif loss in ("cross_entropy_probs",) or loss in KERAS:
+                bad = np.isnan(xr).any() or np.isnan(c["tf"][ri]).any()
+                for a in ("weight", "alpha"):
+                    if c[a] is not None:
+                        bad = bad or np.isnan(c[a]).any()
+                if bad:
+                    set_nan("none", pos)
+                    for g in ("gsum", "gmean"):
+                        set_nan(g, ri)
+            elif loss == "multi_margin":
+                y = c["ti"][pos]
+                with np.errstate(all="ignore"):
+                    z = (F32(c["margin"]) - xr[y]).astype(F32) + xr
+                zn = np.isnan(z)
+                zn[y] = False
+                if zn.any():
+                    set_nan("none", pos)
+                    for g in ("gsum", "gmean"):
+                        set_nan(g, ri[zn])
+                        set_nan(g, ri[y])
+            elif loss == "multilabel_margin":
+                tr = c["ti"][ri]
+                labels = []
+                for v in tr:
+                    if v < 0:
+                        break
+                    labels.append(int(v))
+                isl = np.zeros(C, dtype=bool)
+                isl[labels] = True
+                for j in labels:
+                    for k in np.nonzero(~isl)[0]:
+                        with np.errstate(all="ignore"):
+                            zz = F32(1) - F32(xr[j] - xr[k])
+                        if np.isnan(zz):
+                            set_nan("none", pos)
+                            for g in ("gsum", "gmean"):
+                                set_nan(g, [ri[j], ri[k]])
+            # multilabel_soft_margin: torch's NaN propagation is already elementwise
+    return changes
+
+
+def evaluate(c, notes):
+    B, C, K = c["B"], c["C"], c["K"]
+    r = {}
+    npos, n = positions(c), B * C * K
+    if B == 0:
+        # SPEC 0.5 / header: NONE empty, MEAN NaN, SUM 0 for every loss (multi_margin and
+        # multilabel_margin return uninitialised memory in 1.13)
+        r.update(none=np.zeros(0, F32), gsum=np.zeros(0, F32), gmean=np.zeros(0, F32),
+                 mean=F32(NAN), sum=F32(0))
+        return r, [], []
+    for red in ("none", "sum", "mean"):
+        xt = torch.tensor(c["x"], requires_grad=True)
+        out = forward(c, xt, red)
+        if red == "none":
+            out.backward(torch.ones_like(out))
+            r["none"] = out.detach().numpy().astype(F32).ravel().copy()
+            gn = xt.grad.numpy().astype(F32).copy()
+        else:
+            out.backward()
+            r[red + "_t"] = out.item()
+            r["g" + red] = xt.grad.numpy().astype(F32).copy()
+    # none.backward(ones) is the gradient of SUM (what the API returns for NONE)
+    same = (gn == r["gsum"]) | (np.isnan(gn) & np.isnan(r["gsum"]))
+    if not same.all():
+        d = np.nanmax(np.abs(gn.astype(np.float64) - r["gsum"]))
+        if d > 1e-6 * max(1.0, np.nanmax(np.abs(r["gsum"]))):
+            notes.append("%s: none.backward(ones) differs from sum.backward() by %g" %
+                         (c["name"], d))
+    assert len(r["none"]) == npos and len(r["gsum"]) == n
+    # the same formulas in float64 on the same float32 data
+    acc = []
+    for red in ("none", "sum", "mean"):
+        xt = torch.tensor(c["x"].astype(np.float64), requires_grad=True)
+        out = forward(c, xt, red)
+        if red == "none":
+            v64 = out.detach().numpy().ravel()
+            closer_to_f64(c, "none", r["none"], v64, acc)
+        else:
+            out.backward()
+            g64 = xt.grad.numpy()
+            closer_to_f64(c, "g" + red, r["g" + red], g64, acc)
+    changes = nan_rule(c, r)
+    # reductions: torch's float32 value unless > 1e-6 from the double one (gen.py's rule)
+    none = r["none"]
+    s64 = np.sum(none.astype(np.float64))
+    d = denominator(c)
+    m64 = s64 / d if d != 0 else NAN
+    if np.isnan(none).any():
+        r["mean"], r["sum"] = F32(NAN), F32(NAN)
+    else:
+        r["mean"] = pick_red(c["name"], "mean", r["mean_t"], F32(m64), notes)
+        r["sum"] = pick_red(c["name"], "sum", r["sum_t"], F32(s64), notes)
+    if changes and not np.isnan(r["mean_t"]) and np.isnan(r["mean"]):
+        changes.append("mean/sum")
+    return r, changes, acc
+
+
+def check_raises(c):
+    """Bad-input cases: torch raises for the EDOMAIN ones (sanity check)."""
+    if c["status"][0] != "EDOMAIN":
+        return
+    xt = torch.tensor(c["x"])
+    try:
+        forward(c, xt, "sum")
+    except (IndexError, RuntimeError, ValueError):
+        return
+    raise AssertionError("torch accepted the EDOMAIN case " + c["name"])
+
+
+# ----------------------------------------------------------- generators --
+def logits(rng, B, C, K=1, big=True, const=True):
+    """N(0, 3^2), one class vector scaled to max |x| = 50 and one constant one."""
+    x = rng.normal(0, 3, (B, C, K))
+    npos = B * K
+    if npos >= 2 and C >= 2:
+        sel = rng.permutation(npos)
+        if big:
+            b, i = divmod(int(sel[0]), K)
+            v = x[b, :, i]
+            x[b, :, i] = v * (50.0 / np.max(np.abs(v)))
+        if const:
+            b, i = divmod(int(sel[1]), K)
+            x[b, :, i] = np.round(rng.normal(0, 2), 2)
+    return x.ravel()
+
+
+def class_targets(rng, npos, C, ignore=-100, frac=0.2):
+    t = rng.integers(0, C, npos)
+    if frac:
+        t[rng.random(npos) < frac] = ignore
+    return t
+
+
+def softmax_rows(rng, B, C, K=1, s=1.0):
+    z = rng.normal(0, s, (B, C, K))
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return (e / e.sum(axis=1, keepdims=True)).ravel()
+
+
+def grid(rng, n, lo=-8, hi=8):
+    """multiples of 0.25 in [lo/4, hi/4]: exact margins and kinks."""
+    return rng.integers(lo, hi + 1, n) / 4.0
+
+
+def weights(rng, C):
+    return rng.uniform(0.1, 3, C)
+
+
+def one_hot(rng, B, C):
+    t = np.zeros((B, C))
+    t[np.arange(B), rng.integers(0, C, B)] = 1.0
+    return t.ravel()
+
+
+# The SPEC 7.1 / 7.2 inputs
+SX = [[1, 2, 0.5, -1], [0, 0, 0, 0], [3, -2, 1, 0.5]]
+SP = [[0.1, 0.60000002, 0.2, 0.1], [0, 0, 0, 1], [0.5, 0.5, 0, 0]]
+SW = [0.5, 2, 1, 3]
+KY = [[0, 1, 0], [0, 0, 1], [1, 0, 0]]
+KP = [[0.050000001, 0.94999999, 0], [0.1, 0.80000001, 0.1], [0.2, 0.30000001, 0.5]]
+
+
+def ce_family(loss):
+    """cross_entropy and cross_entropy_bf16 (bf16: the logits are rounded to bf16)."""
+    P = "ce" if loss == "cross_entropy" else "bf16"
+    a = lambda name, *args, **kw: add(loss, "%s_%s" % (P, name), *args, **kw)
+    # SPEC 7.1 verbatim
+    a("spec_plain", 3, 4, x=SX, ti=[1, 3, 0])
+    a("spec_weight", 3, 4, x=SX, ti=[1, 3, 0], weight=SW)
+    a("spec_weight_ignore3_ls0.2", 3, 4, x=SX, ti=[1, 3, 0], weight=SW, ignore=3, ls=0.2)
+    a("spec_ls0.1", 3, 4, x=SX, ti=[1, 3, 0], ls=0.1)
+    a("spec_all_ignored", 3, 4, x=SX, ti=[-100, -100, -100],
+      note="every target ignored: MEAN NaN (0/0), SUM 0, NONE zeros, gradient of MEAN zeros")
+    # class counts, ~20% ignored, weights, label smoothing 0 / 0.1 / 1
+    sizes = [1, 2, 3, 7, 16, 33, 1000, 32000] if loss == "cross_entropy" else \
+        [1, 2, 3, 7, 16, 33, 1000, 32000]
+    combos = [(False, 0.0, -100), (True, 0.1, "real"), (True, 1.0, -100), (False, 0.1, -1)]
+    for C in sizes:
+        for j, (wt, ls, ig) in enumerate(combos):
+            if C == 32000 and (j > 0 if loss == "cross_entropy_bf16" else j not in (1,)):
+                continue
+            if C == 1000 and j > (1 if loss == "cross_entropy" else 0):
+                continue
+            B = {1000: 3 - j, 32000: 1}.get(C, [5, 9, 17, 12][j])
+            name = "C%d_w%d_ls%g_ig%s" % (C, wt, ls, ig)
+            rng = rng_for(loss, name)
+            ignore = int(rng.integers(0, C)) if ig == "real" else ig
+            x = logits(rng, B, C)
+            t = class_targets(rng, B, C, ignore=ignore)
+            if C == 32000:
+                t[:] = rng.integers(0, C, B)
+                w = None
+            else:
+                w = weights(rng, C) if wt else None
+            a(name, B, C, x=x, ti=t, weight=w, ignore=ignore, ls=ls)
+    # ignore_index equal to a real class that many targets use
+    rng = rng_for(loss, "ignore_real_class")
+    t = rng.integers(0, 4, 11)
+    t[::3] = 2
+    a("ignore_index_is_class2", 11, 4, x=logits(rng, 11, 4), ti=t, ignore=2,
+      weight=weights(rng, 4), ls=0.1)
+    # one fully ignored batch, random, with weights and smoothing
+    rng = rng_for(loss, "all_ignored_random")
+    a("all_ignored_w_ls0.1", 7, 5, x=logits(rng, 7, 5), ti=[-100] * 7, weight=weights(rng, 5),
+      ls=0.1, note="every target ignored: MEAN NaN, SUM 0, gradient zeros")
+    # inner > 1 (PyTorch's (N, C, d1, ...))
+    for (B, C, K), (wt, ls, ig) in zip(((2, 5, 20), (3, 4, 17), (2, 21, 37), (2, 3, 20)),
+                                       ((True, 0.0, -100), (False, 0.1, "real"),
+                                        (True, 0.1, -100), (False, 0.0, -100))):
+        if loss == "cross_entropy_bf16" and C == 21:
+            continue
+        name = "inner_%dx%dx%d_w%d_ls%g" % (B, C, K, wt, ls)
+        rng = rng_for(loss, name)
+        ignore = int(rng.integers(0, C)) if ig == "real" else ig
+        a(name, B, C, K, x=logits(rng, B, C, K), ti=class_targets(rng, B * K, C, ignore),
+          weight=weights(rng, C) if wt else None, ignore=ignore, ls=ls)
+    # batches that are not multiples of 16 with small C (vectorised across rows)
+    k = 0
+    for B in (1, 3, 17, 33):
+        for C in (2, 3, 10, 16):
+            if loss == "cross_entropy_bf16" and (k % 2):
+                k += 1
+                continue
+            wt, ls = k % 3 == 1, [0.0, 0.1, 0.0, 1.0][k % 4]
+            k += 1
+            name = "rows_B%d_C%d_w%d_ls%g" % (B, C, wt, ls)
+            rng = rng_for(loss, name)
+            a(name, B, C, x=logits(rng, B, C), ti=class_targets(rng, B, C, -100, 0.2 if B > 1 else 0),
+              weight=weights(rng, C) if wt else None, ls=ls)
+    # non-finite logits
+    NF = [[1, INF, 0, 2, -1], [1, -INF, 0, 2, -1], [1, NAN, 0, 2, -1], [-INF, 1, 0, 2, -1],
+          [-INF] * 5, [0.5, 1, 1.5, -2, 0.25], [INF, INF, 0, 1, 2], [3, 1, 0, 2, NAN]]
+    NT = [0, 0, 0, 0, 2, 4, 1, 3]
+    for ls in (0.0, 0.1):
+        a("nonfinite_ls%g" % ls, 8, 5, x=NF, ti=NT, ls=ls,
+          note="+inf or NaN in a row: that row NaN; -inf at a non-target class: exact with "
+               "ls 0, inf loss with ls > 0; -inf at the target: inf loss, finite gradient")
+    a("nonfinite_ignored_rows", 4, 5, x=[NF[0], NF[2], NF[6], NF[5]], ti=[-100, -100, 1, 0],
+      weight=[1, 2, 0.5, 1, 3], ls=0.1,
+      note="+inf / NaN logits at ignored positions: loss 0 and gradient 0 (header: 0 at ignored "
+           "positions; torch 1.13 gives a NaN gradient there through log_softmax's backward)")
+    a("huge_logits", 4, 4, x=[[3e38, -3e38, 1, 0], [3e38, -3e38, 1, 0], [-3e38, -3e38, -3e38, 1],
+                              [1e30, 1e30, -1e30, 0]], ti=[0, 1, 3, 1],
+      note="max-shifted log-sum-exp: 3e38 - (-3e38) overflows to -inf in x - max (lp -inf)")
+    # C = 1: always loss 0 (lp = 0), gradient 0 (p = 1)
+    a("C1_ls0.1_w", 6, 1, x=[0.5, -3, 7, 0, 100, -100], ti=[0, 0, -100, 0, 0, 0], weight=[2.5],
+      ls=0.1)
+    # empty batch
+    a("empty", 0, 4, x=[], ti=[], note="batch 0: MEAN NaN, SUM 0")
+    a("empty_inner3_w", 0, 5, 3, x=[], ti=[], weight=[1, 2, 3, 4, 5], ls=0.1)
+    # bad input
+    a("edomain_target_eq_C", 3, 4, x=SX, ti=[1, 4, 0], status=("EDOMAIN", 1))
+    a("edomain_negative_not_ignore", 3, 4, x=SX, ti=[1, 0, -1], status=("EDOMAIN", 2))
+    a("edomain_minus100_with_ignore2", 3, 4, x=SX, ti=[-100, 2, 0], ignore=2,
+      status=("EDOMAIN", 0), note="-100 is out of range when ignore_index is 2")
+    rng = rng_for(loss, "edomain_inner")
+    t = rng.integers(0, 3, 2 * 5)
+    t[7] = 3
+    t[9] = -7
+    a("edomain_inner_pos7", 2, 3, 5, x=logits(rng, 2, 3, 5), ti=t, status=("EDOMAIN", 7))
+    t = rng.integers(0, 16, 33)
+    t[32] = 16
+    a("edomain_last_of_33", 33, 16, x=logits(rng, 33, 16), ti=t, ls=0.1, status=("EDOMAIN", 32))
+    a("einval_ls1.5", 3, 4, x=SX, ti=[1, 3, 0], ls=1.5, status=("EINVAL",))
+    a("einval_ls-0.1", 3, 4, x=SX, ti=[1, 3, 0], ls=-0.1, status=("EINVAL",),
+      note="label_smoothing < 0: torch silently uses 0, simdloss reports EINVAL")
+    a("einval_ls_nan", 3, 4, x=SX, ti=[1, 3, 0], ls=NAN, status=("EINVAL",))
+    a("einval_classes0", 2, 0, x=[], ti=[0, 0], status=("EINVAL",))
+    a("einval_inner0", 2, 4, 0, x=[], ti=[], status=("EINVAL",))
+
+
+def ce_probs():
+    L = "cross_entropy_probs"
+    a = lambda name, *args, **kw: add(L, "probs_" + name, *args, **kw)
+    a("spec_plain", 3, 4, x=SX, tf=SP)
+    a("spec_weight_ls0.3", 3, 4, x=SX, tf=SP, weight=SW, ls=0.3)
+    a("spec_unbatched_ls0.1", 1, 3, x=[2, -1, 0.5], tf=[0.69999999, 0.1, 0.2], ls=0.1,
+      note="SPEC's unbatched (C,) example as batch 1")
+    kinds = ("softmax", "smoothed", "unnormalised", "negative", "onehot")
+    k = 0
+    for C in (1, 2, 3, 7, 16, 33, 1000):
+        for kind in kinds:
+            if C == 1000 and kind not in ("softmax", "negative"):
+                continue
+            B = 2 if C == 1000 else [1, 3, 17, 33, 6][k % 5]
+            wt, ls = k % 2 == 1, [0.0, 0.1, 0.0, 1.0, 0.3][k % 5]
+            k += 1
+            name = "C%d_%s_B%d_w%d_ls%g" % (C, kind, B, wt, ls)
+            rng = rng_for(L, name)
+            x = logits(rng, B, C)
+            if kind == "softmax":
+                t = softmax_rows(rng, B, C, s=2.0)
+            elif kind == "smoothed":
+                t = one_hot(rng, B, C) * 0.9 + 0.1 / C
+            elif kind == "unnormalised":
+                t = rng.uniform(0, 2, B * C)
+            elif kind == "negative":
+                t = rng.normal(0.2, 0.5, B * C)
+            else:
+                t = one_hot(rng, B, C)
+            a(name, B, C, x=x, tf=t, weight=weights(rng, C) if wt else None, ls=ls)
+    for (B, C, K), ls in zip(((2, 5, 20), (3, 4, 17), (1, 7, 9)), (0.0, 0.1, 0.2)):
+        name = "inner_%dx%dx%d_ls%g" % (B, C, K, ls)
+        rng = rng_for(L, name)
+        a(name, B, C, K, x=logits(rng, B, C, K), tf=softmax_rows(rng, B, C, K),
+          weight=weights(rng, C) if K != 9 else None, ls=ls)
+    NF = [[1, INF, 0, 2], [1, -INF, 0, 2], [1, NAN, 0, 2], [0.5, 1, -1, 2], [1, -INF, 0, 2],
+          [2, 1, 0, -1]]
+    NT = [[0.25] * 4, [0.5, 0.25, 0.25, 0], [0.25] * 4, [0.1, NAN, 0.4, 0.5], [0.5, 0, 0.5, 0],
+          [1, 0, 0, 0]]
+    a("nonfinite", 6, 4, x=NF, tf=NT,
+      note="+inf/NaN logit or NaN target: row NaN; -inf logit with target 0: 0 * -inf = NaN "
+           "(torch's -(lp * t).sum)")
+    a("nonfinite_ls0.1", 2, 4, x=NF[:2], tf=NT[:2], ls=0.1)
+    a("empty", 0, 4, x=[], tf=[])
+    a("empty_inner2_w", 0, 3, 2, x=[], tf=[], weight=[1, 2, 3])
+    a("einval_ls1.5", 3, 4, x=SX, tf=SP, ls=1.5, status=("EINVAL",))
+    a("einval_ls-0.1", 3, 4, x=SX, tf=SP, ls=-0.1, status=("EINVAL",))
+    a("einval_classes0", 2, 0, x=[], tf=[], status=("EINVAL",))
+    a("einval_inner0", 2, 4, 0, x=[], tf=[], status=("EINVAL",))
+
+
+def nll():
+    L = "nll"
+    a = lambda name, *args, **kw: add(L, "nll_" + name, *args, **kw)
+    a("spec_weight_ignore1", 3, 4,
+      x=[[-1.4951819, -0.49518189, -1.9951819, -3.4951818], [-1.3862944] * 4,
+         [-0.20225349, -5.2022533, -2.2022536, -2.7022536]], ti=[1, 3, 0], weight=SW, ignore=1)
+    a("spec_arbitrary_scores", 2, 2, x=[[2, -1], [0.5, 4]], ti=[0, 1])
+    a("spec_kdim_1x2x3", 1, 2, 3, x=[[[-0.1, -2, -0.69999999], [-2.4000001, -0.2, -0.69999999]]],
+      ti=[[0, 1, 1]])
+    k = 0
+    for C in (1, 2, 3, 7, 16, 33, 1000):
+        for kind in ("logsoftmax", "scores"):
+            B = 3 if C == 1000 else [1, 3, 17, 33, 5][k % 5]
+            wt, ig = k % 2 == 0, ["-100", "real", "-1"][k % 3]
+            k += 1
+            name = "C%d_%s_B%d_w%d_ig%s" % (C, kind, B, wt, ig)
+            rng = rng_for(L, name)
+            x = logits(rng, B, C)
+            if kind == "logsoftmax":
+                x = torch.log_softmax(torch.tensor(x.reshape(B, C)), 1).numpy().ravel()
+            ignore = int(rng.integers(0, C)) if ig == "real" else int(ig)
+            a(name, B, C, x=x, ti=class_targets(rng, B, C, ignore), ignore=ignore,
+              weight=weights(rng, C) if wt else None)
+    for (B, C, K) in ((2, 3, 20), (3, 4, 17), (2, 5, 4)):
+        name = "kdim_%dx%dx%d" % (B, C, K)
+        rng = rng_for(L, name)
+        a(name, B, C, K, x=logits(rng, B, C, K), ti=class_targets(rng, B * K, C),
+          weight=weights(rng, C) if K != 4 else None)
+    rng = rng_for(L, "all_ignored")
+    a("all_ignored_w", 5, 3, x=logits(rng, 5, 3), ti=[7] * 5, ignore=7, weight=weights(rng, 3))
+    a("nonfinite", 6, 3, x=[[-INF, 0, 1], [INF, 0, 1], [NAN, 0, 1], [0, NAN, 1], [1, 2, INF],
+                            [NAN, NAN, NAN]], ti=[0, 0, 0, 0, 1, -100], weight=[0.5, 2, 1],
+      note="NaN at the target's input: loss NaN and that gradient NaN (torch: -w, finite); "
+           "NaN elsewhere in the row is not read (loss and gradient as torch)")
+    a("empty", 0, 3, x=[], ti=[])
+    a("empty_inner4", 0, 3, 4, x=[], ti=[], weight=[1, 2, 3])
+    a("edomain_target_eq_C", 2, 3, x=[[0, 1, 2], [1, 2, 3]], ti=[0, 3], status=("EDOMAIN", 1))
+    a("edomain_negative", 2, 3, x=[[0, 1, 2], [1, 2, 3]], ti=[-1, 0], status=("EDOMAIN", 0))
+    a("edomain_kdim", 1, 2, 3, x=[0] * 6, ti=[[0, 2, 1]], status=("EDOMAIN", 1))
+    a("einval_classes0", 2, 0, x=[], ti=[0, 0], status=("EINVAL",))
+    a("einval_inner0", 2, 3, 0, x=[], ti=[], status=("EINVAL",))
+
+
+def keras():
+    # categorical_crossentropy, SPEC 7.4
+    L = "categorical_crossentropy"
+    a = lambda name, *args, **kw: add(L, "cce_" + name, *args, **kw)
+    a("spec_normalised", 3, 3, x=KP, tf=KY)
+    a("spec_unnormalised", 3, 3, x=[[0.1, 1.9, 0], [0.050000001, 0.40000001, 0.050000001],
+                                    [2, 1, 1]], tf=KY)
+    a("spec_ls0.1", 3, 3, x=KP, tf=KY, ls=0.1)
+    a("spec_onehot_clipped", 1, 2, x=[1, 0], tf=[1, 0],
+      note="one-hot prediction equal to the label: -log(1 - eps), zero gradient")
+    # categorical_hinge, SPEC 7.5
+    L2 = "categorical_hinge"
+    h = lambda name, *args, **kw: add(L2, "chinge_" + name, *args, **kw)
+    h("spec_E1", 3, 3, x=[[0.30000001, 0.5, 0.89999998], [2, 0.1, 0.40000001],
+                          [0.5, -0.5, 0.2]], tf=[[0, 1, 0], [1, 0, 0], [0, 0, 1]])
+    h("spec_tie", 1, 3, x=[0.2, 0.69999999, 0.69999999], tf=[1, 0, 0],
+      note="tie in the max: reduce_max's gradient splits evenly")
+    h("spec_neg0", 2, 3, x=[[-0.5, 0.40000001, -1], [-0.2, -0.30000001, 2]],
+      tf=[[0, 1, 0], [0, 0, 1]])
+    # categorical_focal, SPEC 7.6
+    L3 = "categorical_focal"
+    f = lambda name, *args, **kw: add(L3, "cfocal_" + name, *args, **kw)
+    f("spec_default", 3, 3, x=KP, tf=KY, alpha=[0.25], gamma=2)
+    f("spec_alpha0.5_gamma1.5_ls0.2", 3, 3, x=KP, tf=KY, alpha=[0.5], gamma=1.5, ls=0.2)
+    sm = torch.softmax(torch.tensor([[1., 3, -1], [0, 2, 0], [0.5, 0.5, 1]]), -1).numpy()
+    f("spec_from_logits_on_softmax", 3, 3, x=sm, tf=KY, alpha=[0.25], gamma=2,
+      note="SPEC 7.6 from_logits example on x = float32 softmax(logits); gradient is d/dprob")
+
+    # random rows U(0,1) unnormalised, exact zeros, exact one-hot predictions
+    def rows(rng, B, C, kind):
+        x = rng.uniform(0, 1, (B, C))
+        if kind >= 1 and C > 1:
+            x[rng.random((B, C)) < 0.2] = 0.0
+            x[rng.integers(0, B), :] = 0.0
+            x[rng.integers(0, B), rng.integers(0, C)] = 0.5  # keep that row's sum > 0
+        if kind >= 2:
+            r = rng.integers(0, B)
+            x[r, :] = 0.0
+            x[r, rng.integers(0, C)] = 1.0
+        x[x.sum(axis=1) == 0, 0] = 0.25
+        return x.ravel()
+
+    def targets(rng, B, C, kind):
+        if kind % 2 == 0:
+            return one_hot(rng, B, C)
+        return softmax_rows(rng, B, C)
+
+    k = 0
+    for C in (1, 2, 3, 7, 16, 33, 1000):
+        for ls in (0.0, 0.1):
+            if C == 1000 and ls:
+                continue
+            B = 2 if C == 1000 else [1, 3, 17, 33, 5, 8][k % 6]
+            kind = k % 3
+            k += 1
+            name = "C%d_B%d_ls%g_k%d" % (C, B, ls, kind)
+            rng = rng_for(L, name)
+            x = rows(rng, B, C, kind)
+            t = targets(rng, B, C, k)
+            if kind == 2:  # make the one-hot prediction row equal its label
+                xr = x.reshape(B, C)
+                tr = t.reshape(B, C)
+                for b in range(B):
+                    if np.count_nonzero(xr[b]) == 1 and xr[b].max() == 1.0:
+                        tr[b] = xr[b]
+            a(name, B, C, x=x, tf=t, ls=ls)
+    rng = rng_for(L, "nan")
+    a("nan_rows", 3, 4, x=[[0.1, NAN, 0.3, 0.6], [0.2, 0.3, 0.5, 0.1], [0.25, 0.25, 0.25, 0.25]],
+      tf=[[0, 1, 0, 0], [0, 0, 1, 0], [0.5, NAN, 0.5, 0]],
+      note="NaN prediction or label: that row's loss and gradient NaN")
+    a("empty", 0, 3, x=[], tf=[])
+    a("einval_ls1.5", 3, 3, x=KP, tf=KY, ls=1.5, status=("EINVAL",))
+    a("einval_ls-0.1", 3, 3, x=KP, tf=KY, ls=-0.1, status=("EINVAL",))
+    a("einval_classes0", 2, 0, x=[], tf=[], status=("EINVAL",))
+
+    # categorical_hinge random: N(0,1) and U(0,1), one-hot and soft labels; no ties
+    k = 0
+    for C in (1, 2, 3, 7, 16, 33, 1000):
+        for kind in ("onehot", "soft"):
+            if C == 1000 and kind == "soft":
+                continue
+            B = 2 if C == 1000 else [1, 3, 17, 33, 5][k % 5]
+            k += 1
+            name = "C%d_B%d_%s" % (C, B, kind)
+            rng = rng_for(L2, name)
+            x = rng.normal(0, 1, B * C) if k % 2 else rng.uniform(0, 1, B * C)
+            t = one_hot(rng, B, C) if kind == "onehot" else softmax_rows(rng, B, C)
+            h(name, B, C, x=x, tf=t)
+    h("ties", 4, 4, x=[[0.5, 0.5, 0.5, -1], [0.25, -0.5, 0, 0], [0.5, -0.5, 0, -0.25],
+                       [0.75, 0.75, 0.75, 0.75]],
+      tf=[[0, 0, 0, 1], [0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 1, 0]],
+      note="ties in the max (also with the target's (1 - 1) * x = 0 when the non-targets are "
+           "<= 0): torch.amax's backward splits evenly among every tied position, as TF's "
+           "reduce_max")
+    h("kink_zero", 2, 3, x=[[0.25, 1.5, 0.5], [0.5, 2, 1]], tf=[[0, 1, 0], [0, 1, 0]],
+      note="neg - pos + 1 == 0 exactly: TF's maximum passes the gradient at the tie (as clamp)")
+    h("nan_rows", 3, 3, x=[[NAN, 0.5, 0.2], [0.1, 0.2, 0.3], [0.5, 0.5, 2]],
+      tf=[[0, 1, 0], [1, 0, NAN], [1, 0, 0]],
+      note="NaN prediction or label: that row's loss and gradient NaN")
+    h("empty", 0, 3, x=[], tf=[])
+    h("einval_classes0", 3, 0, x=[], tf=[], status=("EINVAL",))
+
+    # categorical_focal: gamma x alpha (scalar, per class) x ls
+    k = 0
+    for gamma in (0.0, 1.0, 1.5, 2.0, 3.0):
+        for per_class in (False, True):
+            for ls in (0.0, 0.1):
+                C = [2, 3, 7, 16, 33, 5, 1][k % 7]
+                B = [1, 3, 17, 33, 6, 9][k % 6]
+                kind = k % 3
+                k += 1
+                name = "g%g_alpha%s_ls%g_C%d_B%d" % (gamma, "C" if per_class else "1", ls, C, B)
+                rng = rng_for(L3, name)
+                x = rows(rng, B, C, kind)
+                t = targets(rng, B, C, k)
+                al = rng.uniform(0, 1, C) if per_class else [0.25]
+                f(name, B, C, x=x, tf=t, alpha=al, gamma=gamma, ls=ls)
+    rng = rng_for(L3, "C1000")
+    f("C1000_B1", 1, 1000, x=rows(rng, 1, 1000, 1), tf=softmax_rows(rng, 1, 1000), alpha=[0.5],
+      gamma=2)
+    f("onehot_exact", 2, 3, x=[[0, 1, 0], [0.5, 0.5, 0]], tf=[[0, 1, 0], [1, 0, 0]],
+      alpha=[0.25, 0.5, 1], gamma=2, note="exact one-hot prediction: clipped on both sides")
+    f("nan_rows", 2, 3, x=[[0.2, NAN, 0.3], [0.2, 0.5, 0.3]], tf=[[0, 1, 0], [0, 0, 1]],
+      alpha=[0.25], gamma=2)
+    f("empty", 0, 3, x=[], tf=[], alpha=[0.25], gamma=2)
+    f("einval_ls1.5", 3, 3, x=KP, tf=KY, alpha=[0.25], ls=1.5, status=("EINVAL",))
+    f("einval_ls-0.1", 3, 3, x=KP, tf=KY, alpha=[0.25], ls=-0.1, status=("EINVAL",))
+    f("einval_gamma-1", 3, 3, x=KP, tf=KY, alpha=[0.25], gamma=-1, status=("EINVAL",))
+    f("einval_gamma_inf", 3, 3, x=KP, tf=KY, alpha=[0.25], gamma=INF, status=("EINVAL",))
+    f("einval_gamma_nan", 3, 3, x=KP, tf=KY, alpha=[0.25], gamma=NAN, status=("EINVAL",))
+    f("einval_alpha_len2_C3", 3, 3, x=KP, tf=KY, alpha=[0.25, 0.5], status=("EINVAL",),
+      note="alpha_len must be 1 or classes")
+    f("einval_classes0", 2, 0, x=[], tf=[], alpha=[0.25], status=("EINVAL",))
+
+
+def margins():
+    L = "multi_margin"
+    a = lambda name, *args, **kw: add(L, "mm_" + name, *args, **kw)
+    MX = [[0.1, 0.2, 0.40000001, 0.80000001], [1, -1, 0.5, 0.5], [0.30000001] * 4]
+    a("spec_p1_margin1", 3, 4, x=MX, ti=[3, 0, 2])
+    a("spec_p2_margin0.5_weight", 3, 4, x=MX, ti=[3, 0, 2], p=2, margin=0.5, weight=SW)
+    a("spec_kink_unbatched", 1, 3, x=[1, 0, 0.25], ti=[0],
+      note="SPEC's unbatched example as batch 1; z = 0 exactly: no gradient (strict test)")
+    k = 0
+    for p in (1, 2):
+        for margin in (0.5, 1.0):
+            for wt in (False, True):
+                for C in ([2, 7, 33], [3, 16, 1])[k % 2]:
+                    B = [1, 3, 17, 33, 5][k % 5]
+                    name = "p%d_m%g_w%d_C%d_B%d" % (p, margin, wt, C, B)
+                    k += 1
+                    rng = rng_for(L, name)
+                    a(name, B, C, x=grid(rng, B * C), ti=rng.integers(0, C, B), p=p,
+                      margin=margin, weight=weights(rng, C) if wt else None)
+    rng = rng_for(L, "C1000")
+    a("p1_m1_C1000_B2", 2, 1000, x=grid(rng, 2000, -40, 40), ti=rng.integers(0, 1000, 2),
+      weight=weights(rng, 1000))
+    a("p2_m0.75_N01", 9, 5, x=rng_for(L, "n01").normal(0, 1, 45), ti=[0, 1, 2, 3, 4, 0, 1, 2, 3],
+      p=2, margin=0.75)
+    a("nonfinite_p1", 6, 3, x=[[NAN, 0, 1], [1, NAN, 0.25], [INF, 0, 1], [0, INF, 1],
+                               [-INF, 0, 1], [INF, INF, 0]], ti=[0, 0, 0, 0, 0, 0],
+      note="NaN z = margin - x[y] + x[j] (NaN input, or inf - inf): loss NaN, gradient NaN at "
+           "j and y (torch: z > 0 is false, finite)")
+    a("nonfinite_p2_w", 3, 3, x=[[1, NAN, 0.25], [0, INF, 1], [-INF, 0, 1]], ti=[0, 0, 0], p=2,
+      weight=[2, 1, 1])
+    a("empty_p1", 0, 3, x=[], ti=[], note="batch 0: MEAN NaN, SUM 0 (torch 1.13: garbage)")
+    a("empty_p2_w", 0, 4, x=[], ti=[], p=2, margin=0.5, weight=SW)
+    a("edomain_target_eq_C", 3, 4, x=MX, ti=[3, 4, 2], status=("EDOMAIN", 1))
+    a("edomain_target_-1", 3, 4, x=MX, ti=[3, 0, -1], status=("EDOMAIN", 2))
+    a("edomain_target_-100", 3, 4, x=MX, ti=[-100, 0, 1], status=("EDOMAIN", 0),
+      note="no ignore_index in multi_margin")
+    a("einval_p3", 3, 4, x=MX, ti=[3, 0, 2], p=3, status=("EINVAL",))
+    a("einval_p0", 3, 4, x=MX, ti=[3, 0, 2], p=0, status=("EINVAL",))
+    a("einval_classes0", 2, 0, x=[], ti=[0, 0], status=("EINVAL",))
+
+    L = "multilabel_margin"
+    a = lambda name, *args, **kw: add(L, "mlm_" + name, *args, **kw)
+    a("spec_E1", 3, 4, x=[[0.1, 0.2, 0.40000001, 0.80000001], [0.5, -0.30000001, 0.89999998, 0],
+                          [0.2, 0.1, 0, 0.30000001]], ti=[[3, 0, -1, 1], [1, 2, 3, 0], [-1, 0, 1, 2]])
+    a("spec_duplicates_full_leading", 3, 4,
+      x=[[0.1, 0.2, 0.40000001, 0.80000001], [0.30000001, 0.1, 0.2, 0], [0.5, 0.40000001,
+                                                                         0.30000001, 0.2]],
+      ti=[[3, 3, -1, 0], [0, 1, 2, 3], [-1, 1, 2, 3]])
+    a("spec_kink", 1, 3, x=[1, 0, 0.5], ti=[0, -1, 0],
+      note="x_j - x_k = 1 exactly: no gradient (strict test)")
+
+    def label_rows(rng, B, C, dup):
+        t = np.full((B, C), -1, dtype=np.int64)
+        for b in range(B):
+            kind = rng.integers(0, 6)
+            if kind == 0:
+                k = 0  # leading -1
+            elif kind == 1:
+                k = C  # full set, no terminator
+            else:
+                k = int(rng.integers(1, C + 1))
+            labs = list(rng.permutation(C)[:k])
+            if dup and k >= 1 and k < C and rng.random() < 0.5:
+                labs[-1] = labs[0]  # duplicate label
+            t[b, :k] = labs
+            if k < C:
+                t[b, k] = -1
+                t[b, k + 1:] = rng.integers(-1, C, C - k - 1)  # anything valid after -1
+        return t.ravel()
+
+    k = 0
+    for C in (1, 2, 3, 7, 16, 33):
+        for dup in (False, True):
+            B = [1, 3, 17, 33, 5, 9][k % 6]
+            k += 1
+            name = "C%d_B%d_dup%d" % (C, B, dup)
+            rng = rng_for(L, name)
+            a(name, B, C, x=grid(rng, B * C, -6, 6), ti=label_rows(rng, B, C, dup))
+    rng = rng_for(L, "N01")
+    a("C10_B7_N01", 7, 10, x=rng.normal(0, 1, 70), ti=label_rows(rng, 7, 10, True))
+    a("nonfinite", 5, 3, x=[[NAN, 0, 1], [0, NAN, 1], [NAN, 0, 1], [INF, 0, INF], [-INF, 0, 1]],
+      ti=[[0, -1, 0], [0, -1, 1], [0, 1, 2], [0, -1, 2], [0, -1, 0]],
+      note="NaN z = 1 - (x_j - x_k) for a (label, non-label) pair: loss NaN, gradient NaN at j "
+           "and k (torch: z > 0 is false, finite); a row whose NaN is in no pair is as torch")
+    a("empty", 0, 3, x=[], ti=[])
+    a("edomain_minus2", 2, 3, x=[0] * 6, ti=[[0, -2, 1], [1, -1, 0]], status=("EDOMAIN", 1))
+    a("edomain_eq_C", 2, 3, x=[0] * 6, ti=[[0, 1, -1], [3, -1, 0]], status=("EDOMAIN", 3))
+    a("edomain_after_terminator", 2, 3, x=[0] * 6, ti=[[0, -1, 1], [1, -1, 7]],
+      status=("EDOMAIN", 5), note="entries after the -1 are checked too (as torch)")
+    a("einval_classes0", 2, 0, x=[], ti=[], status=("EINVAL",))
+
+    L = "multilabel_soft_margin"
+    a = lambda name, *args, **kw: add(L, "mlsm_" + name, *args, **kw)
+    a("spec_weight", 2, 3, x=[[0.5, -1, 2], [-20, 0, 30]], tf=[[1, 0, 1], [0, 1, 0.30000001]],
+      weight=[1, 2, 0.5])
+    a("spec_no_weight", 1, 4, x=[2, -2, 0, 1], tf=[1, 0, 1, 0])
+    a("spec_1d", 1, 3, x=[0.5, -1, 2], tf=[1, 0, 1], note="SPEC's 1-D example as batch 1")
+    EDGE = [20, -20, 88, -88, 100, -100]
+    k = 0
+    for C in (1, 2, 3, 7, 16, 33, 1000):
+        for kind in ("hard", "soft"):
+            if C == 1000 and kind == "hard":
+                continue
+            B = 2 if C == 1000 else [1, 3, 17, 33, 5][k % 5]
+            wt = k % 2 == 1
+            k += 1
+            name = "C%d_B%d_%s_w%d" % (C, B, kind, wt)
+            rng = rng_for(L, name)
+            x = rng.normal(0, 3, B * C)
+            pos = rng.permutation(B * C)[: min(len(EDGE), B * C // 2)]
+            x[pos] = EDGE[: len(pos)]
+            t = rng.integers(0, 2, B * C).astype(float) if kind == "hard" else \
+                rng.uniform(0, 1, B * C)
+            a(name, B, C, x=x, tf=t, weight=weights(rng, C) if wt else None)
+    a("edges_targets_match", 2, 6, x=[EDGE, EDGE], tf=[[1, 0, 1, 0, 1, 0], [0, 1, 0, 1, 0, 1]],
+      note="saturated logits: tiny and large losses, gradients ~exp(-|x|)")
+    a("nan", 3, 3, x=[[NAN, 0, 1], [0.5, -1, 2], [1, 2, 3]], tf=[[1, 0, 1], [0, NAN, 1],
+                                                                 [0, 1, 0]],
+      note="NaN input or target: that row's loss NaN, that element's gradient NaN")
+    a("nan_weight", 2, 3, x=[[0.5, -1, 2], [1, 2, 3]], tf=[[1, 0, 1], [0, 1, 0]],
+      weight=[1, NAN, 2], note="a NaN weight: every loss NaN, that column's gradient NaN")
+    a("empty", 0, 3, x=[], tf=[])
+    a("einval_classes0", 2, 0, x=[], tf=[], status=("EINVAL",))
+
+
+# ------------------------------------------------------------------ write --
+def write(loss, notes):
+    os.makedirs(OUT, exist_ok=True)
+    path = os.path.join(OUT, loss + ".txt")
+    bf = loss == "cross_entropy_bf16"
+    lines = ["# simdloss golden vectors for %s: tests/golden/gen_class.py, torch %s, numpy %s"
+             % (loss, torch.__version__, np.__version__),
+             "# format: tests/golden/README.md (class-dimension losses); floats are float32 "
+             "bit patterns" + ("; x, gmean, gsum are bfloat16 bit patterns" if bf else "")]
+    for c in CASES[loss]:
+        comments = [c["note"]] if c["note"] else []
+        if c["status"] is None:
+            r, changes, acc = evaluate(c, notes)
+            c["f64"] = bool(acc)
+            if acc:
+                comments.append("torch float32 replaced by float64 (more than 4 ulp from it): " +
+                                "; ".join(acc))
+            if changes:
+                comments.append("departs from torch 1.13 (NaN in, NaN out / 0 at ignored "
+                                "positions) at " + " ".join(changes))
+                notes.append("%s: %s" % (c["name"], " ".join(changes)))
+        else:
+            check_raises(c)
+            r = None
+        for s in comments:
+            lines.append("# " + s)
+        lines.append("case " + c["name"])
+        lines.append("shape %d %d %d" % (c["B"], c["C"], c["K"]))
+        for pname in PARAMS[loss]:
+            if pname == "ignore_index":
+                lines.append("ignore_index %d" % c["ignore"])
+            elif pname == "p":
+                lines.append("p %d" % c["p"])
+            else:
+                lines.append("%s %s" % (pname, hexs([c[{"label_smoothing": "ls"}.get(
+                    pname, pname)]])))
+        lines.append(("x " + (hex16(c["xbits"]) if bf else hexs(c["x"]))).rstrip())
+        if c["ti"] is not None:
+            lines.append(("ti " + " ".join(str(int(v)) for v in c["ti"])).rstrip())
+        if c["tf"] is not None:
+            lines.append(("tf " + hexs(c["tf"])).rstrip())
+        if c["weight"] is not None:
+            lines.append("weight %d %s" % (len(c["weight"]), hexs(c["weight"])))
+        if c["alpha"] is not None:
+            lines.append("alpha %d %s" % (len(c["alpha"]), hexs(c["alpha"])))
+        if r is None:
+            st = c["status"]
+            lines.append("status " + " ".join(str(v) for v in st))
+        else:
+            lines.append(("none " + hexs(r["none"])).rstrip())
+            lines.append("mean " + hexs([r["mean"]]))
+            lines.append("sum " + hexs([r["sum"]]))
+            for g in ("gmean", "gsum"):
+                lines.append((g + " " + (hex16(bf16_bits(r[g])) if bf else hexs(r[g]))).rstrip())
+        lines.append("end")
+    with open(path, "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+    return path
+
+
+def main():
+    ce_family("cross_entropy")
+    ce_family("cross_entropy_bf16")
+    ce_probs()
+    nll()
+    keras()
+    margins()
+    # torch's own float32 -> bfloat16 conversion agrees with bf16_bits on non-NaN values
+    for c in CASES["cross_entropy_bf16"]:
+        fin = ~np.isnan(c["x"])
+        tb = torch.tensor(c["x"]).to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16)
+        assert (tb[fin] == c["xbits"][fin]).all(), c["name"]
+    notes = []
+    total = 0
+    for loss in LOSSES:
+        path = write(loss, notes)
+        size = os.path.getsize(path)
+        total += size
+        nf = sum(1 for c in CASES[loss] if c.get("f64"))
+        print("%-24s %3d cases %8d bytes (%d with float64 values, see their comments)"
+              % (loss, len(CASES[loss]), size, nf))
+    print("total %d bytes" % total)
+    for s in notes:
+        print("note:", s)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
