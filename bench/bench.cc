@@ -1,8 +1,13 @@
-// simdloss-bench: google-benchmark harness for every elementwise loss.
+// simdloss-bench: google-benchmark harness for every loss.
 //
 // Names:
 //   <loss>/fwd/<isa>/<n>       loss MEAN only (grad_input NULL)
 //   <loss>/fwdgrad/<isa>/<n>   loss MEAN + grad_input (the fused pass)
+//   <loss>/fwd|fwdgrad/<isa>/<shape>
+//                              the class-dimension losses, shape BxC or BxCxI
+//                              (batch x classes x inner), n = B*C*I elements;
+//                              cross_entropy and cross_entropy_bf16 at the
+//                              kCeShapes, the others at 512x1000
 //   ref_stream/<isa>/<n>       grad = x + y via the table's ref_stream kernel:
 //                              read 2 arrays, write 1 = the memory bound of a
 //                              fused loss + gradient
@@ -12,16 +17,23 @@
 //   ref_log|ref_exp|ref_log1p|ref_expm1/<isa>
 //                              one SLEEF function over a cache-resident
 //                              4096-element array: per-element compute cost
+//   ref_stream_rw|ref_stream_rw_bf16|ref_exp_stream/<isa>/<shape>,
+//   ref_stream/<isa>/512x1000  the class losses' limits at a shape's size
+//                              (see run_ref_stream_rw)
 //
 // Only ISAs that are compiled in and runnable here are registered. Loss
 // benchmarks pin their ISA with simdloss_set_isa(); the reference kernels are
 // called directly from the ISA's table in sl_tables.
 //
+// Exit status: 0; 1 when no benchmark matched the filter; 2 when one reported
+// an error (a failing call, a non-finite loss: see fail()).
+//
 // Times are CPU time of the (single) benchmark thread, which on a shared
 // machine is less affected by preemption than wall time.
 // Counters: items_per_second = elements/s; bytes_per_second = bytes the call
 // must read plus bytes it writes (input, target, full-length aux arrays,
-// grad_input); write-allocate traffic is not counted.
+// grad_input; class-index targets are 8 bytes per position); write-allocate
+// traffic is not counted.
 
 #include <benchmark/benchmark.h>
 
@@ -29,12 +41,14 @@
 #include <immintrin.h>
 #endif
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,18 +63,21 @@ namespace
 // ------------------------------------------------------------------ data --
 
 struct AlignedFree {
-    void operator()(float *p) const { std::free(p); }
+    void operator()(void *p) const { std::free(p); }
 };
-using Buf = std::unique_ptr<float[], AlignedFree>;
+template <class T> using Arr = std::unique_ptr<T[], AlignedFree>;
+using Buf = Arr<float>;
 
-Buf alloc(size_t n)
+template <class T> Arr<T> alloc_t(size_t n)
 {
     void *p = nullptr;
-    const size_t bytes = ((n * sizeof(float) + 63) / 64) * 64;
+    const size_t bytes = ((n * sizeof(T) + 63) / 64) * 64;
     if (posix_memalign(&p, 64, bytes ? bytes : 64) != 0) std::abort();
     std::memset(p, 0, bytes); // touch every page outside the timed loop
-    return Buf(static_cast<float *>(p));
+    return Arr<T>(static_cast<T *>(p));
 }
+
+Buf alloc(size_t n) { return alloc_t<float>(n); }
 
 // xorshift64*: fast, reproducible, good enough for benchmark data.
 struct Rng {
@@ -75,6 +92,14 @@ struct Rng {
         return (static_cast<float>(r >> 40) + 0.5f) * (1.0f / 16777216.0f);
     }
     float range(float lo, float hi) { return lo + (hi - lo) * uniform(); }
+    uint64_t bits() // 64 random bits
+    {
+        s ^= s >> 12;
+        s ^= s << 25;
+        s ^= s >> 27;
+        return s * 2685821657736338717ull;
+    }
+    size_t below(size_t m) { return static_cast<size_t>(bits() % m); } // [0, m)
 };
 
 // What a loss's input / target / aux array hold (each loss's domain).
@@ -134,6 +159,16 @@ struct Loss {
 };
 
 constexpr simdloss_reduction MEAN = SIMDLOSS_MEAN;
+
+// Benchmarks that reported an error (a failing call, a non-finite loss):
+// the exit status says so, which is what the bench_smoke test checks.
+int g_failed = 0;
+
+void fail(benchmark::State &st, const std::string &msg)
+{
+    g_failed++;
+    st.SkipWithError(msg.c_str());
+}
 
 // Default parameters are PyTorch's / Keras' / torchvision's / ale.py's defaults.
 const std::vector<Loss> &losses()
@@ -226,7 +261,7 @@ const std::vector<Loss> &losses()
 void run_loss(benchmark::State &st, const Loss &L, simdloss_isa isa, size_t n, bool with_grad)
 {
     if (simdloss_set_isa(isa) != SIMDLOSS_OK) {
-        st.SkipWithError(simdloss_last_error());
+        fail(st, simdloss_last_error());
         return;
     }
     Buf x = alloc(n), y = alloc(n), aux = alloc(L.has_aux ? n : 0), grad = alloc(n);
@@ -237,7 +272,7 @@ void run_loss(benchmark::State &st, const Loss &L, simdloss_isa isa, size_t n, b
     float loss = 0.0f;
     float *const g = with_grad ? grad.get() : nullptr;
     if (L.call(n, d, &loss, g) != SIMDLOSS_OK) { // also warms up
-        st.SkipWithError(simdloss_last_error());
+        fail(st, simdloss_last_error());
         return;
     }
     for (auto _ : st) {
@@ -250,6 +285,287 @@ void run_loss(benchmark::State &st, const Loss &L, simdloss_isa isa, size_t n, b
     const int64_t items = static_cast<int64_t>(st.iterations()) * static_cast<int64_t>(n);
     st.SetItemsProcessed(items);
     st.SetBytesProcessed(items * (arrays_read + arrays_written) * int64_t(sizeof(float)));
+    st.SetLabel(sl_active()->name);
+}
+
+// ---------------------------------------------------------- class losses --
+//
+// Losses over a class dimension: input batch x classes x inner, row-major
+// (PyTorch's (N, C, d1..dk)); elements = batch * classes * inner, the unit of
+// items_per_second. Named <loss>/<fwd|fwdgrad>/<isa>/<shape>, the shape
+// "BxC" (inner 1) or "BxCxI".
+
+struct Shape {
+    size_t batch, classes, inner;
+    size_t elems() const { return batch * classes * inner; }
+    size_t positions() const { return batch * inner; }
+    std::string name() const
+    {
+        std::string s = std::to_string(batch) + "x" + std::to_string(classes);
+        return inner == 1 ? s : s + "x" + std::to_string(inner);
+    }
+};
+
+// cross_entropy (f32 and bf16): classification from 10 to 128256 classes
+// (a Llama 3 vocabulary; 4 and 64 rows), and semantic segmentation (21
+// classes, 512 x 512 pixels per image, 8 images).
+const Shape kCeShapes[] = {{8192, 10, 1},  {512, 1000, 1},  {8, 32000, 1},
+                           {4, 128256, 1}, {64, 128256, 1}, {8, 21, 512 * 512}};
+// every other class loss
+const Shape kRowShape = {512, 1000, 1};
+
+enum ClassIn {
+    CI_LOGITS,   // N(0, 3^2), like real logits
+    CI_LOGPROBS, // log_softmax of such logits over the classes
+    CI_PROBS,    // softmax of such logits
+};
+enum ClassTgt {
+    CT_INDEX,    // one int64 class index per position, uniform, none ignored
+    CT_SOFT,     // probabilities of the input's shape: uniform, normalised per position
+    CT_ONEHOT,   // one-hot rows (float) of a uniform class
+    CT_MULTIHOT, // rows with 1 to 8 distinct classes set (float)
+    CT_LABELS,   // multilabel_margin rows: the same 1 to 8 classes, then -1s
+};
+
+// N(0, sigma^2) by Box-Muller
+void fill_normal(float *p, size_t n, float sigma, uint64_t seed)
+{
+    Rng r(seed);
+    for (size_t i = 0; i < n; i += 2) {
+        const float rad = sigma * std::sqrt(-2.0f * std::log(r.uniform()));
+        const float th = 6.28318531f * r.uniform();
+        p[i] = rad * std::cos(th);
+        if (i + 1 < n) p[i + 1] = rad * std::sin(th);
+    }
+}
+
+// softmax (or log_softmax) over the classes of every position, in place
+void softmax_positions(float *x, const Shape &s, bool log)
+{
+    const size_t st = s.inner;
+    for (size_t b = 0; b < s.batch; b++)
+        for (size_t i = 0; i < s.inner; i++) {
+            float *row = x + b * s.classes * s.inner + i;
+            float m = row[0];
+            for (size_t c = 1; c < s.classes; c++) m = std::fmax(m, row[c * st]);
+            double z = 0.0;
+            for (size_t c = 0; c < s.classes; c++) z += std::exp(double(row[c * st]) - m);
+            const double lz = std::log(z);
+            for (size_t c = 0; c < s.classes; c++) {
+                const double v = double(row[c * st]) - m - lz;
+                row[c * st] = static_cast<float>(log ? v : std::exp(v));
+            }
+        }
+}
+
+// float -> bfloat16, round to nearest even (the data hold no NaN)
+uint16_t to_bf16(float f)
+{
+    uint32_t u;
+    std::memcpy(&u, &f, sizeof u);
+    u += 0x7FFFu + ((u >> 16) & 1u);
+    return static_cast<uint16_t>(u >> 16);
+}
+
+struct ClassData {
+    Shape s;
+    const float *x;     // f32 input (NULL for a bf16 loss)
+    const uint16_t *xb; // bf16 input: the f32 data rounded to nearest even
+    const int64_t *ti;  // CT_INDEX: positions() values; CT_LABELS: elems()
+    const float *tf;    // CT_SOFT, CT_ONEHOT, CT_MULTIHOT: elems()
+};
+using ClassCall = std::function<int(const ClassData &d, float *loss, void *grad)>;
+
+struct ClassLoss {
+    const char *name;
+    bool bf16; // bf16 input and gradient
+    ClassIn in;
+    ClassTgt tgt;
+    bool ce_shapes; // kCeShapes, else kRowShape only
+    ClassCall call;
+};
+
+constexpr int64_t IGNORE = -100; // PyTorch's default ignore_index (no target uses it)
+
+float *fgrad(void *g) { return static_cast<float *>(g); }
+
+// Default parameters are PyTorch's / Keras 3's.
+const std::vector<ClassLoss> &class_losses()
+{
+    static const float focal_alpha = 0.25f;
+    static const std::vector<ClassLoss> L = {
+        {"cross_entropy", false, CI_LOGITS, CT_INDEX, true,
+         [](const ClassData &d, float *l, void *g) {
+             return simdloss_cross_entropy_f32(d.s.batch, d.s.classes, d.s.inner, d.x, d.ti,
+                                               nullptr, IGNORE, 0.0f, MEAN, l, fgrad(g));
+         }},
+        {"cross_entropy_bf16", true, CI_LOGITS, CT_INDEX, true,
+         [](const ClassData &d, float *l, void *g) {
+             return simdloss_cross_entropy_bf16(d.s.batch, d.s.classes, d.s.inner, d.xb, d.ti,
+                                                nullptr, IGNORE, 0.0f, MEAN, l,
+                                                static_cast<uint16_t *>(g));
+         }},
+        {"cross_entropy_probs", false, CI_LOGITS, CT_SOFT, false,
+         [](const ClassData &d, float *l, void *g) {
+             return simdloss_cross_entropy_probs_f32(d.s.batch, d.s.classes, d.s.inner, d.x, d.tf,
+                                                     nullptr, 0.0f, MEAN, l, fgrad(g));
+         }},
+        {"nll", false, CI_LOGPROBS, CT_INDEX, false,
+         [](const ClassData &d, float *l, void *g) {
+             return simdloss_nll_f32(d.s.batch, d.s.classes, d.s.inner, d.x, d.ti, nullptr, IGNORE,
+                                     MEAN, l, fgrad(g));
+         }},
+        {"categorical_crossentropy", false, CI_PROBS, CT_ONEHOT, false,
+         [](const ClassData &d, float *l, void *g) {
+             return simdloss_categorical_crossentropy_f32(d.s.batch, d.s.classes, d.x, d.tf, 0.0f,
+                                                          MEAN, l, fgrad(g));
+         }},
+        {"categorical_hinge", false, CI_PROBS, CT_ONEHOT, false,
+         [](const ClassData &d, float *l, void *g) {
+             return simdloss_categorical_hinge_f32(d.s.batch, d.s.classes, d.x, d.tf, MEAN, l,
+                                                   fgrad(g));
+         }},
+        {"categorical_focal", false, CI_PROBS, CT_ONEHOT, false, // alpha 0.25, gamma 2
+         [](const ClassData &d, float *l, void *g) {
+             return simdloss_categorical_focal_f32(d.s.batch, d.s.classes, d.x, d.tf, &focal_alpha,
+                                                   1, 2.0f, 0.0f, MEAN, l, fgrad(g));
+         }},
+        {"multi_margin", false, CI_LOGITS, CT_INDEX, false, // p = 1, margin = 1
+         [](const ClassData &d, float *l, void *g) {
+             return simdloss_multi_margin_f32(d.s.batch, d.s.classes, d.x, d.ti, 1, 1.0f, nullptr,
+                                              MEAN, l, fgrad(g));
+         }},
+        {"multilabel_margin", false, CI_LOGITS, CT_LABELS, false,
+         [](const ClassData &d, float *l, void *g) {
+             return simdloss_multilabel_margin_f32(d.s.batch, d.s.classes, d.x, d.ti, MEAN, l,
+                                                   fgrad(g));
+         }},
+        {"multilabel_soft_margin", false, CI_LOGITS, CT_MULTIHOT, false,
+         [](const ClassData &d, float *l, void *g) {
+             return simdloss_multilabel_soft_margin_f32(d.s.batch, d.s.classes, d.x, d.tf, nullptr,
+                                                        MEAN, l, fgrad(g));
+         }},
+    };
+    return L;
+}
+
+size_t target_bytes(ClassTgt t, const Shape &s)
+{
+    switch (t) {
+    case CT_INDEX: return s.positions() * sizeof(int64_t);
+    case CT_LABELS: return s.elems() * sizeof(int64_t);
+    default: return s.elems() * sizeof(float);
+    }
+}
+
+// The arrays of one class benchmark, made outside the timed loop.
+struct ClassBufs {
+    Buf x, tf;
+    Arr<uint16_t> xb;
+    Arr<int64_t> ti;
+    ClassData d{};
+};
+
+void make_class_data(ClassBufs &b, const ClassLoss &L, const Shape &s)
+{
+    const size_t n = s.elems();
+    b.d.s = s;
+    b.x = alloc(n);
+    fill_normal(b.x.get(), n, 3.0f, 11);
+    if (L.in != CI_LOGITS) softmax_positions(b.x.get(), s, L.in == CI_LOGPROBS);
+    if (L.bf16) {
+        b.xb = alloc_t<uint16_t>(n);
+        for (size_t i = 0; i < n; i++) b.xb[i] = to_bf16(b.x[i]);
+        b.x.reset();
+    }
+    Rng r(12);
+    switch (L.tgt) {
+    case CT_INDEX:
+        b.ti = alloc_t<int64_t>(s.positions());
+        for (size_t i = 0; i < s.positions(); i++)
+            b.ti[i] = static_cast<int64_t>(r.below(s.classes));
+        break;
+    case CT_SOFT:
+        b.tf = alloc(n);
+        for (size_t i = 0; i < n; i++) b.tf[i] = r.uniform();
+        for (size_t bb = 0; bb < s.batch; bb++)
+            for (size_t i = 0; i < s.inner; i++) {
+                float *row = b.tf.get() + bb * s.classes * s.inner + i;
+                double z = 0.0;
+                for (size_t c = 0; c < s.classes; c++) z += row[c * s.inner];
+                for (size_t c = 0; c < s.classes; c++)
+                    row[c * s.inner] = static_cast<float>(row[c * s.inner] / z);
+            }
+        break;
+    case CT_ONEHOT: // rows (inner 1)
+        b.tf = alloc(n);
+        for (size_t bb = 0; bb < s.batch; bb++) b.tf[bb * s.classes + r.below(s.classes)] = 1.0f;
+        break;
+    case CT_MULTIHOT:
+    case CT_LABELS: {
+        if (L.tgt == CT_MULTIHOT)
+            b.tf = alloc(n);
+        else {
+            b.ti = alloc_t<int64_t>(n);
+            for (size_t i = 0; i < n; i++) b.ti[i] = -1;
+        }
+        std::vector<size_t> lab;
+        for (size_t bb = 0; bb < s.batch; bb++) {
+            const size_t k = std::min<size_t>(1 + r.below(8), s.classes);
+            lab.clear();
+            while (lab.size() < k) {
+                const size_t c = r.below(s.classes);
+                bool dup = false;
+                for (size_t o : lab) dup = dup || o == c;
+                if (!dup) lab.push_back(c);
+            }
+            for (size_t j = 0; j < k; j++) {
+                if (L.tgt == CT_MULTIHOT)
+                    b.tf[bb * s.classes + lab[j]] = 1.0f;
+                else
+                    b.ti[bb * s.classes + j] = static_cast<int64_t>(lab[j]);
+            }
+        }
+        break;
+    }
+    }
+    b.d.x = b.x.get();
+    b.d.xb = b.xb.get();
+    b.d.ti = b.ti.get();
+    b.d.tf = b.tf.get();
+}
+
+void run_class(benchmark::State &st, const ClassLoss &L, simdloss_isa isa, const Shape &s,
+               bool with_grad)
+{
+    if (simdloss_set_isa(isa) != SIMDLOSS_OK) {
+        fail(st, simdloss_last_error());
+        return;
+    }
+    const size_t n = s.elems();
+    const size_t esize = L.bf16 ? sizeof(uint16_t) : sizeof(float);
+    ClassBufs b;
+    make_class_data(b, L, s);
+    Arr<unsigned char> grad = alloc_t<unsigned char>(with_grad ? n * esize : 0);
+    void *const g = with_grad ? grad.get() : nullptr;
+    float loss = 0.0f;
+    if (L.call(b.d, &loss, g) != SIMDLOSS_OK) { // also warms up
+        fail(st, simdloss_last_error());
+        return;
+    }
+    if (!std::isfinite(loss)) { // no such input here: a wrong result
+        fail(st, "loss = " + std::to_string(loss));
+        return;
+    }
+    for (auto _ : st) {
+        L.call(b.d, &loss, g);
+        benchmark::DoNotOptimize(loss);
+        benchmark::ClobberMemory();
+    }
+    const int64_t iters = static_cast<int64_t>(st.iterations());
+    st.SetItemsProcessed(iters * static_cast<int64_t>(n));
+    st.SetBytesProcessed(
+        iters * static_cast<int64_t>(n * esize * (with_grad ? 2 : 1) + target_bytes(L.tgt, s)));
     st.SetLabel(sl_active()->name);
 }
 
@@ -360,6 +676,56 @@ void run_ref_math(benchmark::State &st, const sl_table *t, int kid)
     st.SetLabel(t->name);
 }
 
+// The limits of the class losses at a shape's size (registered per shape):
+//   ref_stream_rw/<isa>/<shape>       read n floats, write n: the table's
+//                                     ref_stream with y == x (the second load
+//                                     of each vector hits L1) = read logits +
+//                                     write gradient
+//   ref_stream_rw_bf16/<isa>/<shape>  the same bytes for bf16: n/2 floats
+//                                     read and written, counted as n elements
+//   ref_exp_stream/<isa>/<shape>      ref_exp over the n logits (not cached
+//                                     beyond what fits): read + one exp per
+//                                     logit = the forward-only limit
+//   ref_stream/<isa>/<shape>          read 2 write 1 at kRowShape's size, for
+//                                     the losses with a target array
+void run_ref_stream_rw(benchmark::State &st, const sl_table *t, size_t nfloat, size_t items)
+{
+    Buf x = alloc(nfloat), out = alloc(nfloat);
+    fill(x.get(), nfloat, D_REAL, 1);
+    sl_args a{};
+    a.n = nfloat;
+    a.x = x.get();
+    a.y = x.get();
+    a.grad = out.get();
+    t->k[SL_K_ref_stream](&a);
+    for (auto _ : st) {
+        t->k[SL_K_ref_stream](&a);
+        benchmark::ClobberMemory();
+    }
+    const int64_t iters = static_cast<int64_t>(st.iterations());
+    st.SetItemsProcessed(iters * static_cast<int64_t>(items));
+    st.SetBytesProcessed(iters * static_cast<int64_t>(nfloat) * 2 * int64_t(sizeof(float)));
+    st.SetLabel(t->name);
+}
+
+void run_ref_exp_stream(benchmark::State &st, const sl_table *t, size_t n)
+{
+    Buf x = alloc(n);
+    fill_normal(x.get(), n, 3.0f, 11);
+    sl_args a{};
+    a.n = n;
+    a.x = x.get();
+    t->k[SL_K_ref_exp](&a);
+    for (auto _ : st) {
+        t->k[SL_K_ref_exp](&a);
+        benchmark::DoNotOptimize(a.sum);
+    }
+    const int64_t items = static_cast<int64_t>(st.iterations()) * static_cast<int64_t>(n);
+    st.SetItemsProcessed(items);
+    st.SetBytesProcessed(items * int64_t(sizeof(float)));
+    st.SetLabel(t->name);
+}
+
 // ----------------------------------------------------------- registration --
 
 // The table simdloss_set_isa() would pick for each ISA: the first runnable
@@ -377,6 +743,45 @@ std::vector<const sl_table *> runnable_tables()
 }
 
 const size_t kSizes[] = {4096, 65536, 1048576, 16777216};
+
+void register_class(const std::vector<const sl_table *> &tables)
+{
+    for (const ClassLoss &L : class_losses())
+        for (const char *mode : {"fwd", "fwdgrad"})
+            for (const sl_table *t : tables) {
+                const bool with_grad = std::strcmp(mode, "fwdgrad") == 0;
+                const size_t nshapes = L.ce_shapes ? std::size(kCeShapes) : 1;
+                for (size_t k = 0; k < nshapes; k++) {
+                    const Shape s = L.ce_shapes ? kCeShapes[k] : kRowShape;
+                    const std::string name = std::string(L.name) + "/" + mode + "/" +
+                                             simdloss_isa_name(t->isa) + "/" + s.name();
+                    const ClassLoss *lp = &L;
+                    const simdloss_isa isa = t->isa;
+                    benchmark::RegisterBenchmark(name.c_str(),
+                                                 [lp, isa, s, with_grad](benchmark::State &st) {
+                                                     run_class(st, *lp, isa, s, with_grad);
+                                                 });
+                }
+            }
+    for (const sl_table *t : tables) {
+        const std::string isa = simdloss_isa_name(t->isa);
+        for (const Shape &s : kCeShapes) {
+            const size_t n = s.elems();
+            benchmark::RegisterBenchmark(
+                ("ref_stream_rw/" + isa + "/" + s.name()).c_str(),
+                [t, n](benchmark::State &st) { run_ref_stream_rw(st, t, n, n); });
+            benchmark::RegisterBenchmark(
+                ("ref_stream_rw_bf16/" + isa + "/" + s.name()).c_str(),
+                [t, n](benchmark::State &st) { run_ref_stream_rw(st, t, (n + 1) / 2, n); });
+            benchmark::RegisterBenchmark(
+                ("ref_exp_stream/" + isa + "/" + s.name()).c_str(),
+                [t, n](benchmark::State &st) { run_ref_exp_stream(st, t, n); });
+        }
+        const size_t n = kRowShape.elems();
+        benchmark::RegisterBenchmark(("ref_stream/" + isa + "/" + kRowShape.name()).c_str(),
+                                     [t, n](benchmark::State &st) { run_ref_stream(st, t, n); });
+    }
+}
 
 void register_all()
 {
@@ -430,6 +835,7 @@ void register_all()
             benchmark::RegisterBenchmark(
                 name.c_str(), [t, kid](benchmark::State &st) { run_ref_math(st, t, kid); });
         }
+    register_class(tables);
 }
 
 } // namespace
@@ -444,6 +850,10 @@ int main(int argc, char **argv)
     if (ran == 0) {
         std::fprintf(stderr, "simdloss-bench: no benchmark matched the filter\n");
         return 1;
+    }
+    if (g_failed) {
+        std::fprintf(stderr, "simdloss-bench: %d benchmark run(s) reported an error\n", g_failed);
+        return 2;
     }
     return 0;
 }

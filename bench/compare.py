@@ -12,7 +12,15 @@ simdloss ISAs, then PyTorch. Writes to --out (default bench/results/):
   <date>-<cpu>-<family>.png  Melem/s vs n per loss: simdloss per ISA, PyTorch,
                              the limit
   <date>-<cpu>-speedup.png   speed-up over PyTorch per loss at n = 1M
+  <date>-<cpu>-class.png     the class-dimension losses at their shapes:
+                             simdloss, PyTorch, the limit
   <date>-<cpu>.json          the medians everything above is made from
+
+The class-dimension losses (class_cases.py: cross_entropy f32 and bf16 at
+six shapes from 8192x10 to 64x128256 and 8x21x262144, the other class losses
+at 512x1000) run after the elementwise ones, each shape's reference kernels
+first; their limits are class_cases.limits() (read the logits + write the
+gradient, one exp per logit for the softmax losses).
 
 Limits, per ISA and n (simdloss-bench's reference kernels):
   memory   ref_stream/<isa>/<n> (read 2 arrays, write 1), scaled by 3/arrays
@@ -26,7 +34,8 @@ Usually run through bench/compare.sh, which installs the Debian packages,
 builds simdloss-bench and simdloss-cpu (Release) and calls this script. Pin
 it to one CPU (taskset -c N) on a machine that is otherwise idle.
 
-usage: bench/compare.py --bench PATH [--probe PATH] [--sizes ...] [--losses ...]
+usage: bench/compare.py --bench PATH [--probe PATH] [--sizes ...] [--losses ...|none]
+                        [--class-losses ...|none] [--shapes 8192x10,...]
                         [--reps 9] [--min-time 0.1] [--torch-reps 9]
                         [--torch-min-time 0.1] [--out DIR] [--quick]
        bench/compare.py --from-json RESULTS.json [--out DIR]   (report only)
@@ -43,6 +52,8 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import class_cases as CC  # noqa: E402
 
 # name, SLEEF calls per element (bench.cc's default parameters), arrays moved
 # per element by forward + gradient (reads + writes)
@@ -155,6 +166,13 @@ def measure(args):
 
     isas = list_isas(args.bench)
     losses = args.losses.split(",") if args.losses else [n for n, _, _ in LOSSES]
+    losses = [] if losses == ["none"] else losses
+    closses = args.class_losses.split(",") if args.class_losses else list(CC.CLASS_LOSSES)
+    closses = [] if closses == ["none"] else closses
+    cshapes = args.shapes.split(",") if args.shapes else None
+    for nm in closses:
+        if nm not in CC.CLASS_LOSSES:
+            sys.exit(f"compare.py: unknown class loss {nm}")
     sizes = [int(s) for s in args.sizes.split(",")]
     for nm in losses:
         if nm not in CALLS:
@@ -177,11 +195,13 @@ def measure(args):
         "isas": isas,
         "sizes": sizes,
         "losses": losses,
+        "class_cases": [[nm, CC.shape_name(s)] for nm, s in CC.cases(closses, cshapes)],
         "reps": args.reps, "min_time": args.min_time,
         "torch_reps": args.torch_reps, "torch_min_time": args.torch_min_time,
         "loadavg_before": os.getloadavg()[0],
     }
-    res = {"meta": meta, "simdloss": {}, "torch": {}, "torch_what": dict(torch_ref.LABELS)}
+    res = {"meta": meta, "simdloss": {}, "torch": {}, "torch_what": dict(torch_ref.LABELS),
+           "torch_class": {}}
     t_start = time.time()
 
     def log(msg):
@@ -190,7 +210,7 @@ def measure(args):
     log(f"ISAs {', '.join(isas)}; SLEEF references")
     res["simdloss"].update(run_bench(args.bench, f"^ref_({'|'.join(MATH)})/{isa_re}$",
                                      args.reps, args.min_time))
-    for n in sizes:
+    for n in sizes if losses else []:
         log(f"n = {n}: stream references")
         res["simdloss"].update(run_bench(args.bench, f"^ref_stream(_nt)?/{isa_re}/{n}$",
                                          args.reps, args.min_time))
@@ -201,6 +221,25 @@ def measure(args):
             res["torch"][f"{nm}/{n}"] = t["melem_per_s"]
             best = r.get(f"{nm}/fwdgrad/{isas[0]}/{n}", {}).get("melem")
             log(f"n = {n} {nm:16s} {isas[0]} {best or 0:8.1f}  torch {t['melem_per_s']:8.1f} Melem/s")
+    refs_done = set()
+    for nm, sn in meta["class_cases"]:
+        if sn not in refs_done:
+            log(f"{sn}: references")
+            res["simdloss"].update(run_bench(
+                args.bench, f"^ref_(stream_rw|stream_rw_bf16|exp_stream|stream)/{isa_re}/{sn}$",
+                args.reps, args.min_time))
+            refs_done.add(sn)
+        r = run_bench(args.bench, f"^{nm}/(fwd|fwdgrad)/{isa_re}/{sn}$", args.reps, args.min_time)
+        res["simdloss"].update(r)
+        best = r.get(f"{nm}/fwdgrad/{isas[0]}/{sn}", {}).get("melem")
+        tv = None
+        if nm in torch_ref.CLASS_FN:
+            t = torch_ref.measure_class(nm, CC.parse_shape(sn), args.torch_reps,
+                                        min_time=args.torch_min_time)
+            res["torch"][f"{nm}/{sn}"] = tv = t["melem_per_s"]
+            res["torch_class"][f"{nm}/{sn}"] = t
+        log(f"{sn:>12} {nm:24s} {isas[0]} {best or 0:8.1f}  torch "
+            f"{'-' if tv is None else f'{tv:8.1f}'} Melem/s")
     meta["seconds"] = round(time.time() - t_start)
     meta["loadavg_after"] = os.getloadavg()[0]
     return res
@@ -241,6 +280,31 @@ def analyse(res):
                     "frac": v / lim if v and lim else None,
                     "cv": (B.get(f"{nm}/fwdgrad/{isa}/{n}") or {}).get("cv")}
     return rows, ns
+
+
+def analyse_class(res, ns):
+    """Per class case and ISA: fwdgrad and fwd Melem/s, the limits
+    (class_cases.limits) and the fractions of them."""
+    B = res["simdloss"]
+    meta = res["meta"]
+
+    def med(name):
+        v = B.get(name)
+        return v["melem"] if v else None
+
+    rows = {}
+    for nm, sn in meta.get("class_cases", []):
+        for isa in meta["isas"]:
+            lim = CC.limits(med, nm, isa, CC.parse_shape(sn), ns)
+            v = med(f"{nm}/fwdgrad/{isa}/{sn}")
+            f = med(f"{nm}/fwd/{isa}/{sn}")
+            lim.update({
+                "melem": v, "fwd": f,
+                "frac": v / lim["limit"] if v and lim["limit"] else None,
+                "fwd_frac": f / lim["fwd_limit"] if f and lim["fwd_limit"] else None,
+                "cv": (B.get(f"{nm}/fwdgrad/{isa}/{sn}") or {}).get("cv")})
+            rows[(nm, isa, sn)] = lim
+    return rows
 
 
 def fmt(v, nd=0):
@@ -296,7 +360,64 @@ def machine_lines(meta):
     ]
 
 
-def write_markdown(res, rows, ns, stem, out_dir, pngs):
+def class_markdown(res, crows, pngs):
+    """The class-dimension section of the report (empty without class cases)."""
+    meta = res["meta"]
+    cases = meta.get("class_cases") or []
+    if not cases:
+        return []
+    isas, best = meta["isas"], meta["isas"][0]
+    T, TC = res["torch"], res.get("torch_class", {})
+    L = ["## Class-dimension losses", ""]
+    L.append(
+        "Shapes are batch x classes (x inner positions: `8x21x262144` is 8 images of 21 "
+        "classes and 512 × 512 pixels, PyTorch's (8, 21, 512, 512)); Melem/s counts "
+        "batch × classes × inner elements. `<loss>/fwdgrad/<isa>/<shape>`: loss (MEAN) + "
+        "gradient; *fwd*: the loss only. Logits N(0, 3²), class indices uniform with none "
+        "ignored; `cross_entropy_bf16` takes the same logits rounded to bfloat16 and writes a "
+        "bfloat16 gradient (PyTorch: `F.cross_entropy` on bfloat16 tensors, its loss "
+        "bfloat16 too). **Limit** of fwdgrad: the smaller of *memory* — reading the input "
+        "and writing the gradient, `ref_stream_rw` (read n floats, write n) at the same "
+        "shape, `ref_stream_rw_bf16` for bfloat16, `ref_stream` (read 2, write 1) for the "
+        "losses with a target array, scaled for the class indices (8 bytes per row or "
+        "pixel) and the int64 label rows of `multilabel_margin` — and *compute*: one SLEEF "
+        "exp per logit for the softmax losses (`ref_exp`, cached), a log for the Keras "
+        "cross-entropies, exp + log for `multilabel_soft_margin`. Limit of fwd "
+        "(`cross_entropy` f32): `ref_exp_stream`, the logits read with one exp each, at the "
+        "same shape. The Keras categorical losses have no PyTorch counterpart (–). `nll` "
+        "reads one input value per row (its gradient does not depend on the input): its fwd "
+        "rate is not a throughput, and its fwdgrad limit is half `ref_stream_rw`'s traffic "
+        "(a write-only stream runs faster than that, hence > 100 %).")
+    L.append("")
+    if pngs.get("class"):
+        L.append(f"![class-dimension losses]({pngs['class']})")
+        L.append("")
+    L.append("| loss | shape | " + " | ".join(f"{i} Melem/s (% of limit)" for i in isas) +
+             f" | limit ({best}) | fwd {best} Melem/s (% of limit) | PyTorch Melem/s | "
+             "speed-up |")
+    L.append("|---|---:|" + "---:|" * len(isas) + "---:|---:|---:|---:|")
+    prev = None
+    for nm, sn in cases:
+        cells = []
+        for i in isas:
+            r = crows[(nm, i, sn)]
+            cells.append(f"{fmt(r['melem'])} ({pct(r['frac'])})" if r["melem"] else "–")
+        r = crows[(nm, best, sn)]
+        lim = f"{fmt(r['limit'])} {r['bound']}" if r["limit"] else "–"
+        fwd = "–" if r["fwd"] is None else (
+            f"{fmt(r['fwd'])} ({pct(r['fwd_frac'])})" if r["fwd_frac"] else fmt(r["fwd"]))
+        t = T.get(f"{nm}/{sn}")
+        tc = TC.get(f"{nm}/{sn}") or {}
+        tcell = "unsupported" if tc.get("unsupported") else fmt(t, 1)
+        label = f"`{nm}`" if nm != prev else ""
+        prev = nm
+        L.append(f"| {label} | {sn} | " + " | ".join(cells) +
+                 f" | {lim} | {fwd} | {tcell} | {fx(speedup(r['melem'], t))} |")
+    L.append("")
+    return L
+
+
+def write_markdown(res, rows, ns, stem, out_dir, pngs, crows=None):
     meta, T, W = res["meta"], res["torch"], res["torch_what"]
     isas, sizes = meta["isas"], meta["sizes"]
     best = isas[0]
@@ -396,6 +517,8 @@ def write_markdown(res, rows, ns, stem, out_dir, pngs):
                 L.append(f"| {label} | {size_name(n)} | " + " | ".join(cells) +
                          f" | {lim} | {fmt(t, 1)} | {fx(speedup(r['melem'], t))} |")
         L.append("")
+
+    L += class_markdown(res, crows or {}, pngs)
 
     L.append("## Summary")
     L.append("")
@@ -553,6 +676,48 @@ def plot(res, rows, stem, out_dir):
     return pngs
 
 
+def plot_class(res, crows, stem, out_dir):
+    """Bars per class case: simdloss (best ISA) fwdgrad, PyTorch, the limit."""
+    cases = res["meta"].get("class_cases") or []
+    if not cases:
+        return None
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    meta, T = res["meta"], res["torch"]
+    best = meta["isas"][0]
+    c = meta.get("cpu") or {}
+    fig, ax = plt.subplots(figsize=(max(8.0, 0.55 * len(cases) + 2), 4.8))
+    xs = range(len(cases))
+    series = [
+        ([crows[(nm, best, sn)]["melem"] for nm, sn in cases], f"simdloss {best}",
+         COLORS.get(best)),
+        ([T.get(f"{nm}/{sn}") for nm, sn in cases], "PyTorch", "black"),
+        ([crows[(nm, best, sn)]["limit"] for nm, sn in cases], f"limit ({best})", "lightgray"),
+    ]
+    width = 0.27
+    for k, (ys, label, color) in enumerate(series):
+        ax.bar([x + (k - 1) * width for x in xs], [y or 0 for y in ys], width, label=label,
+               color=color, edgecolor="gray", linewidth=0.4)
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.set_xticks(list(xs))
+    ax.set_xticklabels([f"{nm}\n{sn}" for nm, sn in cases], rotation=60, ha="right",
+                       fontsize=7)
+    ax.set_ylabel("Melem/s (loss + gradient)")
+    ax.grid(True, axis="y", which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title(f"class-dimension losses, one thread — {c.get('uarch') or ''} "
+                 f"({meta['date'][:10]})", fontsize=10)
+    fig.tight_layout()
+    name = f"{stem}-class.png"
+    fig.savefig(os.path.join(out_dir, name), dpi=90)
+    plt.close(fig)
+    return name
+
+
 # ----------------------------------------------------------------------- main --
 
 def main():
@@ -560,7 +725,11 @@ def main():
     ap.add_argument("--bench", help="simdloss-bench binary")
     ap.add_argument("--probe", help="simdloss-cpu binary (machine description)")
     ap.add_argument("--sizes", default=",".join(map(str, SIZES)))
-    ap.add_argument("--losses", help="comma-separated subset (default: all)")
+    ap.add_argument("--losses", help="comma-separated subset (default: all), or 'none'")
+    ap.add_argument("--class-losses", help="comma-separated subset of the class losses "
+                    "(default: all), or 'none'")
+    ap.add_argument("--shapes", help="comma-separated subset of the class shapes, e.g. "
+                    "8192x10,512x1000 (default: each class loss's shapes)")
     ap.add_argument("--reps", type=int, default=9, help="simdloss-bench repetitions (median)")
     ap.add_argument("--min-time", type=float, default=0.1,
                     help="simdloss-bench --benchmark_min_time per repetition (s)")
@@ -568,7 +737,8 @@ def main():
     ap.add_argument("--torch-min-time", type=float, default=0.1)
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     ap.add_argument("--quick", action="store_true",
-                    help="smoke run: n = 4K and 64K, 2 repetitions of 0.01 s")
+                    help="smoke run: n = 4K and 64K, class shapes 8192x10 and 512x1000, "
+                    "2 repetitions of 0.01 s")
     ap.add_argument("--from-json", help="re-make the report from a results JSON, no measuring")
     ap.add_argument("--note", help="a paragraph for the report (e.g. on the machine's state); "
                     "kept in the JSON")
@@ -582,8 +752,8 @@ def main():
             ap.error("--bench is required (or --from-json)")
         if args.quick:
             args.sizes, args.reps, args.min_time = "4096,65536", 2, 0.01
+            args.shapes = args.shapes or "8192x10,512x1000"
             args.torch_reps, args.torch_min_time = 2, 0.01
-        sys.path.insert(0, HERE)
         res = measure(args)
     os.makedirs(args.out, exist_ok=True)
     stem = f"{res['meta']['date'][:10]}-{cpu_slug(res['meta'])}"
@@ -594,8 +764,12 @@ def main():
             json.dump(res, fh, indent=0, sort_keys=True)
             fh.write("\n")
     rows, ns = analyse(res)
+    crows = analyse_class(res, ns)
     pngs = plot(res, rows, stem, args.out)
-    md = write_markdown(res, rows, ns, stem, args.out, pngs)
+    cpng = plot_class(res, crows, stem, args.out)
+    if cpng:
+        pngs["class"] = cpng
+    md = write_markdown(res, rows, ns, stem, args.out, pngs, crows)
     print(md)
 
 

@@ -5,15 +5,18 @@
 # runs bench/compare.py, which writes bench/results/<date>-<cpu>.md, its
 # PNG plots and the raw medians (JSON).
 #
-#   bench/compare.sh                      every loss, n = 4K, 64K, 1M, 16M
-#   bench/compare.sh --quick              a smoke run (4K and 64K, short)
+#   bench/compare.sh                      every loss, n = 4K, 64K, 1M, 16M,
+#                                         and the class losses at their shapes
+#   bench/compare.sh --quick              a smoke run (4K and 64K, class shapes
+#                                         8192x10 and 512x1000, short)
 #   taskset -c 1 bench/compare.sh         pinned to CPU 1 (recommended)
 #   bench/compare.sh --from-json bench/results/<file>.json   report only
 #
-# Other arguments go to compare.py (--losses, --sizes, --reps, --min-time,
-# --torch-reps, --torch-min-time, --out). BUILD_DIR overrides the build
-# directory (default build/release). Run it on an otherwise idle machine;
-# one full run takes about 15 minutes.
+# Other arguments go to compare.py (--losses, --sizes, --class-losses,
+# --shapes, --reps, --min-time, --torch-reps, --torch-min-time, --out).
+# BUILD_DIR overrides the build directory (default build/release). Run it on
+# an otherwise idle machine; one full run takes about 15 minutes, and the
+# class losses add about 5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -32,9 +32,12 @@ else
     trap 'rm -f "$json"' EXIT
 fi
 
+# exit status 2: some benchmark reported an error (shown as 0 below)
+status=0
 "$build/bench/simdloss-bench" --benchmark_filter="$filter" \
     --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true \
-    --benchmark_out="$json" --benchmark_out_format=json "$@" >/dev/null
+    --benchmark_out="$json" --benchmark_out_format=json "$@" >/dev/null || status=$?
+[ "$status" -le 2 ] || exit "$status"
 
 python3 - "$json" <<'PY'
 import json, sys
@@ -45,12 +48,13 @@ for b in d["benchmarks"]:
         continue
     r = rows.setdefault(b["run_name"], {})
     r[b["aggregate_name"]] = b
-print(f"{'benchmark':<44} {'median Melem/s':>15} {'GB/s':>8} {'cv %':>6}")
+print(f"{'benchmark':<50} {'median Melem/s':>15} {'GB/s':>8} {'cv %':>6}")
 for name, r in rows.items():
     med = r.get("median", {})
     ips = med.get("items_per_second", 0.0) / 1e6
     bps = med.get("bytes_per_second", 0.0) / 1e9
     cv = r.get("cv", {}).get("cpu_time")
     cvs = f"{100 * cv:6.1f}" if isinstance(cv, (int, float)) else "     -"
-    print(f"{name:<44} {ips:15.1f} {bps:8.2f} {cvs}")
+    print(f"{name:<50} {ips:15.1f} {bps:8.2f} {cvs}")
 PY
+exit "$status"

@@ -19,10 +19,20 @@ For each loss and n, on the chosen ISA:
   compute limit = 1 / (sum of the ns/elem of the SLEEF calls the loss makes
                   with the benchmark's parameters, from ref_log/exp/log1p/expm1);
   limit         = min of the two; "% of limit" = measured / limit.
+
+Then, when SIMDLOSS_JSON holds class-dimension benchmarks
+(<loss>/fwdgrad/<isa>/<shape>, see class_cases.py), one table of them: the
+limits of class_cases.limits() (ref_stream_rw / ref_stream_rw_bf16 /
+ref_stream and ref_exp_stream at the shape, the SLEEF costs), the fwd-only
+numbers, and PyTorch's from TORCH_JSON's class results.
 """
 import argparse
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import class_cases as CC  # noqa: E402
 
 # SLEEF calls per element with bench.cc's default parameters, and arrays moved
 # per element by fwdgrad (reads + writes); divisions are listed for diagnosis.
@@ -69,7 +79,9 @@ def load_torch(path):
     if not path:
         return {}
     d = json.load(open(path))
-    return {(r["loss"], r["n"]): r["melem_per_s"] for r in d["results"]}
+    # class results are keyed by their shape name ("512x1000"), with None
+    # (unsupported) kept
+    return {(r["loss"], r.get("shape", r["n"])): r["melem_per_s"] for r in d["results"]}
 
 
 def fmt(v, nd=0):
@@ -95,7 +107,7 @@ def main():
           ", ".join(f"{k} {v:.3f} ns/elem ({1e3 / v:.0f} Melem/s)"
                     for k, v in ns.items() if v) + "\n")
 
-    for n in [int(s) for s in args.sizes.split(",")]:
+    for n in [int(s) for s in args.sizes.split(",") if s]:  # --sizes "": class only
         mem = B.get(f"ref_stream/{isa}/{n}")
         print(f"### n = {n} ({n >> 20}M), fwdgrad, MEAN; ref_stream/{isa} = "
               f"{fmt(mem)} Melem/s\n")
@@ -120,6 +132,43 @@ def main():
                   f"{fmt(v / sc if v and sc else None, 1)}x | {fmt(tv, 1)} | "
                   f"{fmt(v / tv if v and tv else None, 1)}{'x' if v and tv else ''} |")
         print()
+    print_class(B, T, R2, isa, ns)
+
+
+def print_class(B, T, R2, isa, ns_isa):
+    """The class-dimension benchmarks found in B, one row per (loss, shape)."""
+    found = [(nm, s) for nm, s in CC.cases()
+             if f"{nm}/fwdgrad/{isa}/{CC.shape_name(s)}" in B]
+    if not found:
+        return
+    ns = {(isa, f): v for f, v in ns_isa.items()}
+    print(f"### class-dimension losses, MEAN, {isa}; limits: read input + write gradient "
+          f"(ref_stream_rw / _bf16 / ref_stream at the shape) and the SLEEF calls "
+          f"(one exp per logit for the softmax losses)\n")
+    r2h, r2s = (" run 2 |", "---:|") if R2 else ("", "")
+    print(f"| loss | shape | SLEEF calls | fwdgrad Melem/s |{r2h} mem limit | compute limit | "
+          f"limit | % of limit | fwd Melem/s | fwd % of limit | avx2 | scalar | PyTorch | "
+          f"vs PyTorch |")
+    print(f"|---|---:|---|---:|{r2s}---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for nm, s in found:
+        sn = CC.shape_name(s)
+        lim = CC.limits(B.get, nm, isa, s, ns)
+        v = B.get(f"{nm}/fwdgrad/{isa}/{sn}")
+        f = B.get(f"{nm}/fwd/{isa}/{sn}")
+        frac = 100.0 * v / lim["limit"] if v and lim["limit"] else None
+        ffrac = 100.0 * f / lim["fwd_limit"] if f and lim["fwd_limit"] else None
+        key = (nm, sn)
+        tv = T.get(key)
+        tcell = "unsupported" if key in T and tv is None else fmt(tv, 1)
+        r2c = f" {fmt(R2.get(f'{nm}/fwdgrad/{isa}/{sn}'))} |" if R2 else ""
+        bound = {"memory": " (mem)", "compute": " (cpu)"}.get(lim["bound"], "")
+        print(f"| {nm} | {sn} | {'+'.join(CC.CLASS_LOSSES[nm][1]) or '-'} | {fmt(v)} |{r2c} "
+              f"{fmt(lim['mem'])} | {fmt(lim['cpu'])} | {fmt(lim['limit'])}{bound} | "
+              f"{fmt(frac)}% | {fmt(f)} | {fmt(ffrac)}{'%' if ffrac else ''} | "
+              f"{fmt(B.get(f'{nm}/fwdgrad/avx2/{sn}'))} | "
+              f"{fmt(B.get(f'{nm}/fwdgrad/scalar/{sn}'), 1)} | {tcell} | "
+              f"{fmt(v / tv if v and tv else None, 1)}{'x' if v and tv else ''} |")
+    print()
 
 
 if __name__ == "__main__":

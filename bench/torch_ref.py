@@ -22,8 +22,21 @@ Each repetition runs the call enough times to take at least --min-time
 seconds (small n) and reports the mean time per call; the result is the
 median over the repetitions.
 
+The class-dimension losses (class_cases.py; bench.cc's class benchmarks) run
+at their shapes (batch, classes[, d1, d2]), elements = batch * classes * d1 * d2:
+F.cross_entropy with class-index targets on float32 and on bfloat16 (the
+float32 logits rounded; PyTorch's loss is then bfloat16 too) at every
+cross-entropy shape; F.cross_entropy with probability targets, F.nll_loss,
+F.multi_margin_loss, F.multilabel_margin_loss and F.multilabel_soft_margin_loss
+at 512 x 1000. Logits N(0, 3^2); class indices uniform, none ignored; nll's
+input the log_softmax of such logits; probability targets uniform and
+normalised; multi-label rows 1 to 8 distinct classes. The Keras categorical
+losses have no torch counterpart and are not run. A case PyTorch cannot run
+(e.g. a dtype without a CPU kernel) is reported as unsupported.
+
 usage: bench/torch_ref.py [--sizes 1048576,16777216] [--reps 7] [--json]
-                          [--losses mse,bce,...]
+                          [--losses mse,bce,...] [--class-losses cross_entropy,...|none]
+                          [--shapes 8192x10,512x1000,...]
 """
 import argparse
 import json
@@ -35,6 +48,8 @@ import warnings
 
 import torch
 import torch.nn.functional as F
+
+import class_cases as CC
 
 EPS = 1e-7
 
@@ -178,6 +193,90 @@ for _k in ("binary_focal", "log_cosh", "hinge", "squared_hinge", "mape", "msle",
     LABELS[_k] = "torch (Keras formula)"
 
 
+# class-dimension losses: f(input, target)
+CLASS_FN = {
+    "cross_entropy": lambda x, y: F.cross_entropy(x, y),
+    "cross_entropy_bf16": lambda x, y: F.cross_entropy(x, y),
+    "cross_entropy_probs": lambda x, y: F.cross_entropy(x, y),
+    "nll": lambda x, y: F.nll_loss(x, y),
+    "multi_margin": lambda x, y: F.multi_margin_loss(x, y),
+    "multilabel_margin": lambda x, y: F.multilabel_margin_loss(x, y),
+    "multilabel_soft_margin": lambda x, y: F.multilabel_soft_margin_loss(x, y),
+}
+assert set(CLASS_FN) == set(CC.TORCH_CLASS_LOSSES)
+for _k in CLASS_FN:
+    LABELS[_k] = "torch"
+
+
+def class_data(name, shape, g):
+    """Input (a leaf requiring grad) and target of a class loss at shape
+    (batch, classes, inner), with bench.cc's distributions."""
+    b, c, i = shape
+    rest = CC.TORCH_INNER.get(i, () if i == 1 else (i,))
+    x = torch.randn((b, c) + rest, generator=g) * 3.0
+    if name in ("cross_entropy", "cross_entropy_bf16", "nll", "multi_margin"):
+        y = torch.randint(0, c, (b,) + rest, generator=g)
+    elif name == "cross_entropy_probs":
+        y = torch.rand((b, c) + rest, generator=g)
+        y = y / y.sum(1, keepdim=True)
+    else:  # multilabel_margin, multilabel_soft_margin: 1 to 8 distinct classes a row
+        lab = torch.full((b, c), -1, dtype=torch.long)
+        hot = torch.zeros((b, c))
+        for r in range(b):
+            k = int(torch.randint(1, 9, (1,), generator=g))
+            cls = torch.randperm(c, generator=g)[:k]
+            lab[r, :k] = cls
+            hot[r, cls] = 1.0
+        y = lab if name == "multilabel_margin" else hot
+    if name == "cross_entropy_bf16":
+        x = x.bfloat16()  # round to nearest even, as bench.cc
+    elif name == "nll":
+        x = torch.log_softmax(x, 1)
+    return x.detach().requires_grad_(True), y
+
+
+def measure_class(name, shape, reps, warmup=2, min_time=0.0):
+    """measure() for a class loss at shape (batch, classes, inner); melem_per_s
+    is None and "unsupported" says why when PyTorch cannot run the case."""
+    g = torch.Generator().manual_seed(1234)
+    x, y = class_data(name, shape, g)
+    f = CLASS_FN[name]
+    n = CC.elems(shape)
+    out = {"loss": name, "shape": CC.shape_name(shape), "n": n, "dtype": str(x.dtype)[6:],
+           "reps": reps, "what": LABELS[name]}
+
+    def once():
+        x.grad = None
+        loss = f(x, y)
+        loss.backward()
+        return loss
+
+    try:
+        for _ in range(warmup):
+            loss = once()
+    except RuntimeError as e:  # no CPU kernel for this dtype
+        out.update({"median_s": None, "min_s": None, "melem_per_s": None,
+                    "unsupported": str(e).splitlines()[0]})
+        return out
+    times = []
+    for _ in range(reps):
+        calls = 0
+        t0 = time.perf_counter()
+        while True:
+            loss = once()
+            calls += 1
+            t1 = time.perf_counter()
+            if t1 - t0 >= min_time:
+                break
+        times.append((t1 - t0) / calls)
+    if not math.isfinite(loss.item()):
+        print(f"warning: {name} {out['shape']}: loss = {loss.item()}", file=sys.stderr)
+    med = statistics.median(times)
+    out.update({"median_s": med, "min_s": min(times), "melem_per_s": n / med / 1e6,
+                "loss_value": loss.item()})
+    return out
+
+
 def cpu_capability():
     """ATen's kernel dispatch level ("AVX2", "AVX512", ...), from the build config."""
     for line in torch.__config__.show().splitlines():
@@ -228,7 +327,11 @@ def main():
     ap.add_argument("--reps", type=int, default=7, help="timed repetitions (median)")
     ap.add_argument("--min-time", type=float, default=0.0,
                     help="minimum seconds per repetition (loops the call; default 0: once)")
-    ap.add_argument("--losses", default=",".join(LOSSES), help="comma-separated subset")
+    ap.add_argument("--losses", default=",".join(LOSSES), help="comma-separated subset, or 'none'")
+    ap.add_argument("--class-losses", default=",".join(CC.TORCH_CLASS_LOSSES),
+                    help="comma-separated subset of the class losses, or 'none'")
+    ap.add_argument("--shapes", help="comma-separated subset of the class shapes "
+                    "(e.g. 8192x10,8x21x262144; default: each loss's shapes)")
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = ap.parse_args()
 
@@ -236,34 +339,52 @@ def main():
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
     sizes = [int(s) for s in args.sizes.split(",")]
-    names = args.losses.split(",")
+    names = [] if args.losses == "none" else args.losses.split(",")
     for nm in names:
         if nm not in LOSSES:
             ap.error(f"unknown loss {nm}; known: {', '.join(LOSSES)}")
+    cnames = [] if args.class_losses == "none" else args.class_losses.split(",")
+    for nm in cnames:
+        if nm not in CLASS_FN:
+            ap.error(f"unknown class loss {nm}; known: {', '.join(CLASS_FN)}")
+    shapes = args.shapes.split(",") if args.shapes else None
 
     results = []
     for nm in names:
         for n in sizes:
             results.append(measure(nm, n, args.reps, min_time=args.min_time))
+    cresults = [measure_class(nm, s, args.reps, min_time=args.min_time)
+                for nm, s in CC.cases(cnames, shapes)]
 
     if args.json:
         json.dump({"torch": torch.__version__, "threads": torch.get_num_threads(),
                    "cpu_capability": cpu_capability(),
-                   "reduction": "mean", "results": results}, sys.stdout, indent=1)
+                   "reduction": "mean", "results": results + cresults}, sys.stdout, indent=1)
         print()
         return
     print(f"PyTorch {torch.__version__} (ATen CPU capability "
           f"{cpu_capability()}), {torch.get_num_threads()} thread, "
-          f"float32, forward (mean) + backward, median of {args.reps}")
-    hdr = f"{'loss':<16}" + "".join(f"{'n=' + str(n):>22}" for n in sizes)
-    print(hdr)
-    print(f"{'':<16}" + "".join(f"{'Melem/s (ms)':>22}" for _ in sizes))
+          f"float32 (bfloat16 where said), forward (mean) + backward, median of {args.reps}")
+    if names:
+        hdr = f"{'loss':<16}" + "".join(f"{'n=' + str(n):>22}" for n in sizes)
+        print(hdr)
+        print(f"{'':<16}" + "".join(f"{'Melem/s (ms)':>22}" for _ in sizes))
     for nm in names:
         row = f"{nm:<16}"
         for n in sizes:
             r = next(r for r in results if r["loss"] == nm and r["n"] == n)
             row += f"{r['melem_per_s']:>12.1f} ({r['median_s'] * 1e3:7.2f})"
         print(row)
+    if cresults:
+        print()
+        print(f"{'class loss':<24}{'shape':>14}{'dtype':>10}{'Melem/s':>12}{'ms':>10}")
+        for r in cresults:
+            if r["melem_per_s"] is None:
+                print(f"{r['loss']:<24}{r['shape']:>14}{r['dtype']:>10}  unsupported: "
+                      f"{r['unsupported']}")
+            else:
+                print(f"{r['loss']:<24}{r['shape']:>14}{r['dtype']:>10}"
+                      f"{r['melem_per_s']:>12.1f}{r['median_s'] * 1e3:>10.2f}")
 
 
 if __name__ == "__main__":
