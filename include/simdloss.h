@@ -293,8 +293,8 @@ SIMDLOSS_API int simdloss_gaussian_nll_f32(size_t n, const float *input, const f
  * target is ignored and NaN where the targets' weights are 0.
  * d/dx[c] = (1 - eps) w[y] (p[c] - [c == y]) + (eps / classes)(W p[c] - w[c]),
  * p = softmax(x), W = sum_c w[c]. Ignored positions get loss 0 and a zero
- * gradient and their logits are never read (PyTorch gives NaN gradients
- * there when such a row holds NaN or inf). weight: NULL or `classes` values. */
+ * gradient whatever their logits hold (PyTorch gives NaN gradients there
+ * when such a row holds NaN or inf). weight: NULL or `classes` values. */
 SIMDLOSS_API int simdloss_cross_entropy_f32(size_t batch, size_t classes, size_t inner,
                                             const float *logits, const int64_t *target,
                                             const float *weight, int64_t ignore_index,

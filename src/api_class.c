@@ -37,7 +37,8 @@ static int ce_index(const char *fn, int bf16, size_t batch, size_t classes, size
     a->gn = reduction == SIMDLOSS_MEAN ? (float)((double)p.f0 / wsum) : p.f0;
     a->gs = smooth ? (reduction == SIMDLOSS_MEAN ? (float)((double)p.f1 / wsum) : p.f1) : 0.0f;
     if (!sl_rowwise(classes, inner))
-        p.scratch = 32 * classes; /* the tile and a block of rows */
+        p.scratch =
+            sl_scratch(16 * (sl_col_groups(classes) + 1), classes); /* tiles, a block of rows */
     else if (bf16 && grad)
         p.scratch = classes; /* the row's exponentials */
     return sl_crun(&c, &p);
@@ -84,7 +85,7 @@ int simdloss_cross_entropy_probs_f32(size_t batch, size_t classes, size_t inner,
     a->p[2] = (float)((double)label_smoothing / (double)classes);
     a->gn = reduction == SIMDLOSS_MEAN && c.npos > 0 ? (float)(1.0 / (double)c.npos) : 1.0f;
     if (!sl_rowwise(classes, inner))
-        p.scratch = 48 * classes; /* logits and targets tiles, a block of rows */
+        p.scratch = sl_scratch(48, classes); /* logits and targets tiles, a block of rows */
     return sl_crun(&c, &p);
 }
 

@@ -18,7 +18,8 @@ static int sl_margin_run(sl_ccall *c, int id, float *loss)
                                                   : 1.0 / (double)a->classes);
     if (!loss) a->flags |= SL_MM_NOLOSS;
     sl_cplan p = {k, 0, 1.0f, 0.0f, (double)c->npos, 1.0, 0};
-    if (id == SL_R_multilabel_margin) p.scratch = 2 * a->classes; /* label mask, counts */
+    if (id == SL_R_multilabel_margin)
+        p.scratch = sl_scratch(2, a->classes); /* label mask, counts */
     return sl_crun(c, &p);
 }
 

@@ -99,7 +99,8 @@ int sl_crun(sl_ccall *c, const sl_cplan *p)
     const int none = c->red == SIMDLOSS_NONE;
     float *scratch = NULL;
     if (c->npos > 0 && p->scratch > 0) {
-        scratch = malloc(p->scratch * sizeof(float));
+        scratch =
+            p->scratch <= SIZE_MAX / sizeof(float) ? malloc(p->scratch * sizeof(float)) : NULL;
         if (!scratch)
             return sl_fail(SIMDLOSS_ENOMEM, "%s: no memory for %zu floats of scratch", c->fn,
                            p->scratch);

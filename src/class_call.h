@@ -41,6 +41,13 @@ typedef struct {
     size_t scratch; /* floats of scratch the kernel needs */
 } sl_cplan;
 
+/* k * classes floats of scratch, saturated: sl_crun reports SIMDLOSS_ENOMEM
+ * for a size that does not fit. */
+static inline size_t sl_scratch(size_t k, size_t classes)
+{
+    return classes > SIZE_MAX / sizeof(float) / k ? SIZE_MAX : k * classes;
+}
+
 /* Runs the plan over every position and writes the loss. */
 SL_HIDDEN int sl_crun(sl_ccall *c, const sl_cplan *p);
 /* The active table's class kernel `id`, or NULL (with the error set) when

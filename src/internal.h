@@ -132,6 +132,14 @@ typedef void (*sl_rkernel)(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
  * positions, SL_VL positions per vector, classes in sequence. The choice
  * depends on the shape only, never on the ISA. */
 static inline int sl_rowwise(size_t classes, size_t inner) { return inner == 1 && classes > 16; }
+/* Groups of 16 positions the across-positions loop loads at once (a tile of
+ * up to 16 KiB); its scratch holds 16 * classes * sl_col_groups(classes)
+ * floats of tiles. */
+static inline size_t sl_col_groups(size_t classes)
+{
+    const size_t u = classes ? 4096 / (16 * classes) : 1;
+    return u < 1 ? 1 : u > 8 ? 8 : u;
+}
 
 #define SL_CLASS_KERNELS(X)                                                                        \
     X(cross_entropy_f32)                                                                           \

@@ -15,8 +15,8 @@
  *     d/dx[c] = gn (e[c] T / S - w[c] t'[c]).
  * The exponentials are stored in the gradient (float32) or the scratch row
  * (bfloat16) and rescaled in a second pass: one exp per logit.
- * Ignored positions get loss 0 and a zero gradient without their logits
- * being read.
+ * Ignored positions get loss 0 and a zero gradient whatever their logits
+ * hold (they are loaded with their neighbours but never used).
  *
  * sl_rargs: p[0] = eps, p[1] = 1 - eps, p[2] = eps / C; flags: SL_CE_W
  * (weights), SL_CE_SMOOTH (eps > 0).
@@ -117,87 +117,125 @@ SL_INLINE vf sl_ce_yrel(const int64_t *y, const float *on, size_t B)
     return vf_load(t);
 }
 
-/* Index targets across positions (inner > 1, or rows of at most 16). Each
- * lane finds its target's class by comparing with the class number. */
+/* One group g of index-target positions across classes, positions [P, P +
+ * g->k), losses to l0/l1 (at the group's first position). Each lane finds
+ * its target's class by comparing with the class number. io: the group
+ * loads its tile from the logits and stores the gradient itself (and reads
+ * nothing when every position is ignored); otherwise the caller has loaded
+ * the tile and stores it afterwards. */
+SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *tile, float *buf,
+                           int io, float *l0, float *l1, int wt, int sm, int bf16)
+{
+    const size_t C = a->classes;
+    const vf zero = vf_set1(0.0f), one = vf_set1(1.0f), gn = vf_set1(a->gn), gs = vf_set1(a->gs);
+    float wy_[SL_VL], on_[SL_VL];
+    int64_t y_[SL_VL];
+    int any = 0;
+    for (size_t l = 0; l < SL_VL; l++) {
+        y_[l] = l < g->k ? a->ti[P + l] : a->ignore;
+        const int on = l < g->k && y_[l] != a->ignore;
+        on_[l] = on ? 1.0f : 0.0f;
+        wy_[l] = on ? (wt ? a->w[y_[l]] : 1.0f) : 0.0f;
+        any |= on;
+    }
+    if (!any) { /* every position ignored */
+        sl_put_loss(l0, zero, g->k);
+        if (sm) sl_put_loss(l1, zero, g->k);
+        if (a->grad) {
+            for (size_t c = 0; c < C; c++) vf_store(tile + c * SL_VL, zero);
+            if (io) sl_tile_out(a->grad, buf, tile, g, C, bf16);
+        }
+        return;
+    }
+    if (io) sl_tile_in(tile, buf, a->x, g, C, 0.0f, bf16);
+    const vf wy = vf_load(wy_);
+    const vm on = vf_ne(vf_load(on_), zero);
+
+    vf m = vf_set1(-INFINITY), xy = zero;
+    for (size_t c = 0; c < C; c++) m = vf_max(vf_load(tile + c * SL_VL), m);
+    vf S = zero, A = zero;
+    for (size_t B = 0; B < C; B += SL_CE_YBLOCK) {
+        const vf yv = sl_ce_yrel(y_, on_, B);
+        const size_t E = C - B < SL_CE_YBLOCK ? C : B + SL_CE_YBLOCK;
+        vf cv = zero; /* c - B */
+        for (size_t c = B; c < E; c++, cv = vf_add(cv, one)) {
+            const vf xc = vf_load(tile + c * SL_VL);
+            const vf e = vf_exp(vf_sub(xc, m));
+            xy = vf_select(vf_eq(yv, cv), xc, xy);
+            S = vf_add(S, e);
+            if (sm) {
+                const vf t = vf_sub(m, xc);
+                A = vf_add(A, wt ? vf_mul(vf_set1(a->w[c]), t) : t);
+            }
+            vf_store(tile + c * SL_VL, e);
+        }
+    }
+    const vf lS = vf_log(S);
+    const vf nll = vf_neg(vf_mul(wy, vf_sub(vf_sub(xy, m), lS)));
+    sl_put_loss(l0, vf_select(on, nll, zero), g->k);
+    if (sm) {
+        const vf smooth = vf_add(A, vf_mul(vf_set1(a->wsum), lS));
+        sl_put_loss(l1, vf_select(on, smooth, zero), g->k);
+    }
+    if (!a->grad) return;
+    /* d = e k - gs w[c]; at the target e k - (gs w[y] + gn w[y]) */
+    const vf k =
+        vf_mul(vf_add(vf_mul(gn, wy), vf_mul(gs, vf_set1(a->wsum))), vf_div(vf_set1(1.0f), S));
+    const vf ngs = vf_neg(gs), ty = vf_neg(vf_add(vf_mul(gs, wy), vf_mul(gn, wy)));
+    for (size_t B = 0; B < C; B += SL_CE_YBLOCK) {
+        const vf yv = sl_ce_yrel(y_, on_, B);
+        const size_t E = C - B < SL_CE_YBLOCK ? C : B + SL_CE_YBLOCK;
+        vf cv = zero;
+        for (size_t c = B; c < E; c++, cv = vf_add(cv, one)) {
+            const vf e = vf_load(tile + c * SL_VL);
+            vf d = vf_fma(e, k, wt ? vf_mul(ngs, vf_set1(a->w[c])) : ngs);
+            d = vf_select(vf_eq(yv, cv), vf_fma(e, k, ty), d);
+            vf_store(tile + c * SL_VL, vf_select(on, d, zero));
+        }
+    }
+    if (io) sl_tile_out(a->grad, buf, tile, g, C, bf16);
+}
+
+/* Index targets across positions (inner > 1, or rows of at most 16). Runs of
+ * whole contiguous groups (inner > 1) are loaded and stored together, class
+ * plane by class plane: each plane is then read in runs of several cache
+ * lines instead of one line per plane per group. */
 SL_INLINE void sl_ce_cols(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1, int wt,
                           int sm, int bf16)
 {
-    const size_t C = a->classes;
-    float *tile = a->scratch, *buf = a->scratch + 16 * C;
-    const vf zero = vf_set1(0.0f), one = vf_set1(1.0f), gn = vf_set1(a->gn), gs = vf_set1(a->gs);
+    const size_t C = a->classes, umax = sl_col_groups(C);
+    float *tile = a->scratch, *buf = a->scratch + 16 * C * umax;
     for (size_t P = pos; P < pos + cnt;) {
         const sl_grp g = sl_next_grp(a, P, pos + cnt);
-        float wy_[SL_VL], on_[SL_VL];
-        int64_t y_[SL_VL];
-        int any = 0;
-        for (size_t l = 0; l < SL_VL; l++) {
-            y_[l] = l < g.k ? a->ti[P + l] : a->ignore;
-            const int on = l < g.k && y_[l] != a->ignore;
-            on_[l] = on ? 1.0f : 0.0f;
-            wy_[l] = on ? (wt ? a->w[y_[l]] : 1.0f) : 0.0f;
-            any |= on;
+        size_t U = 0;
+        if (g.contig) {
+            const size_t room = a->inner - P % a->inner, left = pos + cnt - P;
+            U = (room < left ? room : left) / SL_VL;
+            if (U > umax) U = umax;
         }
-        if (!any) { /* every position ignored: nothing to read */
-            sl_put_loss(l0 + (P - pos), zero, g.k);
-            if (sm) sl_put_loss(l1 + (P - pos), zero, g.k);
-            if (a->grad) {
-                for (size_t c = 0; c < C; c++) vf_store(tile + c * SL_VL, zero);
-                sl_tile_out(a->grad, buf, tile, &g, C, bf16);
-            }
+        if (U < 2) {
+            sl_ce_group(a, &g, P, tile, buf, 1, l0 + (P - pos), sm ? l1 + (P - pos) : NULL, wt, sm,
+                        bf16);
             P += g.k;
             continue;
         }
-        sl_tile_in(tile, buf, a->x, &g, C, 0.0f, bf16);
-        const vf wy = vf_load(wy_);
-        const vm on = vf_ne(vf_load(on_), zero);
-
-        vf m = vf_set1(-INFINITY), xy = zero;
-        for (size_t c = 0; c < C; c++) m = vf_max(vf_load(tile + c * SL_VL), m);
-        vf S = zero, A = zero;
-        for (size_t B = 0; B < C; B += SL_CE_YBLOCK) {
-            const vf yv = sl_ce_yrel(y_, on_, B);
-            const size_t E = C - B < SL_CE_YBLOCK ? C : B + SL_CE_YBLOCK;
-            vf cv = zero; /* c - B */
-            for (size_t c = B; c < E; c++, cv = vf_add(cv, one)) {
-                const vf xc = vf_load(tile + c * SL_VL);
-                const vf e = vf_exp(vf_sub(xc, m));
-                xy = vf_select(vf_eq(yv, cv), xc, xy);
-                S = vf_add(S, e);
-                if (sm) {
-                    const vf t = vf_sub(m, xc);
-                    A = vf_add(A, wt ? vf_mul(vf_set1(a->w[c]), t) : t);
-                }
-                vf_store(tile + c * SL_VL, e);
-            }
+        for (size_t c = 0; c < C; c++)
+            for (size_t u = 0; u < U; u++)
+                vf_store(tile + (u * C + c) * SL_VL,
+                         sl_ld(a->x, g.off + c * g.cs + u * SL_VL, bf16));
+        for (size_t u = 0; u < U; u++) {
+            sl_grp gu = g;
+            gu.off += u * SL_VL;
+            const size_t Pu = P + u * SL_VL;
+            sl_ce_group(a, &gu, Pu, tile + u * C * SL_VL, buf, 0, l0 + (Pu - pos),
+                        sm ? l1 + (Pu - pos) : NULL, wt, sm, bf16);
         }
-        const vf lS = vf_log(S);
-        const vf nll = vf_neg(vf_mul(wy, vf_sub(vf_sub(xy, m), lS)));
-        sl_put_loss(l0 + (P - pos), vf_select(on, nll, zero), g.k);
-        if (sm) {
-            const vf smooth = vf_add(A, vf_mul(vf_set1(a->wsum), lS));
-            sl_put_loss(l1 + (P - pos), vf_select(on, smooth, zero), g.k);
-        }
-        if (!a->grad) {
-            P += g.k;
-            continue;
-        }
-        /* d = e k - gs w[c]; at the target e k - (gs w[y] + gn w[y]) */
-        const vf k =
-            vf_mul(vf_add(vf_mul(gn, wy), vf_mul(gs, vf_set1(a->wsum))), vf_div(vf_set1(1.0f), S));
-        const vf ngs = vf_neg(gs), ty = vf_neg(vf_add(vf_mul(gs, wy), vf_mul(gn, wy)));
-        for (size_t B = 0; B < C; B += SL_CE_YBLOCK) {
-            const vf yv = sl_ce_yrel(y_, on_, B);
-            const size_t E = C - B < SL_CE_YBLOCK ? C : B + SL_CE_YBLOCK;
-            vf cv = zero;
-            for (size_t c = B; c < E; c++, cv = vf_add(cv, one)) {
-                const vf e = vf_load(tile + c * SL_VL);
-                vf d = vf_fma(e, k, wt ? vf_mul(ngs, vf_set1(a->w[c])) : ngs);
-                d = vf_select(vf_eq(yv, cv), vf_fma(e, k, ty), d);
-                vf_store(tile + c * SL_VL, vf_select(on, d, zero));
-            }
-        }
-        sl_tile_out(a->grad, buf, tile, &g, C, bf16);
-        P += g.k;
+        if (a->grad)
+            for (size_t c = 0; c < C; c++)
+                for (size_t u = 0; u < U; u++)
+                    sl_st(a->grad, g.off + c * g.cs + u * SL_VL,
+                          vf_load(tile + (u * C + c) * SL_VL), bf16);
+        P += U * SL_VL;
     }
 }
 
