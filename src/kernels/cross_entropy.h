@@ -128,13 +128,14 @@ SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *
 {
     const size_t C = a->classes;
     const vf zero = vf_set1(0.0f), one = vf_set1(1.0f), gn = vf_set1(a->gn), gs = vf_set1(a->gs);
-    float wy_[SL_VL], on_[SL_VL];
+    float wy_[SL_VL], on_[SL_VL], y0_[SL_VL];
     int64_t y_[SL_VL];
     int any = 0;
     for (size_t l = 0; l < SL_VL; l++) {
         y_[l] = l < g->k ? a->ti[P + l] : a->ignore;
         const int on = l < g->k && y_[l] != a->ignore;
         on_[l] = on ? 1.0f : 0.0f;
+        y0_[l] = on && (uint64_t)y_[l] < SL_CE_YBLOCK ? (float)y_[l] : -1.0f;
         wy_[l] = on ? (wt ? a->w[y_[l]] : 1.0f) : 0.0f;
         any |= on;
     }
@@ -155,7 +156,7 @@ SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *
     for (size_t c = 0; c < C; c++) m = vf_max(vf_load(tile + c * SL_VL), m);
     vf S = zero, A = zero;
     for (size_t B = 0; B < C; B += SL_CE_YBLOCK) {
-        const vf yv = sl_ce_yrel(y_, on_, B);
+        const vf yv = B == 0 ? vf_load(y0_) : sl_ce_yrel(y_, on_, B);
         const size_t E = C - B < SL_CE_YBLOCK ? C : B + SL_CE_YBLOCK;
         vf cv = zero; /* c - B */
         for (size_t c = B; c < E; c++, cv = vf_add(cv, one)) {
@@ -183,7 +184,7 @@ SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *
         vf_mul(vf_add(vf_mul(gn, wy), vf_mul(gs, vf_set1(a->wsum))), vf_div(vf_set1(1.0f), S));
     const vf ngs = vf_neg(gs), ty = vf_neg(vf_add(vf_mul(gs, wy), vf_mul(gn, wy)));
     for (size_t B = 0; B < C; B += SL_CE_YBLOCK) {
-        const vf yv = sl_ce_yrel(y_, on_, B);
+        const vf yv = B == 0 ? vf_load(y0_) : sl_ce_yrel(y_, on_, B);
         const size_t E = C - B < SL_CE_YBLOCK ? C : B + SL_CE_YBLOCK;
         vf cv = zero;
         for (size_t c = B; c < E; c++, cv = vf_add(cv, one)) {
