@@ -434,63 +434,6 @@ void cr_eval(int kind, size_t classes, const cr_params *p, const double *x, cons
     }
 }
 
-/* ---- exact summation ------------------------------------------------------------------------ */
-double cr_fsum(const double *v, size_t n)
-{
-    /* Shewchuk / Python's math.fsum: partials without rounding error */
-    double *part = malloc((n + 1) * sizeof *part);
-    if (!part) abort();
-    size_t np = 0;
-    double special = 0;
-    int have_special = 0;
-    for (size_t i = 0; i < n; i++) {
-        double x = v[i];
-        if (!isfinite(x)) {
-            special = have_special ? special + x : x;
-            have_special = 1;
-            continue;
-        }
-        size_t j = 0;
-        for (size_t k = 0; k < np; k++) {
-            double y = part[k];
-            if (fabs(x) < fabs(y)) {
-                const double t = x;
-                x = y;
-                y = t;
-            }
-            const double hi = x + y, lo = y - (hi - x);
-            if (lo != 0.0) part[j++] = lo;
-            x = hi;
-        }
-        part[j++] = x;
-        np = j;
-    }
-    if (have_special) {
-        free(part);
-        return special;
-    }
-    /* add the partials from the top, with the half-way correction */
-    double hi = 0;
-    if (np > 0) {
-        size_t k = np;
-        hi = part[--k];
-        double lo = 0;
-        while (k > 0) {
-            const double x = hi, y = part[--k];
-            hi = x + y;
-            const double yr = hi - x;
-            lo = y - yr;
-            if (lo != 0.0) break;
-        }
-        if (k > 0 && ((lo < 0 && part[k - 1] < 0) || (lo > 0 && part[k - 1] > 0))) {
-            const double y = lo * 2.0, x = hi + y, yr = x - hi;
-            if (y == yr) hi = x;
-        }
-    }
-    free(part);
-    return hi;
-}
-
 /* ---- bfloat16 ------------------------------------------------------------------------------- */
 uint16_t cr_bf16_round(float v)
 {

@@ -104,9 +104,6 @@ typedef struct {
 void cr_eval(int kind, size_t classes, const cr_params *p, const double *x, const double *t,
              const int64_t *ti, cr_res *r, double *grad, double *gmag, double *kink, double *sing);
 
-/* Shewchuk's exact sum of n doubles, rounded once. */
-double cr_fsum(const double *v, size_t n);
-
 /* bfloat16 helpers: round to nearest even (every NaN -> 0x7FC0) and widen. */
 uint16_t cr_bf16_round(float v);
 float cr_bf16_widen(uint16_t b);

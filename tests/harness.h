@@ -83,6 +83,9 @@ int tl_close_elem(float got, float want, double scale);
 double tl_scale(const float *v, size_t n);
 
 /* Deterministic random numbers (splitmix64), so failures reproduce. */
+/* Shewchuk's exact sum of n doubles (Python's math.fsum), rounded once;
+ * infinities and NaN by IEEE rules. */
+double tl_fsum(const double *v, size_t n);
 uint64_t tl_rand_u64(uint64_t *state);
 double tl_rand_unit(uint64_t *state); /* [0, 1) */
 double tl_rand_normal(uint64_t *state);

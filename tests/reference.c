@@ -11,8 +11,11 @@
  */
 #include "reference.h"
 
+#include "harness.h"
+
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum {
@@ -412,51 +415,10 @@ double tr_gaussian_dvar_mag(double x, double y, double v)
 
 double tr_fsum(const float *v, unsigned long n)
 {
-    double part[64];
-    int np = 0;
-    double special = 0.0; /* infinities and NaN, summed by IEEE rules */
-    int has_special = 0;
-    for (unsigned long k = 0; k < n; k++) {
-        double x = v[k];
-        if (!isfinite(x)) {
-            special += x;
-            has_special = 1;
-            continue;
-        }
-        int m = 0;
-        for (int j = 0; j < np; j++) {
-            double y = part[j];
-            if (fabs(x) < fabs(y)) {
-                const double t = x;
-                x = y;
-                y = t;
-            }
-            const double hi = x + y, lo = y - (hi - x);
-            if (lo != 0.0) part[m++] = lo;
-            x = hi;
-        }
-        part[m++] = x;
-        np = m;
-    }
-    if (has_special) return special;
-    /* partials are non-overlapping and increasing: add from the top, with
-     * Python's correction for a half-way case */
-    double hi = 0.0;
-    if (np > 0) {
-        int j = np - 1;
-        hi = part[j];
-        double lo = 0.0;
-        while (j > 0) {
-            const double x = hi, y = part[--j];
-            hi = x + y;
-            const double yr = hi - x;
-            lo = y - yr;
-            if (lo != 0.0) break;
-        }
-        if (j > 0 && ((lo < 0 && part[j - 1] < 0) || (lo > 0 && part[j - 1] > 0))) {
-            const double y = lo * 2.0, x = hi + y, yr = x - hi;
-            if (y == yr) hi = x;
-        }
-    }
-    return hi;
+    double *d = malloc((n + 1) * sizeof *d);
+    if (!d) abort();
+    for (unsigned long k = 0; k < n; k++) d[k] = v[k];
+    const double s = tl_fsum(d, n);
+    free(d);
+    return s;
 }

@@ -619,8 +619,8 @@ static void cb_run_case(const cb_branch *b, size_t B, size_t C, size_t I)
     }
 
     /* (c) reductions */
-    const double rsum = cr_fsum(vals, npos), rdiv = cr_fsum(divs, npos);
-    const double own = cr_fsum(lnd, npos);
+    const double rsum = tl_fsum(vals, npos), rdiv = tl_fsum(divs, npos);
+    const double own = tl_fsum(lnd, npos);
     double ownabs = 0;
     for (size_t pos = 0; pos < npos; pos++) ownabs += fabs(lnd[pos]);
     {
@@ -916,7 +916,7 @@ START_TEST(ref_self_check)
     }
     /* exact summation and bf16 rounding */
     const double v[4] = {1e16, 1.0, -1e16, 1e-3};
-    ck_assert(cr_fsum(v, 4) == 1.0 + 1e-3);
+    ck_assert(tl_fsum(v, 4) == 1.0 + 1e-3);
     ck_assert_uint_eq(cr_bf16_round(1.0f), 0x3F80);
     ck_assert_uint_eq(cr_bf16_round(tl_from_bits(0x3F808000u)), 0x3F80); /* tie to even */
     ck_assert_uint_eq(cr_bf16_round(tl_from_bits(0x3F818000u)), 0x3F82);
