@@ -258,23 +258,30 @@ def measure_class(name, shape, reps, warmup=2, min_time=0.0):
         out.update({"median_s": None, "min_s": None, "melem_per_s": None,
                     "unsupported": str(e).splitlines()[0]})
         return out
-    times = []
-    for _ in range(reps):
-        calls = 0
-        t0 = time.perf_counter()
-        while True:
-            loss = once()
-            calls += 1
-            t1 = time.perf_counter()
-            if t1 - t0 >= min_time:
-                break
-        times.append((t1 - t0) / calls)
+    times, loss = time_calls(once, reps, min_time)
     if not math.isfinite(loss.item()):
         print(f"warning: {name} {out['shape']}: loss = {loss.item()}", file=sys.stderr)
     med = statistics.median(times)
     out.update({"median_s": med, "min_s": min(times), "melem_per_s": n / med / 1e6,
                 "loss_value": loss.item()})
     return out
+
+
+def time_calls(once, reps, min_time):
+    """Seconds per call of once() in each of reps repetitions (each loops until
+    it has run for min_time seconds, at least once), and the last result."""
+    times = []
+    for _ in range(reps):
+        calls = 0
+        t0 = time.perf_counter()
+        while True:
+            result = once()
+            calls += 1
+            t1 = time.perf_counter()
+            if t1 - t0 >= min_time:
+                break
+        times.append((t1 - t0) / calls)
+    return times, result
 
 
 def cpu_capability():
@@ -302,17 +309,7 @@ def measure(name, n, reps, warmup=2, min_time=0.0):
 
     for _ in range(warmup):
         loss = once()
-    times = []
-    for _ in range(reps):
-        calls = 0
-        t0 = time.perf_counter()
-        while True:
-            loss = once()
-            calls += 1
-            t1 = time.perf_counter()
-            if t1 - t0 >= min_time:
-                break
-        times.append((t1 - t0) / calls)
+    times, loss = time_calls(once, reps, min_time)
     if not math.isfinite(loss.item()):
         print(f"warning: {name} n={n}: loss = {loss.item()}", file=sys.stderr)
     med = statistics.median(times)
