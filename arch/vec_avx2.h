@@ -118,6 +118,28 @@ static inline unsigned vm_first(vm m)
     return (unsigned)__builtin_ctz((unsigned)_mm256_movemask_ps(m));
 }
 static inline vf vf_select(vm m, vf a, vf b) { return _mm256_blendv_ps(b, a, m); }
+/* masked-off lanes never fault */
+static inline vf vf_load_part(const float *p, unsigned k, float pad)
+{
+    const vm m = vm_prefix(k);
+    return vf_select(m, _mm256_maskload_ps(p, _mm256_castps_si256(m)), _mm256_set1_ps(pad));
+}
+static inline void vf_store_part(float *p, vf v, unsigned k)
+{
+    _mm256_maskstore_ps(p, _mm256_castps_si256(vm_prefix(k)), v);
+}
+static inline vf vf_load_bf16_part(const uint16_t *p, unsigned k, float pad)
+{
+    uint16_t t[8] = {0};
+    for (unsigned l = 0; l < k; l++) t[l] = p[l];
+    return vf_select(vm_prefix(k), vf_load_bf16(t), vf_set1(pad));
+}
+static inline void vf_store_bf16_part(uint16_t *p, vf v, unsigned k)
+{
+    uint16_t t[8];
+    vf_store_bf16(t, v);
+    for (unsigned l = 0; l < k; l++) p[l] = t[l];
+}
 
 static inline vf vf_log(vf a) { return Sleef_finz_logf8_u10avx2(a); }
 static inline vf vf_exp(vf a) { return Sleef_finz_expf8_u10avx2(a); }

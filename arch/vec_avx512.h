@@ -1,4 +1,5 @@
-/* The vector vocabulary for AVX-512F (VL = 16). Contract: vec_scalar.h. */
+/* The vector vocabulary for AVX-512 (VL = 16), at the x86-64-v4 level (F, BW,
+ * DQ, VL: every AVX-512 CPU since Skylake-SP). Contract: vec_scalar.h. */
 #ifndef SL_VEC_AVX512_H
 #define SL_VEC_AVX512_H
 
@@ -23,14 +24,19 @@ static inline vf vf_load_bf16(const uint16_t *p)
     const __m512i w = _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)p));
     return _mm512_castsi512_ps(_mm512_slli_epi32(w, 16));
 }
-static inline void vf_store_bf16(uint16_t *p, vf v)
+/* v rounded to bfloat16 (nearest even, NaN 0x7FC0) */
+static inline __m256i sl_avx512_bf16(vf v)
 {
     const __m512i u = _mm512_castps_si512(v);
     const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
     __m512i r = _mm512_srli_epi32(
         _mm512_add_epi32(u, _mm512_add_epi32(odd, _mm512_set1_epi32(0x7FFF))), 16);
     r = _mm512_mask_mov_epi32(r, _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), _mm512_set1_epi32(0x7FC0));
-    _mm256_storeu_si256((__m256i *)p, _mm512_cvtepi32_epi16(r));
+    return _mm512_cvtepi32_epi16(r);
+}
+static inline void vf_store_bf16(uint16_t *p, vf v)
+{
+    _mm256_storeu_si256((__m256i *)p, sl_avx512_bf16(v));
 }
 /* 16 x 16 transpose: r[i] lane j -> r[j] lane i. */
 __attribute__((always_inline)) static inline void sl_avx512_t16(__m512 r[16])
@@ -110,6 +116,25 @@ static inline vm vm_prefix(unsigned k) { return (vm)((1u << k) - 1u); }
 static inline int vm_any(vm m) { return m != 0; }
 static inline unsigned vm_first(vm m) { return (unsigned)__builtin_ctz((unsigned)m); }
 static inline vf vf_select(vm m, vf a, vf b) { return _mm512_mask_blend_ps(m, b, a); }
+/* masked-off lanes never fault */
+static inline vf vf_load_part(const float *p, unsigned k, float pad)
+{
+    return _mm512_mask_loadu_ps(_mm512_set1_ps(pad), vm_prefix(k), p);
+}
+static inline void vf_store_part(float *p, vf v, unsigned k)
+{
+    _mm512_mask_storeu_ps(p, vm_prefix(k), v);
+}
+static inline vf vf_load_bf16_part(const uint16_t *p, unsigned k, float pad)
+{
+    const __m512i w = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(vm_prefix(k), p));
+    return vf_select(vm_prefix(k), _mm512_castsi512_ps(_mm512_slli_epi32(w, 16)),
+                     _mm512_set1_ps(pad));
+}
+static inline void vf_store_bf16_part(uint16_t *p, vf v, unsigned k)
+{
+    _mm256_mask_storeu_epi16(p, vm_prefix(k), sl_avx512_bf16(v));
+}
 
 static inline vf vf_log(vf a) { return Sleef_finz_logf16_u10avx512f(a); }
 static inline vf vf_exp(vf a) { return Sleef_finz_expf16_u10avx512f(a); }

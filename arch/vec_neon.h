@@ -86,6 +86,30 @@ static inline unsigned vm_first(vm m)
     return (unsigned)__builtin_ctzll(b) / 16u;
 }
 static inline vf vf_select(vm m, vf a, vf b) { return vbslq_f32(m, a, b); }
+static inline vf vf_load_part(const float *p, unsigned k, float pad)
+{
+    float t[4];
+    for (unsigned l = 0; l < 4; l++) t[l] = l < k ? p[l] : pad;
+    return vld1q_f32(t);
+}
+static inline void vf_store_part(float *p, vf v, unsigned k)
+{
+    float t[4];
+    vst1q_f32(t, v);
+    for (unsigned l = 0; l < k; l++) p[l] = t[l];
+}
+static inline vf vf_load_bf16_part(const uint16_t *p, unsigned k, float pad)
+{
+    uint16_t t[4] = {0};
+    for (unsigned l = 0; l < k; l++) t[l] = p[l];
+    return vf_select(vm_prefix(k), vf_load_bf16(t), vf_set1(pad));
+}
+static inline void vf_store_bf16_part(uint16_t *p, vf v, unsigned k)
+{
+    uint16_t t[4];
+    vf_store_bf16(t, v);
+    for (unsigned l = 0; l < k; l++) p[l] = t[l];
+}
 
 static inline vf vf_log(vf a) { return Sleef_finz_logf4_u10advsimd(a); }
 static inline vf vf_exp(vf a) { return Sleef_finz_expf4_u10advsimd(a); }

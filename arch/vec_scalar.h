@@ -15,6 +15,11 @@
  *                                NaN stores 0x7FC0 (PyTorch's conversion).
  *                                Integer arithmetic on every ISA: AVX-512
  *                                BF16's vcvtneps2bf16 flushes subnormals.
+ *   vf_load_part(p, k, pad)      lanes 0..k-1 from p[0..k), the rest pad;
+ *                                reads nothing else (0 <= k <= SL_VL).
+ *   vf_store_part(p, v, k)       lanes 0..k-1 to p[0..k); writes nothing else.
+ *   vf_load_bf16_part(p, k, pad), vf_store_bf16_part(p, v, k)
+ *                                the same for bfloat16 data.
  *   vf_rows_in(t, p, n)          transposes SL_VL rows of n <= 16 floats
  *                                (p[l n + c]) into n vectors (t[c SL_VL + l]);
  *                                reads exactly those SL_VL n floats.
@@ -120,6 +125,19 @@ static inline vm vm_prefix(unsigned k) { return k > 0; }
 static inline int vm_any(vm m) { return m != 0; }
 static inline unsigned vm_first(vm m) { return m ? 0u : 1u; }
 static inline vf vf_select(vm m, vf a, vf b) { return m ? a : b; }
+static inline vf vf_load_part(const float *p, unsigned k, float pad) { return k ? *p : pad; }
+static inline void vf_store_part(float *p, vf v, unsigned k)
+{
+    if (k) *p = v;
+}
+static inline vf vf_load_bf16_part(const uint16_t *p, unsigned k, float pad)
+{
+    return k ? vf_load_bf16(p) : pad;
+}
+static inline void vf_store_bf16_part(uint16_t *p, vf v, unsigned k)
+{
+    if (k) vf_store_bf16(p, v);
+}
 
 #ifdef SL_SCALAR_NOFMA
 static inline vf vf_log(vf a) { return Sleef_cinz_logf1_u10purec(a); }

@@ -44,15 +44,16 @@ static inline vf vf_load_bf16(const uint16_t *p)
 {
     return svreinterpret_f32_u32(svlsl_n_u32_x(SL_PT, svld1uh_u32(SL_PT, p), 16));
 }
-static inline void vf_store_bf16(uint16_t *p, vf v)
+/* v rounded to bfloat16 (nearest even, NaN 0x7FC0) in the low half of each lane */
+static inline svuint32_t sl_sve_bf16(vf v)
 {
     const svuint32_t u = svreinterpret_u32_f32(v);
     const svuint32_t odd = svand_n_u32_x(SL_PT, svlsr_n_u32_x(SL_PT, u, 16), 1);
-    svuint32_t r =
+    const svuint32_t r =
         svlsr_n_u32_x(SL_PT, svadd_u32_x(SL_PT, u, svadd_n_u32_x(SL_PT, odd, 0x7FFF)), 16);
-    r = svsel_u32(svcmpuo_f32(SL_PT, v, v), svdup_n_u32(0x7FC0), r);
-    svst1h_u32(SL_PT, p, r);
+    return svsel_u32(svcmpuo_f32(SL_PT, v, v), svdup_n_u32(0x7FC0), r);
 }
+static inline void vf_store_bf16(uint16_t *p, vf v) { svst1h_u32(SL_PT, p, sl_sve_bf16(v)); }
 static inline void vf_rows_in(float *t, const float *p, size_t n)
 {
     const svuint32_t idx = svindex_u32(0, (uint32_t)n);
@@ -101,6 +102,23 @@ static inline int vm_any(vm m) { return svptest_any(SL_PT, m); }
 /* the lanes before the first true one, counted */
 static inline unsigned vm_first(vm m) { return (unsigned)svcntp_b32(SL_PT, svbrkb_b_z(SL_PT, m)); }
 static inline vf vf_select(vm m, vf a, vf b) { return svsel_f32(m, a, b); }
+/* inactive lanes never fault */
+static inline vf vf_load_part(const float *p, unsigned k, float pad)
+{
+    const vm m = vm_prefix(k);
+    return svsel_f32(m, svld1_f32(m, p), svdup_n_f32(pad));
+}
+static inline void vf_store_part(float *p, vf v, unsigned k) { svst1_f32(vm_prefix(k), p, v); }
+static inline vf vf_load_bf16_part(const uint16_t *p, unsigned k, float pad)
+{
+    const vm m = vm_prefix(k);
+    return svsel_f32(m, svreinterpret_f32_u32(svlsl_n_u32_x(SL_PT, svld1uh_u32(m, p), 16)),
+                     svdup_n_f32(pad));
+}
+static inline void vf_store_bf16_part(uint16_t *p, vf v, unsigned k)
+{
+    svst1h_u32(vm_prefix(k), p, sl_sve_bf16(v));
+}
 
 static inline vf vf_log(vf a) { return Sleef_finz_logfx_u10sve(a); }
 static inline vf vf_exp(vf a) { return Sleef_finz_expfx_u10sve(a); }

@@ -48,19 +48,24 @@ int sl_check_smoothing(const sl_ccall *c, float label_smoothing)
 int sl_check_targets(const sl_ccall *c, const int64_t *target, const float *weight,
                      int64_t ignore_index, int use_ignore, double *wsum)
 {
-    const int64_t C = (int64_t)c->a.classes;
+    const uint64_t C = (uint64_t)c->a.classes;
     double s = 0.0;
+    size_t kept = 0;
     if (c->npos > 0 && !target) return sl_fail(SIMDLOSS_EINVAL, "%s: target is NULL", c->fn);
     for (size_t p = 0; p < c->npos; p++) {
         const int64_t t = target[p];
         if (use_ignore && t == ignore_index) continue;
-        if (t < 0 || t >= C)
+        if ((uint64_t)t >= C) /* negative targets wrap above C */
             return sl_fail(SIMDLOSS_EDOMAIN,
-                           "%s: target[%zu] = %" PRId64 " is outside [0, %" PRId64 ")%s", c->fn, p,
+                           "%s: target[%zu] = %" PRId64 " is outside [0, %" PRIu64 ")%s", c->fn, p,
                            t, C, use_ignore ? " and not ignore_index" : "");
-        s += weight ? (double)weight[t] : 1.0;
+        /* without weights the total is a count: no chain of double additions */
+        if (weight)
+            s += (double)weight[t];
+        else
+            kept++;
     }
-    if (wsum) *wsum = s;
+    if (wsum) *wsum = weight ? s : (double)kept;
     return SIMDLOSS_OK;
 }
 
@@ -86,7 +91,10 @@ sl_rkernel sl_rkernel_of(const sl_ccall *c, int id)
 static double sl_chunk_total(const float *v, size_t cnt)
 {
     double l[16] = {0};
-    for (size_t j = 0; j < cnt; j++) l[j % 16] += (double)v[j];
+    size_t j = 0;
+    for (; j + 16 <= cnt; j += 16) /* whole rounds of the 16 lanes, kept in registers */
+        for (size_t k = 0; k < 16; k++) l[k] += (double)v[j + k];
+    for (; j < cnt; j++) l[j % 16] += (double)v[j];
     for (int w = 8; w > 0; w /= 2)
         for (int j = 0; j < w; j++) l[j] += l[j + w];
     return l[0];

@@ -131,12 +131,14 @@ SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *
     float wy_[SL_VL], on_[SL_VL], y0_[SL_VL];
     int64_t y_[SL_VL];
     int any = 0;
+    const int64_t ign = a->ignore;
     for (size_t l = 0; l < SL_VL; l++) {
-        y_[l] = l < g->k ? a->ti[P + l] : a->ignore;
-        const int on = l < g->k && y_[l] != a->ignore;
-        on_[l] = on ? 1.0f : 0.0f;
-        y0_[l] = on && (uint64_t)y_[l] < SL_CE_YBLOCK ? (float)y_[l] : -1.0f;
-        wy_[l] = on ? (wt ? a->w[y_[l]] : 1.0f) : 0.0f;
+        const int64_t y = l < g->k ? a->ti[P + l] : ign;
+        const int on = y != ign;
+        y_[l] = y;
+        on_[l] = (float)on;
+        y0_[l] = on && (uint64_t)y < SL_CE_YBLOCK ? (float)y : -1.0f;
+        if (wt) wy_[l] = on ? a->w[y] : 0.0f;
         any |= on;
     }
     if (!any) { /* every position ignored */
@@ -149,7 +151,7 @@ SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *
         return;
     }
     if (io) sl_tile_in(tile, buf, a->x, g, C, 0.0f, bf16);
-    const vf wy = vf_load(wy_);
+    const vf wy = vf_load(wt ? wy_ : on_);
     const vm on = vf_ne(vf_load(on_), zero);
 
     vf m = vf_set1(-INFINITY), xy = zero;

@@ -123,16 +123,25 @@ SL_INLINE void sl_zero(void *p, size_t off, size_t n, int bf16)
         memset((float *)p + off, 0, n * sizeof(float));
 }
 
+/* The k < SL_VL elements from p + off, the other lanes pad (nothing else is
+ * read). */
+SL_INLINE vf sl_ld_part(const void *p, size_t off, size_t k, float pad, int bf16)
+{
+    if (k == 0) return vf_set1(pad);
+    return bf16 ? vf_load_bf16_part((const uint16_t *)p + off, (unsigned)k, pad)
+                : vf_load_part((const float *)p + off, (unsigned)k, pad);
+}
+
 /* 16 values of a row from class c (c + 16 <= n), or the last n - c padded
  * with pad: one group of SL_NV16 vectors. */
 SL_INLINE void sl_ld16(sl_l16 *o, const void *p, size_t c, size_t n, float pad, int bf16)
 {
-    if (c + 16 <= n) {
-        for (unsigned v = 0; v < SL_NV16; v++) o->v[v] = sl_ld(p, c + v * SL_VL, bf16);
-    } else {
-        float t[16];
-        for (size_t j = 0; j < 16; j++) t[j] = c + j < n ? sl_ld1(p, c + j, bf16) : pad;
-        for (unsigned v = 0; v < SL_NV16; v++) o->v[v] = vf_load(t + v * SL_VL);
+    for (unsigned v = 0; v < SL_NV16; v++) {
+        const size_t at = c + v * SL_VL;
+        if (at + SL_VL <= n)
+            o->v[v] = sl_ld(p, at, bf16);
+        else
+            o->v[v] = sl_ld_part(p, at, at < n ? n - at : 0, pad, bf16);
     }
 }
 
@@ -143,8 +152,10 @@ SL_INLINE void sl_st16(void *p, size_t c, size_t n, const sl_l16 *g, int bf16)
         const size_t at = c + v * SL_VL;
         if (at + SL_VL <= n)
             sl_st(p, at, g->v[v], bf16);
+        else if (at < n && bf16)
+            vf_store_bf16_part((uint16_t *)p + at, g->v[v], (unsigned)(n - at));
         else if (at < n)
-            sl_st_lanes(p, at, 1, g->v[v], n - at, bf16);
+            vf_store_part((float *)p + at, g->v[v], (unsigned)(n - at));
     }
 }
 
