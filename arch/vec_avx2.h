@@ -66,7 +66,9 @@ __attribute__((always_inline)) static inline void vf_rows_in(float *t, const flo
         __m256 r[8];
         for (size_t l = 0; l < 8; l++) r[l] = _mm256_maskload_ps(p + l * n + c0, m);
         sl_avx2_t8(r);
-        for (size_t c = 0; c < k; c++) _mm256_storeu_ps(t + (c0 + c) * 8, r[c]);
+        /* a constant trip count keeps r in registers (see vec_avx512.h) */
+        for (size_t c = 0; c < 8; c++)
+            if (c < k) _mm256_storeu_ps(t + (c0 + c) * 8, r[c]);
     }
 }
 __attribute__((always_inline)) static inline void vf_rows_out(float *p, const float *t, size_t n)

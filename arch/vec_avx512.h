@@ -70,7 +70,10 @@ __attribute__((always_inline)) static inline void vf_rows_in(float *t, const flo
     __m512 r[16];
     for (size_t l = 0; l < 16; l++) r[l] = _mm512_maskz_loadu_ps(m, p + l * n);
     sl_avx512_t16(r);
-    for (size_t c = 0; c < n; c++) _mm512_storeu_ps(t + c * 16, r[c]);
+    /* a constant trip count keeps r in registers (a loop to n becomes a
+     * spill and a memcpy) */
+    for (size_t c = 0; c < 16; c++)
+        if (c < n) _mm512_storeu_ps(t + c * 16, r[c]);
 }
 __attribute__((always_inline)) static inline void vf_rows_out(float *p, const float *t, size_t n)
 {
