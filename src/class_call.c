@@ -45,6 +45,9 @@ int sl_check_smoothing(const sl_ccall *c, float label_smoothing)
     return SIMDLOSS_OK;
 }
 
+/* Positions per block of the target check. */
+#define SL_CHECK_BLOCK 1024
+
 int sl_check_targets(const sl_ccall *c, const int64_t *target, const float *weight,
                      int64_t ignore_index, int use_ignore, double *wsum)
 {
@@ -52,18 +55,30 @@ int sl_check_targets(const sl_ccall *c, const int64_t *target, const float *weig
     double s = 0.0;
     size_t kept = 0;
     if (c->npos > 0 && !target) return sl_fail(SIMDLOSS_EINVAL, "%s: target is NULL", c->fn);
-    for (size_t p = 0; p < c->npos; p++) {
-        const int64_t t = target[p];
-        if (use_ignore && t == ignore_index) continue;
-        if ((uint64_t)t >= C) /* negative targets wrap above C */
-            return sl_fail(SIMDLOSS_EDOMAIN,
-                           "%s: target[%zu] = %" PRId64 " is outside [0, %" PRIu64 ")%s", c->fn, p,
-                           t, C, use_ignore ? " and not ignore_index" : "");
-        /* without weights the total is a count: no chain of double additions */
-        if (weight)
-            s += (double)weight[t];
-        else
-            kept++;
+    for (size_t p0 = 0; p0 < c->npos; p0 += SL_CHECK_BLOCK) {
+        const size_t p1 = c->npos - p0 < SL_CHECK_BLOCK ? c->npos : p0 + SL_CHECK_BLOCK;
+        /* a block is checked without branches, and only a bad one is
+         * searched for its first bad position */
+        unsigned bad = 0;
+        size_t k = 0;
+        for (size_t p = p0; p < p1; p++) {
+            const int64_t t = target[p];
+            const unsigned on = !use_ignore || t != ignore_index;
+            bad |= on & ((uint64_t)t >= C); /* negative targets wrap above C */
+            k += on;
+        }
+        for (size_t p = p0; bad && p < p1; p++) {
+            const int64_t t = target[p];
+            if ((!use_ignore || t != ignore_index) && (uint64_t)t >= C)
+                return sl_fail(SIMDLOSS_EDOMAIN,
+                               "%s: target[%zu] = %" PRId64 " is outside [0, %" PRIu64 ")%s", c->fn,
+                               p, t, C, use_ignore ? " and not ignore_index" : "");
+        }
+        kept += k;
+        /* the weights in position order, read only once the block is known
+         * good; without weights the total is a count */
+        for (size_t p = p0; weight && p < p1; p++)
+            if (!use_ignore || target[p] != ignore_index) s += (double)weight[target[p]];
     }
     if (wsum) *wsum = weight ? s : (double)kept;
     return SIMDLOSS_OK;

@@ -845,6 +845,54 @@ START_TEST(class_ignore_real_class)
 }
 END_TEST
 
+/* Thousands of positions (the targets are checked block by block): the first
+ * of several bad targets is the one reported, wherever the blocks end, and a
+ * weighted MEAN divides by the weights of all the kept positions. */
+START_TEST(class_many_positions)
+{
+    if (!tl_use_isa(_i)) return;
+    enum { B = 3001, C = 3 };
+    static float x[B * C], g[B * C];
+    static int64_t t[B];
+    const float w[C] = {0.5f, 2.0f, 3.0f};
+    for (size_t i = 0; i < B * C; i++) x[i] = -0.25f - (float)(i % 7) * 0.125f;
+    const size_t firsts[][2] = {{1500, 2500}, {1023, 1024}, {1024, 1025}, {2999, 3000}, {0, 2047}};
+    for (size_t f = 0; f < sizeof firsts / sizeof firsts[0]; f++)
+        for (int fn = 0; fn < 3; fn++) {
+            for (size_t p = 0; p < B; p++) t[p] = (int64_t)(p % C);
+            t[firsts[f][0]] = -7;
+            t[firsts[f][1]] = C;
+            float loss = 0.0f;
+            int rc;
+            if (fn == 0)
+                rc = simdloss_cross_entropy_f32(B, C, 1, x, t, w, -100, 0.0f, SIMDLOSS_MEAN, &loss,
+                                                g);
+            else if (fn == 1)
+                rc = simdloss_nll_f32(B, C, 1, x, t, w, -100, SIMDLOSS_MEAN, &loss, g);
+            else
+                rc = simdloss_multi_margin_f32(B, C, x, t, 1, 1.0f, w, SIMDLOSS_MEAN, &loss, g);
+            char want[64];
+            snprintf(want, sizeof want, "target[%zu] = -7 ", firsts[f][0]);
+            ck_assert_msg(rc == SIMDLOSS_EDOMAIN && strstr(simdloss_last_error(), want),
+                          "[%s] function %d, bad targets at %zu and %zu: status %d, message '%s'",
+                          tl_isa(), fn, firsts[f][0], firsts[f][1], rc, simdloss_last_error());
+        }
+    /* ignore_index = 1, a real class */
+    double sum = 0.0, div = 0.0;
+    for (size_t p = 0; p < B; p++) {
+        t[p] = (int64_t)(p % C);
+        if (t[p] == 1) continue;
+        sum += -(double)w[t[p]] * (double)x[p * C + (size_t)t[p]];
+        div += (double)w[t[p]];
+    }
+    float mean = 0.0f;
+    ck_assert_int_eq(simdloss_nll_f32(B, C, 1, x, t, w, 1, SIMDLOSS_MEAN, &mean, g), SIMDLOSS_OK);
+    ck_assert_msg(fabs(mean - sum / div) <= 4e-7 * fabs(sum / div),
+                  "[%s] nll MEAN over %d positions: %.9g, want %.9g", tl_isa(), (int)B,
+                  (double)mean, sum / div);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("class_api");
@@ -859,6 +907,7 @@ int main(void)
     tcase_add_loop_test(tc, class_empty_batch, 0, TL_NISA);
     tcase_add_loop_test(tc, class_all_ignored, 0, TL_NISA);
     tcase_add_loop_test(tc, class_ignore_real_class, 0, TL_NISA);
+    tcase_add_loop_test(tc, class_many_positions, 0, TL_NISA);
     suite_add_tcase(s, tc);
     return tl_main(s);
 }
