@@ -56,30 +56,41 @@ SL_INLINE void sl_ce_row(const sl_rargs *a, size_t r, float *l0, float *l1, int 
     sl_rsum s, sw;
     sl_rsum_init(&s);
     sl_rsum_init(&sw);
-    for (size_t c = 0; c < C; c += 16) {
-        sl_l16 g, e;
-        if (xnext + (c + 16) * esz <= xend) {
-            __builtin_prefetch(xnext + c * esz);
-            if (gnext) __builtin_prefetch(gnext + c * esz, 1);
-        }
-        sl_ld16(&g, x, c, C, 0.0f, bf16);
-        for (unsigned v = 0; v < SL_NV16; v++) {
-            const vm ok = sl_valid16(c, C, v);
-            e.v[v] = vf_select(ok, vf_exp(vf_sub(g.v[v], mv)), zero);
-            sl_rsum_add(&s, v, e.v[v]);
-            if (sm) {
+    /* Block by block: the exponentials first, in a loop with no vector live
+     * across the calls (nothing to spill around them), then the sums read
+     * them back from L1 in the canonical order. */
+    float eloc[SL_RBLOCK];
+    for (size_t c0 = 0; c0 < C; c0 += SL_RBLOCK) {
+        const size_t n = C - c0 < SL_RBLOCK ? C - c0 : SL_RBLOCK;
+        float *eb = ebuf ? ebuf + c0 : eloc;
+        /* before eb may overwrite the logits (grad == logits) */
+        for (size_t c = 0; sm && c < n; c += 16) {
+            sl_l16 g, w;
+            sl_ld16(&g, x, c0 + c, C, 0.0f, bf16);
+            if (wt) sl_ld16(&w, a->w, c0 + c, C, 0.0f, 0);
+            for (unsigned v = 0; v < SL_NV16; v++) {
                 vf t = vf_sub(mv, g.v[v]);
-                if (wt) {
-                    sl_l16 w;
-                    sl_ld16(&w, a->w, c, C, 0.0f, 0);
-                    t = vf_mul(w.v[v], t);
-                }
-                sl_rsum_add(&sw, v, vf_select(ok, t, zero));
+                if (wt) t = vf_mul(w.v[v], t);
+                sl_rsum_add(&sw, v, vf_select(sl_valid16(c0 + c, C, v), t, zero));
             }
+            sl_rsum_step(&sw, c0 + c + 16, C);
         }
-        if (ebuf) sl_st16(ebuf, c, C, &e, 0);
-        sl_rsum_step(&s, c + 16, C);
-        if (sm) sl_rsum_step(&sw, c + 16, C);
+        for (size_t c = 0; c < n; c += 16) {
+            sl_l16 g, e;
+            if (xnext + (c0 + c + 16) * esz <= xend) {
+                __builtin_prefetch(xnext + (c0 + c) * esz);
+                if (gnext) __builtin_prefetch(gnext + (c0 + c) * esz, 1);
+            }
+            sl_ld16(&g, x, c0 + c, C, 0.0f, bf16);
+            for (unsigned v = 0; v < SL_NV16; v++) e.v[v] = vf_exp(vf_sub(g.v[v], mv));
+            sl_st16(eb, c, n, &e, 0); /* lanes past the row are dropped */
+        }
+        for (size_t c = 0; c < n; c += 16) {
+            sl_l16 e;
+            sl_ld16(&e, eb, c, n, 0.0f, 0);
+            for (unsigned v = 0; v < SL_NV16; v++) sl_rsum_add(&s, v, e.v[v]);
+            sl_rsum_step(&s, c0 + c + 16, C);
+        }
     }
     const float S = (float)s.total, lS = sl_log1(S);
     *l0 = -(wy * ((xy - m) - lS));
@@ -154,25 +165,29 @@ SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *
     const vf wy = vf_load(wt ? wy_ : on_);
     const vm on = vf_ne(vf_load(on_), zero);
 
+    /* the exponentials get a loop of their own: no vector lives across
+     * the calls (every zmm/ymm register is caller-saved), so nothing is
+     * spilled around them; the sums then read the tile back in class order */
     vf m = vf_set1(-INFINITY), xy = zero;
-    for (size_t c = 0; c < C; c++) m = vf_max(vf_load(tile + c * SL_VL), m);
-    vf S = zero, A = zero;
     for (size_t B = 0; B < C; B += SL_CE_YBLOCK) {
         const vf yv = B == 0 ? vf_load(y0_) : sl_ce_yrel(y_, on_, B);
         const size_t E = C - B < SL_CE_YBLOCK ? C : B + SL_CE_YBLOCK;
         vf cv = zero; /* c - B */
         for (size_t c = B; c < E; c++, cv = vf_add(cv, one)) {
             const vf xc = vf_load(tile + c * SL_VL);
-            const vf e = vf_exp(vf_sub(xc, m));
+            m = vf_max(xc, m);
             xy = vf_select(vf_eq(yv, cv), xc, xy);
-            S = vf_add(S, e);
-            if (sm) {
-                const vf t = vf_sub(m, xc);
-                A = vf_add(A, wt ? vf_mul(vf_set1(a->w[c]), t) : t);
-            }
-            vf_store(tile + c * SL_VL, e);
         }
     }
+    vf S = zero, A = zero;
+    if (sm)
+        for (size_t c = 0; c < C; c++) {
+            const vf t = vf_sub(m, vf_load(tile + c * SL_VL));
+            A = vf_add(A, wt ? vf_mul(vf_set1(a->w[c]), t) : t);
+        }
+    for (size_t c = 0; c < C; c++)
+        vf_store(tile + c * SL_VL, vf_exp(vf_sub(vf_load(tile + c * SL_VL), m)));
+    for (size_t c = 0; c < C; c++) S = vf_add(S, vf_load(tile + c * SL_VL));
     const vf lS = vf_log(S);
     const vf nll = vf_neg(vf_mul(wy, vf_sub(vf_sub(xy, m), lS)));
     sl_put_loss(l0, vf_select(on, nll, zero), g->k);
