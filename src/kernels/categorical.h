@@ -85,47 +85,61 @@ SL_INLINE void sl_cat_row(const sl_rargs *a, size_t r, float *l0, int focal, int
     vacc su; /* sum u o: double lanes, see the top */
     sl_rsum_init(&sl);
     vacc_zero(&su);
-    for (size_t c = 0; c < C; c += 16) {
-        sl_l16 x, tg, w, u;
-        sl_ld16(&x, p, c, C, 1.0f, 0);
-        sl_ld16(&tg, t, c, C, 0.0f, 0);
-        if (av)
-            sl_ld16(&w, a->w, c, C, 0.0f, 0);
-        else if (focal)
-            sl_l16_set(&w, a->p[0]);
-        for (unsigned v = 0; v < SL_NV16; v++) {
-            const vm ok = sl_valid16(c, C, v);
-            vf tp = tg.v[v];
-            if (sm) tp = vf_add(vf_mul(tp, keep), add);
-            const vf o = vf_div(x.v[v], Sv);
-            const vf oc = sl_clip(o, eps, ome);
-            const vf lo = vf_log(oc);
-            vf term, du = zero;
-            if (!focal) {
-                term = vf_mul(tp, lo);
-                if (gr) du = vf_div(vf_mul(vf_neg(g), tp), oc);
-            } else {
-                const vf al = w.v[v];
-                const vf q = vf_sub(one, oc);
-                const vf cce = vf_mul(vf_neg(tp), lo);
-                const vf wf = vf_mul(sl_pow_k(q, gamma, kind), al);
-                term = vf_mul(wf, cce);
+    float lbuf[SL_RBLOCK];
+    for (size_t c0 = 0; c0 < C; c0 += SL_RBLOCK) {
+        const size_t n = C - c0 < SL_RBLOCK ? C - c0 : SL_RBLOCK;
+        /* the logarithms in a loop of their own: no vector is live across
+         * the calls, so nothing is spilled around them */
+        for (size_t c = 0; c < n; c += 16) {
+            sl_l16 x, l;
+            sl_ld16(&x, p, c0 + c, C, 1.0f, 0);
+            for (unsigned v = 0; v < SL_NV16; v++)
+                l.v[v] = vf_log(sl_clip(vf_div(x.v[v], Sv), eps, ome));
+            sl_st16(lbuf, c, n, &l, 0);
+        }
+        for (size_t c = c0; c < c0 + n; c += 16) {
+            sl_l16 x, tg, w, u, l;
+            sl_ld16(&x, p, c, C, 1.0f, 0);
+            sl_ld16(&l, lbuf, c - c0, n, 0.0f, 0);
+            sl_ld16(&tg, t, c, C, 0.0f, 0);
+            if (av)
+                sl_ld16(&w, a->w, c, C, 0.0f, 0);
+            else if (focal)
+                sl_l16_set(&w, a->p[0]);
+            for (unsigned v = 0; v < SL_NV16; v++) {
+                const vm ok = sl_valid16(c, C, v);
+                vf tp = tg.v[v];
+                if (sm) tp = vf_add(vf_mul(tp, keep), add);
+                const vf o = vf_div(x.v[v], Sv);
+                const vf oc = sl_clip(o, eps, ome);
+                const vf lo = l.v[v];
+                vf term, du = zero;
+                if (!focal) {
+                    term = vf_mul(tp, lo);
+                    if (gr) du = vf_div(vf_mul(vf_neg(g), tp), oc);
+                } else {
+                    const vf al = w.v[v];
+                    const vf q = vf_sub(one, oc);
+                    const vf cce = vf_mul(vf_neg(tp), lo);
+                    const vf wf = vf_mul(sl_pow_k(q, gamma, kind), al);
+                    term = vf_mul(wf, cce);
+                    if (gr) {
+                        du = vf_div(vf_mul(vf_mul(g, wf), vf_neg(tp)), oc);
+                        if (kind != SL_POW_0)
+                            du = vf_sub(du, vf_mul(vf_mul(vf_mul(g, cce), al),
+                                                   vf_mul(gamma, sl_pow_km1(q, gamma, kind))));
+                    }
+                }
+                sl_rsum_add(&sl, v, vf_select(ok, term, zero));
                 if (gr) {
-                    du = vf_div(vf_mul(vf_mul(g, wf), vf_neg(tp)), oc);
-                    if (kind != SL_POW_0)
-                        du = vf_sub(du, vf_mul(vf_mul(vf_mul(g, cce), al),
-                                               vf_mul(gamma, sl_pow_km1(q, gamma, kind))));
+                    const vm in = vm_and(vf_ge(o, eps), vf_le(o, ome));
+                    u.v[v] = vf_select(in, du, zero);
+                    vacc_add(&su, vf_select(ok, vf_mul(u.v[v], o), zero), v);
                 }
             }
-            sl_rsum_add(&sl, v, vf_select(ok, term, zero));
-            if (gr) {
-                const vm in = vm_and(vf_ge(o, eps), vf_le(o, ome));
-                u.v[v] = vf_select(in, du, zero);
-                vacc_add(&su, vf_select(ok, vf_mul(u.v[v], o), zero), v);
-            }
+            if (gr) sl_st16(gr, c, C, &u, 0);
+            sl_rsum_step(&sl, c + 16, C);
         }
-        if (gr) sl_st16(gr, c, C, &u, 0);
-        sl_rsum_step(&sl, c + 16, C);
     }
     const float L = focal ? (float)sl.total : -(float)sl.total;
     *l0 = L;

@@ -26,6 +26,34 @@
 
 #include "rows.h"
 
+/* e[c] = exp(x[c] - m) for the n classes of row x from c0 into eb[0..n),
+ * and their sum into s in the canonical order. The exponentials get a loop of
+ * their own, with no vector live across the calls (every vector register is
+ * caller-saved: nothing is spilled around them); the sum reads them back from
+ * L1. pf_x, pf_g (or NULL): the next row's logits and gradient, fetched
+ * meanwhile. */
+SL_INLINE void sl_exp_block(const void *x, size_t c0, size_t n, size_t C, vf mv, float *eb,
+                            sl_rsum *s, const void *pf_x, void *pf_g, int bf16)
+{
+    const size_t esz = bf16 ? 2 : 4;
+    for (size_t c = 0; c < n; c += 16) {
+        sl_l16 g, e;
+        if (pf_x && c + 16 <= n) {
+            __builtin_prefetch((const char *)pf_x + (c0 + c) * esz);
+            if (pf_g) __builtin_prefetch((char *)pf_g + (c0 + c) * esz, 1);
+        }
+        sl_ld16(&g, x, c0 + c, C, 0.0f, bf16);
+        for (unsigned v = 0; v < SL_NV16; v++) e.v[v] = vf_exp(vf_sub(g.v[v], mv));
+        sl_st16(eb, c, n, &e, 0); /* lanes past the row are dropped */
+    }
+    for (size_t c = 0; c < n; c += 16) {
+        sl_l16 e;
+        sl_ld16(&e, eb, c, n, 0.0f, 0);
+        for (unsigned v = 0; v < SL_NV16; v++) sl_rsum_add(s, v, e.v[v]);
+        sl_rsum_step(s, c0 + c + 16, C);
+    }
+}
+
 /* Index targets along one row (inner == 1). */
 SL_INLINE void sl_ce_row(const sl_rargs *a, size_t r, float *l0, float *l1, int wt, int sm,
                          int bf16)
@@ -50,20 +78,16 @@ SL_INLINE void sl_ce_row(const sl_rargs *a, size_t r, float *l0, float *l1, int 
 
     /* the next row's logits and gradient are fetched while this row's
      * exponentials are computed (the max pass would otherwise wait for them) */
-    const size_t esz = bf16 ? 2 : 4;
-    const char *xnext = (const char *)x + C * esz, *xend = (const char *)a->x + a->batch * C * esz;
-    char *gnext = a->grad ? (char *)a->grad + (r + 1) * C * esz : NULL;
+    const int last = r + 1 == a->batch;
+    const void *pf_x = last ? NULL : (const char *)x + C * (bf16 ? 2 : 4);
+    void *pf_g = last || !a->grad ? NULL : (char *)a->grad + (r + 1) * C * (bf16 ? 2 : 4);
     sl_rsum s, sw;
     sl_rsum_init(&s);
     sl_rsum_init(&sw);
-    /* Block by block: the exponentials first, in a loop with no vector live
-     * across the calls (nothing to spill around them), then the sums read
-     * them back from L1 in the canonical order. */
     float eloc[SL_RBLOCK];
     for (size_t c0 = 0; c0 < C; c0 += SL_RBLOCK) {
         const size_t n = C - c0 < SL_RBLOCK ? C - c0 : SL_RBLOCK;
-        float *eb = ebuf ? ebuf + c0 : eloc;
-        /* before eb may overwrite the logits (grad == logits) */
+        /* before the exponentials may overwrite the logits (grad == logits) */
         for (size_t c = 0; sm && c < n; c += 16) {
             sl_l16 g, w;
             sl_ld16(&g, x, c0 + c, C, 0.0f, bf16);
@@ -75,22 +99,7 @@ SL_INLINE void sl_ce_row(const sl_rargs *a, size_t r, float *l0, float *l1, int 
             }
             sl_rsum_step(&sw, c0 + c + 16, C);
         }
-        for (size_t c = 0; c < n; c += 16) {
-            sl_l16 g, e;
-            if (xnext + (c0 + c + 16) * esz <= xend) {
-                __builtin_prefetch(xnext + (c0 + c) * esz);
-                if (gnext) __builtin_prefetch(gnext + (c0 + c) * esz, 1);
-            }
-            sl_ld16(&g, x, c0 + c, C, 0.0f, bf16);
-            for (unsigned v = 0; v < SL_NV16; v++) e.v[v] = vf_exp(vf_sub(g.v[v], mv));
-            sl_st16(eb, c, n, &e, 0); /* lanes past the row are dropped */
-        }
-        for (size_t c = 0; c < n; c += 16) {
-            sl_l16 e;
-            sl_ld16(&e, eb, c, n, 0.0f, 0);
-            for (unsigned v = 0; v < SL_NV16; v++) sl_rsum_add(&s, v, e.v[v]);
-            sl_rsum_step(&s, c0 + c + 16, C);
-        }
+        sl_exp_block(x, c0, n, C, mv, ebuf ? ebuf + c0 : eloc, &s, pf_x, pf_g, bf16);
     }
     const float S = (float)s.total, lS = sl_log1(S);
     *l0 = -(wy * ((xy - m) - lS));
@@ -302,25 +311,28 @@ SL_INLINE void sl_cep_row(const sl_rargs *a, size_t r, float *l0, int wt)
     sl_rsum_init(&s);
     sl_rsum_init(&sa);
     sl_rsum_init(&st);
-    for (size_t c = 0; c < C; c += 16) {
-        sl_l16 g, tg, w, e;
-        sl_ld16(&g, x, c, C, 0.0f, 0);
-        sl_ld16(&tg, t, c, C, 0.0f, 0);
-        if (wt) sl_ld16(&w, a->w, c, C, 0.0f, 0);
-        for (unsigned v = 0; v < SL_NV16; v++) {
-            const vm ok = sl_valid16(c, C, v);
-            vf tw = vf_add(vf_mul(tg.v[v], keep), add);
-            if (wt) tw = vf_mul(w.v[v], tw);
-            e.v[v] = vf_select(ok, vf_exp(vf_sub(g.v[v], mv)), zero);
-            sl_rsum_add(&s, v, e.v[v]);
-            sl_rsum_add(&sa, v, vf_select(ok, vf_mul(tw, vf_sub(mv, g.v[v])), zero));
-            sl_rsum_add(&st, v, vf_select(ok, tw, zero));
+    float eloc[SL_RBLOCK];
+    for (size_t c0 = 0; c0 < C; c0 += SL_RBLOCK) {
+        const size_t n = C - c0 < SL_RBLOCK ? C - c0 : SL_RBLOCK;
+        /* before the exponentials may overwrite the logits (grad == logits) */
+        for (size_t c = c0; c < c0 + n; c += 16) {
+            sl_l16 g, tg, w;
+            sl_ld16(&g, x, c, C, 0.0f, 0);
+            sl_ld16(&tg, t, c, C, 0.0f, 0);
+            if (wt) sl_ld16(&w, a->w, c, C, 0.0f, 0);
+            for (unsigned v = 0; v < SL_NV16; v++) {
+                const vm ok = sl_valid16(c, C, v);
+                vf tw = vf_add(vf_mul(tg.v[v], keep), add);
+                if (wt) tw = vf_mul(w.v[v], tw);
+                sl_rsum_add(&sa, v, vf_select(ok, vf_mul(tw, vf_sub(mv, g.v[v])), zero));
+                sl_rsum_add(&st, v, vf_select(ok, tw, zero));
+            }
+            sl_rsum_step(&sa, c + 16, C);
+            sl_rsum_step(&st, c + 16, C);
         }
-        /* the targets are read again in pass 3: only the exponentials move */
-        if (ebuf && ebuf != t) sl_st16(ebuf, c, C, &e, 0);
-        sl_rsum_step(&s, c + 16, C);
-        sl_rsum_step(&sa, c + 16, C);
-        sl_rsum_step(&st, c + 16, C);
+        /* the targets are read again in pass 3: the exponentials never
+         * overwrite them (they are recomputed there when grad == target) */
+        sl_exp_block(x, c0, n, C, mv, ebuf && ebuf != t ? ebuf + c0 : eloc, &s, NULL, NULL, 0);
     }
     const float S = (float)s.total, T = (float)st.total, lS = sl_log1(S);
     *l0 = (float)sa.total + T * lS;
@@ -358,16 +370,16 @@ SL_INLINE void sl_cep_cols(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
         for (size_t c = 0; c < C; c++) m = vf_max(vf_load(tile + c * SL_VL), m);
         vf S = zero, A = zero, T = zero;
         for (size_t c = 0; c < C; c++) {
-            const vf xc = vf_load(tile + c * SL_VL);
             vf tw = vf_add(vf_mul(vf_load(ttile + c * SL_VL), keep), add);
             if (wt) tw = vf_mul(vf_set1(a->w[c]), tw);
-            const vf e = vf_exp(vf_sub(xc, m));
-            S = vf_add(S, e);
-            A = vf_add(A, vf_mul(tw, vf_sub(m, xc)));
+            A = vf_add(A, vf_mul(tw, vf_sub(m, vf_load(tile + c * SL_VL))));
             T = vf_add(T, tw);
-            vf_store(tile + c * SL_VL, e);
             vf_store(ttile + c * SL_VL, tw);
         }
+        /* nothing live across the calls (see sl_ce_group) */
+        for (size_t c = 0; c < C; c++)
+            vf_store(tile + c * SL_VL, vf_exp(vf_sub(vf_load(tile + c * SL_VL), m)));
+        for (size_t c = 0; c < C; c++) S = vf_add(S, vf_load(tile + c * SL_VL));
         sl_put_loss(l0 + (P - pos), vf_add(A, vf_mul(T, vf_log(S))), g.k);
         if (a->grad) {
             const vf k = vf_mul(vf_mul(vf_set1(a->gn), T), vf_div(vf_set1(1.0f), S));
