@@ -85,7 +85,7 @@ SIMDLOSS_API int simdloss_gaussian_nll_f32(size_t n, const float *input, const f
     }
     rc = sl_run(&c, SL_K_gaussian_nll, 1.0, NULL);
     if (acc) {
-        for (size_t j = 0; j < var_len; j++) grad_var[j] = (float)acc[j];
+        for (size_t j = 0; j < var_len; j++) grad_var[j] = sl_canon1((float)acc[j]);
         free(acc);
     }
     return rc;

@@ -51,9 +51,9 @@ int sl_run(sl_call *c, int id, double grad_mul, const char *domain)
     if (n > 0) sl_active()->k[id](a);
     if (c->red != SIMDLOSS_NONE && c->out) {
         if (c->red == SIMDLOSS_SUM)
-            *c->out = (float)a->sum;
+            *c->out = sl_canon1((float)a->sum);
         else
-            *c->out = n > 0 ? (float)(a->sum / (double)n) : NAN;
+            *c->out = n > 0 ? sl_canon1((float)(a->sum / (double)n)) : NAN;
     }
     if (domain && a->bad)
         return sl_fail(SIMDLOSS_EDOMAIN, "%s: input[%zu] = %.9g %s", c->fn, a->bad_index,

@@ -135,7 +135,10 @@ int sl_crun(sl_ccall *c, const sl_cplan *p)
         float *l1 = p->two ? b1 : NULL;
         p->k(&c->a, pos, cnt, l0, l1);
         if (none && c->out && p->two)
-            for (size_t j = 0; j < cnt; j++) c->out[pos + j] = p->f0 * l0[j] + p->f1 * l1[j];
+            for (size_t j = 0; j < cnt; j++)
+                c->out[pos + j] = sl_canon1(p->f0 * l0[j] + p->f1 * l1[j]);
+        else if (none && c->out)
+            for (size_t j = 0; j < cnt; j++) l0[j] = sl_canon1(l0[j]);
         if (!none) {
             s0 += sl_chunk_total(l0, cnt);
             if (p->two) s1 += sl_chunk_total(l1, cnt);
@@ -150,7 +153,7 @@ int sl_crun(sl_ccall *c, const sl_cplan *p)
             v = NAN;
         else
             v = (double)p->f0 * s0 / p->d0 + (p->two ? (double)p->f1 * s1 / p->d1 : 0.0);
-        *c->out = (float)v;
+        *c->out = sl_canon1((float)v);
     }
     return SIMDLOSS_OK;
 }

@@ -127,6 +127,12 @@ enum { SL_MM_P2 = 1, SL_MM_NOLOSS = 2 };
 typedef void (*sl_rkernel)(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1);
 #define SL_RCHUNK 1024
 
+/* Every NaN an output holds is this one (0x7fc00000): a NaN's sign and
+ * payload depend on operand order and on the architecture (x86's default NaN
+ * is negative, Arm's positive), and outputs are bitwise identical across
+ * ISAs, NaNs included. */
+static inline float sl_canon1(float v) { return v != v ? __builtin_nanf("") : v; }
+
 /* Cross-entropy over inner == 1 rows of more than 16 classes runs along the
  * classes (16 canonical lanes per row); everything else runs across
  * positions, SL_VL positions per vector, classes in sequence. The choice

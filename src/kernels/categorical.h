@@ -95,7 +95,7 @@ SL_INLINE void sl_cat_row(const sl_rargs *a, size_t r, float *l0, int focal, int
             sl_ld16(&x, p, c0 + c, C, 1.0f, 0);
             for (unsigned v = 0; v < SL_NV16; v++)
                 l.v[v] = vf_log(sl_clip(vf_div(x.v[v], Sv), eps, ome));
-            sl_st16(lbuf, c, n, &l, 0);
+            sl_scratch16(lbuf, c, n, &l);
         }
         for (size_t c = c0; c < c0 + n; c += 16) {
             sl_l16 x, tg, w, u, l;
@@ -137,7 +137,7 @@ SL_INLINE void sl_cat_row(const sl_rargs *a, size_t r, float *l0, int focal, int
                     vacc_add(&su, vf_select(ok, vf_mul(u.v[v], o), zero), v);
                 }
             }
-            if (gr) sl_st16(gr, c, C, &u, 0);
+            if (gr) sl_scratch16(gr, c, C, &u); /* rescaled below */
             sl_rsum_step(&sl, c + 16, C);
         }
     }

@@ -44,7 +44,7 @@ SL_INLINE void sl_exp_block(const void *x, size_t c0, size_t n, size_t C, vf mv,
         }
         sl_ld16(&g, x, c0 + c, C, 0.0f, bf16);
         for (unsigned v = 0; v < SL_NV16; v++) e.v[v] = vf_exp(vf_sub(g.v[v], mv));
-        sl_st16(eb, c, n, &e, 0); /* lanes past the row are dropped */
+        sl_scratch16(eb, c, n, &e); /* lanes past the row are dropped */
     }
     for (size_t c = 0; c < n; c += 16) {
         sl_l16 e;

@@ -23,6 +23,10 @@
 
 #define SL_INLINE static inline __attribute__((always_inline))
 #define SL_BLOCK 1024
+
+/* v with every NaN lane the canonical NaN (sl_canon1): applied to whatever
+ * reaches an output. */
+SL_INLINE vf sl_canon(vf v) { return vf_select(vf_isnan(v), vf_set1(__builtin_nanf("")), v); }
 #define SL_REP 128 /* short cyclic arrays are replicated to this length */
 
 /* Loss parameters as the element functions see them. */
@@ -165,6 +169,9 @@ SL_INLINE void sl_step(sl_args *a, const sl_ctx *c, sl_elem_fn elem, vf g, sl_cy
     vf dx = vf_set1(0.0f), da = vf_set1(0.0f);
     vm bad = vm_none();
     vf l = elem(c, x, y, a0, a1, g, &dx, &da, &bad);
+    if (m.st_loss) l = sl_canon(l);
+    if (m.st_grad) dx = sl_canon(dx);
+    if (m.has_da) da = sl_canon(da);
     if (k == SL_VL) {
         if (m.st_loss) vf_store(o.loss + i, l);
         if (m.st_grad) vf_store(o.grad + i, dx);

@@ -92,7 +92,7 @@ SL_INLINE void sl_mm_row(const sl_rargs *a, size_t r, float *l0, int p2, int gr,
         if (gr) sl_rsum_step(&sg, c + 16, C);
     }
     *l0 = lo ? (float)(s.total / (double)C) : 0.0f;
-    if (gr) gx[y] = 0.0f - (float)sg.total; /* +0 when nothing is active, as PyTorch */
+    if (gr) gx[y] = sl_canon1(0.0f - (float)sg.total); /* +0 when nothing is active, as PyTorch */
 }
 
 SL_INLINE void sl_mm_rows(const sl_rargs *a, size_t pos, size_t cnt, float *l0, int p2, int gr,
@@ -152,7 +152,7 @@ SL_INLINE void sl_mlm_row(const sl_rargs *a, size_t r, float *l0, int gr, int lo
                     sl_rsum_add(&n, v, d);
                 }
             }
-            if (gr) sl_st16(cnt, c, C, &cg, 0);
+            if (gr) sl_scratch16(cnt, c, C, &cg);
             if (lo) sl_rsum_step(&s, c + 16, C);
             if (gr) sl_rsum_step(&n, c + 16, C);
         }

@@ -86,8 +86,11 @@ SL_INLINE float sl_ld1(const void *p, size_t off, int bf16)
     return ((const float *)p)[off];
 }
 
+/* The stores below write outputs (gradients), so their NaNs are made
+ * canonical; scratch rows read back in between keep NaNs NaN. */
 SL_INLINE void sl_st(void *p, size_t off, vf v, int bf16)
 {
+    v = sl_canon(v);
     if (bf16)
         vf_store_bf16((uint16_t *)p + off, v);
     else
@@ -97,6 +100,7 @@ SL_INLINE void sl_st(void *p, size_t off, vf v, int bf16)
 /* Lanes 0..k-1 of v to p + off, p + off + stride, ... */
 SL_INLINE void sl_st_lanes(void *p, size_t off, size_t stride, vf v, size_t k, int bf16)
 {
+    v = sl_canon(v);
     if (bf16) {
         uint16_t t[SL_VL];
         vf_store_bf16(t, v);
@@ -145,18 +149,30 @@ SL_INLINE void sl_ld16(sl_l16 *o, const void *p, size_t c, size_t n, float pad, 
     }
 }
 
-/* Stores the first min(16, n - c) of a group of 16 to p + c. */
-SL_INLINE void sl_st16(void *p, size_t c, size_t n, const sl_l16 *g, int bf16)
+/* Stores the first min(16, n - c) of a group of 16 to p + c; out: p is an
+ * output (canonical NaNs), else float scratch read back later. */
+SL_INLINE void sl_st16_(void *p, size_t c, size_t n, const sl_l16 *g, int bf16, int out)
 {
     for (unsigned v = 0; v < SL_NV16; v++) {
         const size_t at = c + v * SL_VL;
-        if (at + SL_VL <= n)
-            sl_st(p, at, g->v[v], bf16);
+        const vf x = out ? sl_canon(g->v[v]) : g->v[v];
+        if (at + SL_VL <= n && bf16)
+            vf_store_bf16((uint16_t *)p + at, x);
+        else if (at + SL_VL <= n)
+            vf_store((float *)p + at, x);
         else if (at < n && bf16)
-            vf_store_bf16_part((uint16_t *)p + at, g->v[v], (unsigned)(n - at));
+            vf_store_bf16_part((uint16_t *)p + at, x, (unsigned)(n - at));
         else if (at < n)
-            vf_store_part((float *)p + at, g->v[v], (unsigned)(n - at));
+            vf_store_part((float *)p + at, x, (unsigned)(n - at));
     }
+}
+SL_INLINE void sl_st16(void *p, size_t c, size_t n, const sl_l16 *g, int bf16)
+{
+    sl_st16_(p, c, n, g, bf16, 1);
+}
+SL_INLINE void sl_scratch16(float *p, size_t c, size_t n, const sl_l16 *g)
+{
+    sl_st16_(p, c, n, g, 0, 0);
 }
 
 /* Lane masks of a group of 16 starting at class c of a row of n. */
@@ -252,16 +268,18 @@ SL_INLINE void sl_tile_in(float *tile, float *buf, const void *p, const sl_grp *
 }
 
 /* The tile's valid lanes back to p (the gradient), as above. */
-SL_INLINE void sl_tile_out(void *p, float *buf, const float *tile, const sl_grp *g, size_t C,
-                           int bf16)
+SL_INLINE void sl_tile_out(void *p, float *buf, float *tile, const sl_grp *g, size_t C, int bf16)
 {
     if (g->k == SL_VL && !g->contig && g->cs == 1) {
+        for (size_t c = 0; c < C; c++)
+            vf_store(tile + c * SL_VL, sl_canon(vf_load(tile + c * SL_VL)));
         if (!bf16) {
             vf_rows_out((float *)p + g->off, tile, C);
             return;
         }
         vf_rows_out(buf, tile, C);
-        for (size_t j = 0; j < SL_VL * C; j += SL_VL) sl_st(p, g->off + j, vf_load(buf + j), 1);
+        for (size_t j = 0; j < SL_VL * C; j += SL_VL)
+            vf_store_bf16((uint16_t *)p + g->off + j, vf_load(buf + j));
         return;
     }
     for (size_t c = 0; c < C; c++) {
