@@ -26,6 +26,9 @@
  *   factor formed in double and rounded once, as PyTorch does.
  * - NaN in any input element gives NaN loss and NaN gradient for that element
  *   (PyTorch sometimes returns a finite gradient, e.g. sign(NaN) = 0 in l1).
+ *   Every NaN output, of any function, is the quiet NaN 0x7fc00000 (bfloat16
+ *   0x7fc0), whatever the NaN in the input: the bits agree across ISAs and
+ *   architectures for NaNs too.
  * - Arguments are validated before anything is written: on SIMDLOSS_EINVAL no
  *   output is touched. SIMDLOSS_EDOMAIN (an element outside the domain where
  *   PyTorch raises) is reported after the pass completes; the outputs then
