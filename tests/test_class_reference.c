@@ -722,6 +722,8 @@ static void cb_run_kind(int kind)
                 for (size_t bj = 0; bj < CB_LEN(cb_inner_batches); bj++)
                     for (size_t ii = 0; ii < CB_LEN(cb_inners); ii++)
                         cb_run_case(b, cb_inner_batches[bj], cb_inner_classes[ci], cb_inners[ii]);
+        /* many classes across positions: sums over thousands of classes */
+        if (cr_infos[kind].has_inner) cb_run_case(b, 1, 4000, 3);
         if (stats) {
             printf("stats [%s] %-38s %-40s", tl_isa(), cr_infos[kind].name, b->label);
             for (int s = 0; s < S_N; s++) printf(" %s=%.3g", cb_stat_names[s], cb_stat[s]);

@@ -188,15 +188,18 @@ SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *
             xy = vf_select(vf_eq(yv, cv), xc, xy);
         }
     }
-    vf S = zero, A = zero;
+    sl_csum cs, ca;
+    sl_csum_init(&cs);
+    sl_csum_init(&ca);
     if (sm)
         for (size_t c = 0; c < C; c++) {
             const vf t = vf_sub(m, vf_load(tile + c * SL_VL));
-            A = vf_add(A, wt ? vf_mul(vf_set1(a->w[c]), t) : t);
+            sl_csum_add(&ca, wt ? vf_mul(vf_set1(a->w[c]), t) : t);
         }
     for (size_t c = 0; c < C; c++)
         vf_store(tile + c * SL_VL, vf_exp(vf_sub(vf_load(tile + c * SL_VL), m)));
-    for (size_t c = 0; c < C; c++) S = vf_add(S, vf_load(tile + c * SL_VL));
+    for (size_t c = 0; c < C; c++) sl_csum_add(&cs, vf_load(tile + c * SL_VL));
+    const vf S = sl_csum_get(&cs), A = sm ? sl_csum_get(&ca) : zero;
     const vf lS = vf_log(S);
     const vf nll = vf_neg(vf_mul(wy, vf_sub(vf_sub(xy, m), lS)));
     sl_put_loss(l0, vf_select(on, nll, zero), g->k);
@@ -361,25 +364,29 @@ SL_INLINE void sl_cep_cols(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
 {
     const size_t C = a->classes;
     float *tile = a->scratch, *buf = a->scratch + 16 * C, *ttile = a->scratch + 32 * C;
-    const vf zero = vf_set1(0.0f), keep = vf_set1(a->p[1]), add = vf_set1(a->p[2]);
+    const vf keep = vf_set1(a->p[1]), add = vf_set1(a->p[2]);
     for (size_t P = pos; P < pos + cnt;) {
         const sl_grp g = sl_next_grp(a, P, pos + cnt);
         sl_tile_in(tile, buf, a->x, &g, C, 0.0f, 0);
         sl_tile_in(ttile, buf, a->tf, &g, C, 0.0f, 0);
         vf m = vf_set1(-INFINITY);
         for (size_t c = 0; c < C; c++) m = vf_max(vf_load(tile + c * SL_VL), m);
-        vf S = zero, A = zero, T = zero;
+        sl_csum cs, ca, ct;
+        sl_csum_init(&cs);
+        sl_csum_init(&ca);
+        sl_csum_init(&ct);
         for (size_t c = 0; c < C; c++) {
             vf tw = vf_add(vf_mul(vf_load(ttile + c * SL_VL), keep), add);
             if (wt) tw = vf_mul(vf_set1(a->w[c]), tw);
-            A = vf_add(A, vf_mul(tw, vf_sub(m, vf_load(tile + c * SL_VL))));
-            T = vf_add(T, tw);
+            sl_csum_add(&ca, vf_mul(tw, vf_sub(m, vf_load(tile + c * SL_VL))));
+            sl_csum_add(&ct, tw);
             vf_store(ttile + c * SL_VL, tw);
         }
         /* nothing live across the calls (see sl_ce_group) */
         for (size_t c = 0; c < C; c++)
             vf_store(tile + c * SL_VL, vf_exp(vf_sub(vf_load(tile + c * SL_VL), m)));
-        for (size_t c = 0; c < C; c++) S = vf_add(S, vf_load(tile + c * SL_VL));
+        for (size_t c = 0; c < C; c++) sl_csum_add(&cs, vf_load(tile + c * SL_VL));
+        const vf S = sl_csum_get(&cs), A = sl_csum_get(&ca), T = sl_csum_get(&ct);
         sl_put_loss(l0 + (P - pos), vf_add(A, vf_mul(T, vf_log(S))), g.k);
         if (a->grad) {
             const vf k = vf_mul(vf_mul(vf_set1(a->gn), T), vf_div(vf_set1(1.0f), S));

@@ -291,6 +291,47 @@ SL_INLINE void sl_tile_out(void *p, float *buf, float *tile, const sl_grp *g, si
     }
 }
 
+/* A per-lane sum over the classes across positions: float within blocks of
+ * SL_CBLOCK classes, block totals added in double, rounded once. Sequential
+ * float over thousands of classes would lose ~1e-5 relative; with at most
+ * SL_CBLOCK classes the result is the float sum itself. Lane by lane, so the
+ * bits do not depend on SL_VL. */
+#define SL_CBLOCK 64
+typedef struct {
+    vf part;
+    unsigned n; /* classes in part */
+    int blocks; /* blocks added to total */
+    vacc total;
+} sl_csum;
+
+SL_INLINE void sl_csum_init(sl_csum *s)
+{
+    s->part = vf_set1(0.0f);
+    s->n = 0;
+    s->blocks = 0;
+    vacc_zero(&s->total);
+}
+SL_INLINE void sl_csum_add(sl_csum *s, vf v)
+{
+    s->part = vf_add(s->part, v);
+    if (++s->n == SL_CBLOCK) {
+        vacc_add(&s->total, s->part, 0);
+        s->blocks++;
+        s->part = vf_set1(0.0f);
+        s->n = 0;
+    }
+}
+SL_INLINE vf sl_csum_get(sl_csum *s)
+{
+    if (!s->blocks) return s->part;
+    if (s->n) vacc_add(&s->total, s->part, 0);
+    double d[16];
+    float f[SL_VL];
+    vacc_lanes(&s->total, d);
+    for (size_t l = 0; l < SL_VL; l++) f[l] = (float)d[l];
+    return vf_load(f);
+}
+
 /* Lanes 0..k-1 of v to l0[0..k). */
 SL_INLINE void sl_put_loss(float *dst, vf v, size_t k)
 {
