@@ -23,11 +23,11 @@
 
 #define SL_INLINE static inline __attribute__((always_inline))
 #define SL_BLOCK 1024
+#define SL_REP 128 /* short cyclic arrays are replicated to this length */
 
 /* v with every NaN lane the canonical NaN (sl_canon1): applied to whatever
  * reaches an output. */
 SL_INLINE vf sl_canon(vf v) { return vf_select(vf_isnan(v), vf_set1(__builtin_nanf("")), v); }
-#define SL_REP 128 /* short cyclic arrays are replicated to this length */
 
 /* Loss parameters as the element functions see them. */
 typedef struct {
