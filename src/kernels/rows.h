@@ -36,16 +36,20 @@ SL_INLINE void sl_l16_set(sl_l16 *l, float s)
     for (unsigned v = 0; v < SL_NV16; v++) l->v[v] = vf_set1(s);
 }
 
-/* The 16 lanes combined in the fixed tree (lane j += lane j + 8, + 4, ...). */
+/* The 16 lanes combined in the fixed tree (lane j += lane j + 8, + 4, ...),
+ * each level written out so that it compiles to a few vector operations. */
 static inline double sl_l16_total(const sl_l16 *l)
 {
     float f[16];
     double d[16];
     for (unsigned v = 0; v < SL_NV16; v++) vf_store(f + v * SL_VL, l->v[v]);
-    for (int j = 0; j < 16; j++) d[j] = (double)f[j];
-    for (int w = 8; w > 0; w /= 2)
-        for (int j = 0; j < w; j++) d[j] += d[j + w];
-    return d[0];
+#pragma GCC unroll 16
+    for (int j = 0; j < 8; j++) d[j] = (double)f[j] + (double)f[j + 8];
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; j++) d[j] += d[j + 4];
+    d[0] += d[2];
+    d[1] += d[3];
+    return d[0] + d[1];
 }
 
 /* Largest of the 16 lanes, in the same fixed tree (NaN lanes never win). */
@@ -53,9 +57,13 @@ static inline float sl_l16_max(const sl_l16 *l)
 {
     float f[16];
     for (unsigned v = 0; v < SL_NV16; v++) vf_store(f + v * SL_VL, l->v[v]);
-    for (int w = 8; w > 0; w /= 2)
-        for (int j = 0; j < w; j++) f[j] = f[j + w] > f[j] ? f[j + w] : f[j];
-    return f[0];
+#pragma GCC unroll 8
+    for (int j = 0; j < 8; j++) f[j] = f[j + 8] > f[j] ? f[j + 8] : f[j];
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; j++) f[j] = f[j + 4] > f[j] ? f[j + 4] : f[j];
+    f[0] = f[2] > f[0] ? f[2] : f[0];
+    f[1] = f[3] > f[1] ? f[3] : f[1];
+    return f[1] > f[0] ? f[1] : f[0];
 }
 
 SL_INLINE float sl_lane0(vf v)
