@@ -54,19 +54,14 @@ int sl_check_targets(const sl_ccall *c, const int64_t *target, const float *weig
     const uint64_t C = (uint64_t)c->a.classes;
     double s = 0.0;
     size_t kept = 0;
+    const sl_tscan scan = sl_active()->tscan;
     if (c->npos > 0 && !target) return sl_fail(SIMDLOSS_EINVAL, "%s: target is NULL", c->fn);
     for (size_t p0 = 0; p0 < c->npos; p0 += SL_CHECK_BLOCK) {
         const size_t p1 = c->npos - p0 < SL_CHECK_BLOCK ? c->npos : p0 + SL_CHECK_BLOCK;
-        /* a block is checked without branches, and only a bad one is
-         * searched for its first bad position */
-        unsigned bad = 0;
-        size_t k = 0;
-        for (size_t p = p0; p < p1; p++) {
-            const int64_t t = target[p];
-            const unsigned on = !use_ignore || t != ignore_index;
-            bad |= on & ((uint64_t)t >= C); /* negative targets wrap above C */
-            k += on;
-        }
+        /* a block is checked in vectors, and only a bad one is searched
+         * for its first bad position */
+        size_t k;
+        const int bad = scan(target + p0, p1 - p0, C, ignore_index, use_ignore, &k);
         for (size_t p = p0; bad && p < p1; p++) {
             const int64_t t = target[p];
             if ((!use_ignore || t != ignore_index) && (uint64_t)t >= C)

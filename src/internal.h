@@ -125,6 +125,10 @@ enum { SL_MM_P2 = 1, SL_MM_NOLOSS = 2 };
  * second per-position term to l1 when the loss has one, else l1 is NULL),
  * their gradients to grad. cnt <= SL_RCHUNK; a chunk never splits a row. */
 typedef void (*sl_rkernel)(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1);
+/* Of n class-index targets: the count kept (not ignore_index, when
+ * use_ignore) and whether any kept one lies outside [0, C). */
+typedef int (*sl_tscan)(const int64_t *t, size_t n, uint64_t C, int64_t ign, int use_ignore,
+                        size_t *kept);
 #define SL_RCHUNK 1024
 
 /* Every NaN an output holds is this one (0x7fc00000): a NaN's sign and
@@ -188,6 +192,7 @@ struct sl_table {
     unsigned needs; /* SL_CPU_* bits */
     sl_kernel k[SL_K_COUNT];
     sl_rkernel r[SL_R_COUNT];
+    sl_tscan tscan;
 };
 
 /* dispatch.c */

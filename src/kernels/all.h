@@ -28,6 +28,7 @@
 #include "smooth_l1.h"
 #include "soft_margin.h"
 #include "squared_hinge.h"
+#include "targets.h"
 
 SL_PAIRWISE_LOSSES(SL_DEFINE_PAIRWISE)
 
@@ -51,4 +52,5 @@ SL_PAIRWISE_LOSSES(SL_DEFINE_PAIRWISE)
         isa_,                                                                                      \
         needs_,                                                                                    \
         {SL_PAIRWISE_LOSSES(SL_TABLE_PAIR) SL_OTHER_KERNELS(SL_TABLE_OTHER)},                      \
-        {SL_CLASS_TABLE}}
+        {SL_CLASS_TABLE},                                                                          \
+        k_target_scan}
