@@ -62,18 +62,16 @@ int sl_check_targets(const sl_ccall *c, const int64_t *target, const float *weig
          * for its first bad position */
         size_t k;
         const int bad = scan(target + p0, p1 - p0, C, ignore_index, use_ignore, &k);
-        for (size_t p = p0; bad && p < p1; p++) {
-            const int64_t t = target[p];
-            if ((!use_ignore || t != ignore_index) && (uint64_t)t >= C)
+        for (size_t p = p0; bad && p < p1; p++)
+            if (sl_target_bad(target[p], C, ignore_index, use_ignore))
                 return sl_fail(SIMDLOSS_EDOMAIN,
                                "%s: target[%zu] = %" PRId64 " is outside [0, %" PRIu64 ")%s", c->fn,
-                               p, t, C, use_ignore ? " and not ignore_index" : "");
-        }
+                               p, target[p], C, use_ignore ? " and not ignore_index" : "");
         kept += k;
         /* the weights in position order, read only once the block is known
          * good; without weights the total is a count */
         for (size_t p = p0; weight && p < p1; p++)
-            if (!use_ignore || target[p] != ignore_index) s += (double)weight[target[p]];
+            if (sl_target_on(target[p], ignore_index, use_ignore)) s += (double)weight[target[p]];
     }
     if (wsum) *wsum = weight ? s : (double)kept;
     return SIMDLOSS_OK;

@@ -125,6 +125,16 @@ enum { SL_MM_P2 = 1, SL_MM_NOLOSS = 2 };
  * second per-position term to l1 when the loss has one, else l1 is NULL),
  * their gradients to grad. cnt <= SL_RCHUNK; a chunk never splits a row. */
 typedef void (*sl_rkernel)(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1);
+/* Class-index target t counts (is not ignore_index, when use_ignore), and a
+ * counted one outside [0, C) is bad (negative targets wrap above C). */
+static inline int sl_target_on(int64_t t, int64_t ign, int use_ignore)
+{
+    return !use_ignore || t != ign;
+}
+static inline int sl_target_bad(int64_t t, uint64_t C, int64_t ign, int use_ignore)
+{
+    return sl_target_on(t, ign, use_ignore) & ((uint64_t)t >= C);
+}
 /* Of n class-index targets: the count kept (not ignore_index, when
  * use_ignore) and whether any kept one lies outside [0, C). */
 typedef int (*sl_tscan)(const int64_t *t, size_t n, uint64_t C, int64_t ign, int use_ignore,

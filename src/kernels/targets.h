@@ -39,9 +39,8 @@ static int k_target_scan(const int64_t *t, size_t n, uint64_t C, int64_t ign, in
         k += on_n[l];
     }
     for (; p < n; p++) {
-        const int on = !use_ignore || t[p] != ign;
-        b |= on & ((uint64_t)t[p] >= C);
-        k += on;
+        b |= sl_target_bad(t[p], C, ign, use_ignore);
+        k += sl_target_on(t[p], ign, use_ignore);
     }
     *kept = (size_t)k;
     return b != 0;
