@@ -251,7 +251,8 @@ SIMDLOSS_API int simdloss_poisson_f32(size_t n, const float *input, const float 
  *   d/dx = (x - y) / v; d/dvar = 0.5 (1 / v - (x - y)^2 / v^2), also where
  *   var < eps (straight-through clamp, as PyTorch). grad_var (may be NULL)
  *   receives var_len values: when var_len < n each is the sum over the
- *   elements sharing that variance. Any var < 0 or eps <= 0: EINVAL.
+ *   elements sharing that variance (zeros when n == 0). Any var < 0 or
+ *   eps <= 0: EINVAL.
  *   At least one of loss, grad_input, grad_var must be non-NULL. */
 SIMDLOSS_API int simdloss_gaussian_nll_f32(size_t n, const float *input, const float *target,
                                            const float *var, size_t var_len, int full, float eps,

@@ -1,6 +1,7 @@
 /* Entry points: soft_margin, hinge_embedding, kl_div, poisson_nll,
  * gaussian_nll. Kernels in src/kernels/<name>.h. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "call.h"
 
@@ -72,6 +73,8 @@ SIMDLOSS_API int simdloss_gaussian_nll_f32(size_t n, const float *input, const f
     c.a.p[0] = eps;
     c.a.flags = full ? SL_F_FULL : 0;
     double *acc = NULL;
+    /* no element shares a variance: each of the var_len sums is empty */
+    if (grad_var && n == 0 && var_len > 0) memset(grad_var, 0, var_len * sizeof *grad_var);
     if (grad_var && n > 0) {
         if (var_len == n) {
             c.a.grad_aux = grad_var;

@@ -275,6 +275,17 @@ START_TEST(gaussian_grad_var)
             ck_assert_msg(!memcmp(g1, g2, sizeof g1), "[%s] grad_input differs for var_len %zu",
                           tl_isa(), len);
         }
+        /* n == 0: every sum is empty, so all var_len values are written as 0 */
+        for (int r = 0; r <= 2; r++) {
+            for (size_t j = 0; j < M; j++) gl[j] = 7.0f;
+            ck_assert_int_eq(simdloss_gaussian_nll_f32(0, NULL, NULL, NULL, len, 0, 1e-6f,
+                                                       (simdloss_reduction)r, NULL, NULL, gl),
+                             SIMDLOSS_OK);
+            for (size_t j = 0; j < M; j++)
+                ck_assert_msg(j < len ? gl[j] == 0.0f && !signbit(gl[j]) : gl[j] == 7.0f,
+                              "[%s] n = 0, var_len %zu: grad_var[%zu] = %g", tl_isa(), len, j,
+                              (double)gl[j]);
+        }
     }
 }
 END_TEST
