@@ -127,15 +127,67 @@ SL_INLINE void sl_ce_row(const sl_rargs *a, size_t r, float *l0, float *l1, int 
 
 /* Lane l: the target's class relative to block B when it lies in the block,
  * else -1 (matches no class). */
-SL_INLINE vf sl_ce_yrel(const int64_t *y, const float *on, size_t B)
+SL_INLINE vf sl_ce_yrel(const int64_t *y, int64_t ign, size_t B)
 {
     float t[SL_VL];
     for (size_t l = 0; l < SL_VL; l++)
-        t[l] = on[l] != 0.0f && (size_t)y[l] >= B && (size_t)y[l] - B < SL_CE_YBLOCK
+        t[l] = y[l] != ign && (size_t)y[l] >= B && (size_t)y[l] - B < SL_CE_YBLOCK
                    ? (float)((size_t)y[l] - B)
                    : -1.0f;
     return vf_load(t);
 }
+
+/* The SL_VL targets y[0..SL_VL) as vectors: *yv the class where the target
+ * is kept and below SL_CE_YBLOCK, else -1; returns 1 where kept, 0 where
+ * ignored. Vector code throughout (GCC vector extensions, register-wide
+ * int64 compares, the low halves gathered by one shuffle): lane-by-lane
+ * stores read back as a vector would stall on store forwarding. Integer
+ * compares and exact conversions only. */
+#if SL_VL == 1
+SL_INLINE vf sl_ce_lanes(const int64_t *y, int64_t ign, vf *yv)
+{
+    const int on = *y != ign;
+    *yv = on && (uint64_t)*y < SL_CE_YBLOCK ? (float)*y : -1.0f;
+    return (float)on;
+}
+#else
+#if SL_VL == 16
+#define SL_CE_EVEN 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#elif SL_VL == 8
+#define SL_CE_EVEN 0, 2, 4, 6, 8, 10, 12, 14
+#elif SL_VL == 4
+#define SL_CE_EVEN 0, 2, 4, 6
+#endif
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "sl_ce_lanes takes the even int32s");
+typedef int64_t sl_ce_vq __attribute__((vector_size(SL_VL * 4))); /* half the lanes */
+typedef int32_t sl_ce_vi __attribute__((vector_size(SL_VL * 4)));
+typedef float sl_ce_vf __attribute__((vector_size(SL_VL * 4)));
+
+/* Half of the lanes: the target where kept and in the first block, else -1. */
+SL_INLINE sl_ce_vq sl_ce_half(const int64_t *y, int64_t ign, sl_ce_vq *on)
+{
+    sl_ce_vq q;
+    memcpy(&q, y, sizeof q);
+    *on = q != ign;
+    const sl_ce_vq in = *on & (q >= 0) & (q < (int64_t)SL_CE_YBLOCK);
+    return (q & in) | ~in;
+}
+
+SL_INLINE vf sl_ce_lanes(const int64_t *y, int64_t ign, vf *yv)
+{
+    sl_ce_vq ona, onb;
+    const sl_ce_vq ya = sl_ce_half(y, ign, &ona), yb = sl_ce_half(y + SL_VL / 2, ign, &onb);
+    /* the low 32 bits of each int64 (little-endian: the even int32 lanes) */
+    const sl_ce_vi yi = __builtin_shufflevector((sl_ce_vi)ya, (sl_ce_vi)yb, SL_CE_EVEN),
+                   oi = __builtin_shufflevector((sl_ce_vi)ona, (sl_ce_vi)onb, SL_CE_EVEN) & 1;
+    const sl_ce_vf yf = __builtin_convertvector(yi, sl_ce_vf),
+                   of = __builtin_convertvector(oi, sl_ce_vf);
+    vf r;
+    memcpy(yv, &yf, sizeof *yv);
+    memcpy(&r, &of, sizeof r);
+    return r;
+}
+#endif
 
 /* One group g of index-target positions across classes, positions [P, P +
  * g->k), losses to l0/l1 (at the group's first position). Each lane finds
@@ -148,19 +200,17 @@ SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *
 {
     const size_t C = a->classes;
     const vf zero = vf_set1(0.0f), one = vf_set1(1.0f), gn = vf_set1(a->gn), gs = vf_set1(a->gs);
-    float wy_[SL_VL], on_[SL_VL], y0_[SL_VL];
-    int64_t y_[SL_VL];
-    int any = 0;
     const int64_t ign = a->ignore;
-    for (size_t l = 0; l < SL_VL; l++) {
-        const int64_t y = l < g->k ? a->ti[P + l] : ign;
-        const int on = y != ign;
-        y_[l] = y;
-        on_[l] = (float)on;
-        y0_[l] = on && (uint64_t)y < SL_CE_YBLOCK ? (float)y : -1.0f;
-        if (wt) wy_[l] = on ? a->w[y] : 0.0f;
-        any |= on;
+    int64_t ypad[SL_VL];
+    const int64_t *y = a->ti + P;
+    if (g->k < SL_VL) { /* the missing lanes are ignored positions */
+        for (size_t l = 0; l < SL_VL; l++) ypad[l] = l < g->k ? y[l] : ign;
+        y = ypad;
     }
+    vf y0;
+    const vf onf = sl_ce_lanes(y, ign, &y0);
+    const vm on = vf_ne(onf, zero);
+    const int any = vm_any(on);
     if (!any) { /* every position ignored */
         sl_put_loss(l0, zero, g->k);
         if (sm) sl_put_loss(l1, zero, g->k);
@@ -171,15 +221,19 @@ SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *
         return;
     }
     if (io) sl_tile_in(tile, buf, a->x, g, C, 0.0f, bf16);
-    const vf wy = vf_load(wt ? wy_ : on_);
-    const vm on = vf_ne(vf_load(on_), zero);
+    vf wy = onf;
+    if (wt) {
+        float t[SL_VL];
+        for (size_t l = 0; l < SL_VL; l++) t[l] = y[l] != ign ? a->w[y[l]] : 0.0f;
+        wy = vf_load(t);
+    }
 
     /* the exponentials get a loop of their own: no vector lives across
      * the calls (every zmm/ymm register is caller-saved), so nothing is
      * spilled around them; the sums then read the tile back in class order */
     vf m = vf_set1(-INFINITY), xy = zero;
     for (size_t B = 0; B < C; B += SL_CE_YBLOCK) {
-        const vf yv = B == 0 ? vf_load(y0_) : sl_ce_yrel(y_, on_, B);
+        const vf yv = B == 0 ? y0 : sl_ce_yrel(y, ign, B);
         const size_t E = C - B < SL_CE_YBLOCK ? C : B + SL_CE_YBLOCK;
         vf cv = zero; /* c - B */
         for (size_t c = B; c < E; c++, cv = vf_add(cv, one)) {
@@ -213,7 +267,7 @@ SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *
         vf_mul(vf_add(vf_mul(gn, wy), vf_mul(gs, vf_set1(a->wsum))), vf_div(vf_set1(1.0f), S));
     const vf ngs = vf_neg(gs), ty = vf_neg(vf_add(vf_mul(gs, wy), vf_mul(gn, wy)));
     for (size_t B = 0; B < C; B += SL_CE_YBLOCK) {
-        const vf yv = B == 0 ? vf_load(y0_) : sl_ce_yrel(y_, on_, B);
+        const vf yv = B == 0 ? y0 : sl_ce_yrel(y, ign, B);
         const size_t E = C - B < SL_CE_YBLOCK ? C : B + SL_CE_YBLOCK;
         vf cv = zero;
         for (size_t c = B; c < E; c++, cv = vf_add(cv, one)) {
