@@ -303,10 +303,21 @@ SL_INLINE void sl_ce_cols(const sl_rargs *a, size_t pos, size_t cnt, float *l0, 
             P += g.k;
             continue;
         }
-        for (size_t c = 0; c < C; c++)
+        /* the next run of every plane (the same positions, later in this
+         * batch row) is fetched while this one is computed: the hardware
+         * prefetchers lose track of this many streams */
+        const size_t run = U * SL_VL, esz = bf16 ? 2 : 4;
+        const int pf = a->inner - P % a->inner >= 2 * run;
+        for (size_t c = 0; c < C; c++) {
             for (size_t u = 0; u < U; u++)
                 vf_store(tile + (u * C + c) * SL_VL,
                          sl_ld(a->x, g.off + c * g.cs + u * SL_VL, bf16));
+            const size_t nb = (g.off + c * g.cs + run) * esz;
+            for (size_t b = 0; pf && b < run * esz; b += 64) {
+                __builtin_prefetch((const char *)a->x + nb + b);
+                if (a->grad) __builtin_prefetch((char *)a->grad + nb + b, 1);
+            }
+        }
         for (size_t u = 0; u < U; u++) {
             sl_grp gu = g;
             gu.off += u * SL_VL;
