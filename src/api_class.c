@@ -112,7 +112,7 @@ static void nll_positions(const sl_rargs *a, size_t pos, size_t cnt, float *l0, 
 static float nll_grad_at(const sl_rargs *a, int64_t y, float x, float g)
 {
     const float v = -((a->w ? a->w[y] : 1.0f) * g);
-    return x != x ? x : v;
+    return x != x ? sl_canon1(x) : v;
 }
 
 static void nll_grad(const sl_rargs *a, float g, float *grad)

@@ -239,10 +239,11 @@ static void cx_make(const cx_branch *b, size_t B, size_t C, size_t I, int patter
             if (coin(&s, 0.1)) d->x[i] = cx_edges[R(&s, CX_NEDGES)];
             if (coin(&s, 0.05)) d->tf[i] = cx_edges[R(&s, CX_NEDGES)];
         }
-        if (d->nel > 0) {
+        if (d->nel > 0) { /* outputs hold only 0x7fc00000 whatever NaN comes in */
             d->x[d->nel - 1] = NAN;
-            d->x[d->nel / 3] = NAN;
-            d->tf[d->nel / 2] = NAN;
+            d->x[d->nel / 3] = tl_from_bits(0xffc00001u); /* negative, payload */
+            d->x[d->nel / 5] = tl_from_bits(0x7f800123u); /* signalling */
+            d->tf[d->nel / 2] = tl_from_bits(0xff800001u);
         }
     }
     for (size_t i = 0; i < d->nel; i++) {

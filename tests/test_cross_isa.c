@@ -250,10 +250,10 @@ static void tc_make(const tc_branch *b, size_t n, int pattern, tc_data *d)
                                                : pickf(&s, tc_edges, TC_NEDGES);
         for (size_t j = 0; j < d->l1; j++)
             if (coin(&s, 0.1)) d->a1[j] = pickf(&s, tc_edges, TC_NEDGES);
-        if (n > 0) {
+        if (n > 0) { /* outputs hold only 0x7fc00000 whatever NaN comes in */
             d->x[n - 1] = NAN;
-            d->x[n / 3] = NAN;
-            if (ty) d->y[n / 2] = NAN;
+            d->x[n / 3] = tl_from_bits(0xffc00001u);         /* negative, payload */
+            if (ty) d->y[n / 2] = tl_from_bits(0x7f800123u); /* signalling */
             if (ty && n > 1) d->y[n - 2] = NAN;
         }
     }
