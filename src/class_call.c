@@ -20,8 +20,11 @@ int sl_cbegin(sl_ccall *c, const char *fn, size_t batch, size_t classes, size_t 
         return sl_fail(SIMDLOSS_EINVAL, "%s: classes = 0 with batch = %zu", fn, batch);
     if (batch > 0 && inner == 0)
         return sl_fail(SIMDLOSS_EINVAL, "%s: inner = 0 with batch = %zu", fn, batch);
-    if (batch > 0 && (classes > SIZE_MAX / sizeof(float) / inner ||
-                      batch > SIZE_MAX / sizeof(float) / inner / classes))
+    /* in bytes of the widest per-element array any of them reads: the int64
+     * label rows of multilabel_margin (class-index targets, batch * inner
+     * int64, are no more) */
+    if (batch > 0 && (classes > SIZE_MAX / sizeof(int64_t) / inner ||
+                      batch > SIZE_MAX / sizeof(int64_t) / inner / classes))
         return sl_fail(SIMDLOSS_EINVAL,
                        "%s: batch * classes * inner = %zu * %zu * %zu overflows size_t", fn, batch,
                        classes, inner);

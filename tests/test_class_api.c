@@ -329,6 +329,10 @@ START_TEST(class_size_overflow)
         {1, h, h, 1},
         {M, 1, M, 1},
         {h / 4, h / 4, h / 4, 1},
+        /* 4-byte logits fit, the 8-byte targets (or label rows) do not */
+        {M / 8 + 1, 1, 1, 0},
+        {M / 16 + 1, 2, 1, 0},
+        {2, 1, M / 16 + 1, 1},
     };
     for (int k = 0; k < CR_NKINDS; k++) {
         ca_fill_valid(k);
