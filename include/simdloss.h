@@ -370,7 +370,9 @@ SIMDLOSS_API int simdloss_categorical_focal_f32(size_t batch, size_t classes, co
 /* F.multi_margin_loss: loss = (w[y] / classes) sum_{j != y} max(0, margin - x[y] + x[j])^p,
  * p in {1, 2} (else EINVAL); the gradient uses the strict test
  * margin - x[y] + x[j] > 0. weight: NULL or `classes` values. MEAN divides
- * by batch. */
+ * by batch. A NaN x[j] or x[y] makes its terms, the loss and their gradients
+ * NaN (PyTorch drops such terms); a term that is NaN from inf - inf alone
+ * is dropped, as in PyTorch. The same holds for multilabel_margin. */
 SIMDLOSS_API int simdloss_multi_margin_f32(size_t batch, size_t classes, const float *input,
                                            const int64_t *target, int p, float margin,
                                            const float *weight, simdloss_reduction reduction,

@@ -30,7 +30,8 @@
  *
  * NaN: a NaN input reaches the row's loss and every gradient element whose
  * formula reads it (z = NaN fails the test z > 0, so it is passed on
- * explicitly). A row without terms (multi_margin with C == 1,
+ * explicitly where an input of z is NaN); a z that is NaN from inf - inf
+ * alone fails the test as in PyTorch: no term. A row without terms (multi_margin with C == 1,
  * multilabel_margin without labels or with every class labelled) has loss 0
  * and gradient 0 whatever x holds.
  * In place: a row's gradient is written only after every input value it
@@ -45,11 +46,11 @@
 
 #include "rows.h"
 
-/* d where z > 0, 0 where z <= 0, NaN where z is NaN. */
-SL_INLINE vf sl_mm_active(vf z, vf d)
+/* d where z > 0, else 0; z (NaN) where nan_in: an input of z is NaN. */
+SL_INLINE vf sl_mm_active(vf z, vm nan_in, vf d)
 {
     const vf zero = vf_set1(0.0f);
-    return vf_select(vf_isnan(z), z, vf_select(vf_gt(z, zero), d, zero));
+    return vf_select(nan_in, z, vf_select(vf_gt(z, zero), d, zero));
 }
 
 /* ---- multi_margin ---------------------------------------------------------- */
@@ -63,6 +64,7 @@ SL_INLINE void sl_mm_row(const sl_rargs *a, size_t r, float *l0, int p2, int gr,
     const float g = a->p[1];
     const vf zero = vf_set1(0.0f), base = vf_set1(a->p[0] - x[y]), wv = vf_set1(wy),
              h1 = vf_set1(g * wy), g2 = vf_set1(2.0f * g);
+    const vm ynan = vf_isnan(vf_set1(x[y]));
     sl_rsum s, sg;
     sl_rsum_init(&s);
     sl_rsum_init(&sg);
@@ -76,13 +78,14 @@ SL_INLINE void sl_mm_row(const sl_rargs *a, size_t r, float *l0, int p2, int gr,
             vm on = sl_valid16(c, C, v);
             if (has_y) on = vm_andnot(on, vf_ne(vf_load(ex + v * SL_VL), zero));
             const vf z = vf_add(base, xg.v[v]);
+            const vm nan_in = vm_or(ynan, vf_isnan(xg.v[v]));
             if (lo) {
-                vf h = vf_max(zero, z); /* NaN stays */
+                vf h = sl_mm_active(z, nan_in, z);
                 if (p2) h = vf_mul(h, h);
                 sl_rsum_add(&s, v, vf_select(on, vf_mul(h, wv), zero));
             }
             if (gr) {
-                const vf d = sl_mm_active(z, p2 ? vf_mul(vf_mul(g2, z), wv) : h1);
+                const vf d = sl_mm_active(z, nan_in, p2 ? vf_mul(vf_mul(g2, z), wv) : h1);
                 dg.v[v] = vf_select(on, d, zero);
                 sl_rsum_add(&sg, v, dg.v[v]);
             }
@@ -135,6 +138,7 @@ SL_INLINE void sl_mlm_row(const sl_rargs *a, size_t r, float *l0, int gr, int lo
     for (size_t i = 0; i < nl; i++) {
         const size_t j = (size_t)t[i];
         const vf base = vf_set1(1.0f - x[j]);
+        const vm jnan = vf_isnan(vf_set1(x[j]));
         sl_rsum n; /* active pairs of this label */
         sl_rsum_init(&n);
         for (size_t c = 0; c < C; c += 16) {
@@ -145,9 +149,10 @@ SL_INLINE void sl_mlm_row(const sl_rargs *a, size_t r, float *l0, int gr, int lo
             for (unsigned v = 0; v < SL_NV16; v++) {
                 const vm on = vf_eq(tg.v[v], zero);
                 const vf z = vf_add(base, xg.v[v]);
-                if (lo) sl_rsum_add(&s, v, vf_select(on, vf_max(zero, z), zero));
+                const vm nan_in = vm_or(jnan, vf_isnan(xg.v[v]));
+                if (lo) sl_rsum_add(&s, v, vf_select(on, sl_mm_active(z, nan_in, z), zero));
                 if (gr) {
-                    const vf d = vf_select(on, sl_mm_active(z, one), zero);
+                    const vf d = vf_select(on, sl_mm_active(z, nan_in, one), zero);
                     cg.v[v] = vf_add(cg.v[v], d);
                     sl_rsum_add(&n, v, d);
                 }

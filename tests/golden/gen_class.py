@@ -290,10 +290,10 @@ def nan_rule(c, r):
                     for g in ("gsum", "gmean"):
                         set_nan(g, ri)
             elif loss == "multi_margin":
+                # a NaN input of z = margin - x[y] + x[j]; a z that is NaN from
+                # inf - inf alone fails z > 0 as in torch
                 y = c["ti"][pos]
-                with np.errstate(all="ignore"):
-                    z = (F32(c["margin"]) - xr[y]).astype(F32) + xr
-                zn = np.isnan(z)
+                zn = np.isnan(xr) | np.isnan(xr[y])
                 zn[y] = False
                 if zn.any():
                     set_nan("none", pos)
@@ -311,9 +311,7 @@ def nan_rule(c, r):
                 isl[labels] = True
                 for j in labels:
                     for k in np.nonzero(~isl)[0]:
-                        with np.errstate(all="ignore"):
-                            zz = F32(1) - F32(xr[j] - xr[k])
-                        if np.isnan(zz):
+                        if np.isnan(xr[j]) or np.isnan(xr[k]):
                             set_nan("none", pos)
                             for g in ("gsum", "gmean"):
                                 set_nan(g, [ri[j], ri[k]])
@@ -807,8 +805,8 @@ def margins():
       p=2, margin=0.75)
     a("nonfinite_p1", 6, 3, x=[[NAN, 0, 1], [1, NAN, 0.25], [INF, 0, 1], [0, INF, 1],
                                [-INF, 0, 1], [INF, INF, 0]], ti=[0, 0, 0, 0, 0, 0],
-      note="NaN z = margin - x[y] + x[j] (NaN input, or inf - inf): loss NaN, gradient NaN at "
-           "j and y (torch: z > 0 is false, finite)")
+      note="z = margin - x[y] + x[j] with a NaN input: loss NaN, gradient NaN at j and y "
+           "(torch: z > 0 is false, finite); inf - inf without NaN (last row): no term, as torch")
     a("nonfinite_p2_w", 3, 3, x=[[1, NAN, 0.25], [0, INF, 1], [-INF, 0, 1]], ti=[0, 0, 0], p=2,
       weight=[2, 1, 1])
     a("empty_p1", 0, 3, x=[], ti=[], note="batch 0: MEAN NaN, SUM 0 (torch 1.13: garbage)")
@@ -861,10 +859,12 @@ def margins():
             a(name, B, C, x=grid(rng, B * C, -6, 6), ti=label_rows(rng, B, C, dup))
     rng = rng_for(L, "N01")
     a("C10_B7_N01", 7, 10, x=rng.normal(0, 1, 70), ti=label_rows(rng, 7, 10, True))
-    a("nonfinite", 5, 3, x=[[NAN, 0, 1], [0, NAN, 1], [NAN, 0, 1], [INF, 0, INF], [-INF, 0, 1]],
-      ti=[[0, -1, 0], [0, -1, 1], [0, 1, 2], [0, -1, 2], [0, -1, 0]],
-      note="NaN z = 1 - (x_j - x_k) for a (label, non-label) pair: loss NaN, gradient NaN at j "
-           "and k (torch: z > 0 is false, finite); a row whose NaN is in no pair is as torch")
+    a("nonfinite", 6, 3, x=[[NAN, 0, 1], [0, NAN, 1], [NAN, 0, 1], [INF, 0, INF], [-INF, 0, 1],
+                            [-INF, -INF, 0]],
+      ti=[[0, -1, 0], [0, -1, 1], [0, 1, 2], [0, -1, 2], [0, -1, 0], [1, -1, 0]],
+      note="z = 1 - (x_j - x_k) with a NaN input, for a (label, non-label) pair: loss NaN, "
+           "gradient NaN at j and k (torch: z > 0 is false, finite); a row whose NaN is in no "
+           "pair is as torch, and so is inf - inf without NaN (rows 4 and 6: no term)")
     a("empty", 0, 3, x=[], ti=[])
     a("edomain_minus2", 2, 3, x=[0] * 6, ti=[[0, -2, 1], [1, -1, 0]], status=("EDOMAIN", 1))
     a("edomain_eq_C", 2, 3, x=[0] * 6, ti=[[0, 1, -1], [3, -1, 0]], status=("EDOMAIN", 3))
