@@ -20,9 +20,9 @@ int sl_cbegin(sl_ccall *c, const char *fn, size_t batch, size_t classes, size_t 
         return sl_fail(SIMDLOSS_EINVAL, "%s: classes = 0 with batch = %zu", fn, batch);
     if (batch > 0 && inner == 0)
         return sl_fail(SIMDLOSS_EINVAL, "%s: inner = 0 with batch = %zu", fn, batch);
-    /* in bytes of the widest per-element array any of them reads: the int64
-     * label rows of multilabel_margin (class-index targets, batch * inner
-     * int64, are no more) */
+    /* counted in 8-byte elements, the widest array a class function reads:
+     * multilabel_margin's int64 label rows (batch * classes), and the int64
+     * class-index targets (batch * inner, never more) */
     if (batch > 0 && (classes > SIZE_MAX / sizeof(int64_t) / inner ||
                       batch > SIZE_MAX / sizeof(int64_t) / inner / classes))
         return sl_fail(SIMDLOSS_EINVAL,

@@ -31,9 +31,9 @@
  * NaN: a NaN input reaches the row's loss and every gradient element whose
  * formula reads it (z = NaN fails the test z > 0, so it is passed on
  * explicitly where an input of z is NaN); a z that is NaN from inf - inf
- * alone fails the test as in PyTorch: no term. A row without terms (multi_margin with C == 1,
- * multilabel_margin without labels or with every class labelled) has loss 0
- * and gradient 0 whatever x holds.
+ * alone fails the test as in PyTorch: no term. A row without terms
+ * (multi_margin with C == 1, multilabel_margin without labels or with every
+ * class labelled) has loss 0 and gradient 0 whatever x holds.
  * In place: a row's gradient is written only after every input value it
  * depends on has been read (x[y] and x[j] first; multilabel_margin writes
  * the row at the end; the others store each group of 16 after loading it).
