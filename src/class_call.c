@@ -25,9 +25,10 @@ int sl_cbegin(sl_ccall *c, const char *fn, size_t batch, size_t classes, size_t 
      * class-index targets (batch * inner, never more) */
     if (batch > 0 && (classes > SIZE_MAX / sizeof(int64_t) / inner ||
                       batch > SIZE_MAX / sizeof(int64_t) / inner / classes))
-        return sl_fail(SIMDLOSS_EINVAL,
-                       "%s: batch * classes * inner = %zu * %zu * %zu overflows size_t", fn, batch,
-                       classes, inner);
+        return sl_fail(
+            SIMDLOSS_EINVAL,
+            "%s: batch * classes * inner = %zu * %zu * %zu elements of 8 bytes overflow size_t", fn,
+            batch, classes, inner);
     if (batch > 0 && !input) return sl_fail(SIMDLOSS_EINVAL, "%s: input is NULL", fn);
     if (!loss && !grad) return sl_fail(SIMDLOSS_EINVAL, "%s: loss and gradient are both NULL", fn);
     c->npos = batch * inner;

@@ -306,7 +306,7 @@ static int ca_size_child(void *v)
     return 0;
 }
 
-/* sizes whose product overflows size_t (each call in a child: a library that
+/* sizes whose product, in 8-byte elements, overflows size_t (each call in a child: a library that
  * does not detect the overflow would read far outside the small arrays) */
 START_TEST(class_size_overflow)
 {

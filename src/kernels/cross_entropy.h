@@ -291,9 +291,10 @@ SL_INLINE void sl_ce_cols(const sl_rargs *a, size_t pos, size_t cnt, float *l0, 
     float *tile = a->scratch, *buf = a->scratch + 16 * C * umax;
     for (size_t P = pos; P < pos + cnt;) {
         const sl_grp g = sl_next_grp(a, P, pos + cnt);
+        const size_t room = a->inner - P % a->inner; /* positions left in this batch row */
         size_t U = 0;
         if (g.contig) {
-            const size_t room = a->inner - P % a->inner, left = pos + cnt - P;
+            const size_t left = pos + cnt - P;
             U = (room < left ? room : left) / SL_VL;
             if (U > umax) U = umax;
         }
@@ -307,7 +308,7 @@ SL_INLINE void sl_ce_cols(const sl_rargs *a, size_t pos, size_t cnt, float *l0, 
          * batch row) is fetched while this one is computed: the hardware
          * prefetchers lose track of this many streams */
         const size_t run = U * SL_VL, esz = bf16 ? 2 : 4;
-        const int pf = a->inner - P % a->inner >= 2 * run;
+        const int pf = room >= 2 * run;
         for (size_t c = 0; c < C; c++) {
             for (size_t u = 0; u < U; u++)
                 vf_store(tile + (u * C + c) * SL_VL,
