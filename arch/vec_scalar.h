@@ -146,6 +146,19 @@ static inline vf vf_log1p(vf a) { return Sleef_cinz_log1pf1_u10purec(a); }
 static inline vf vf_expm1(vf a) { return Sleef_cinz_expm1f1_u10purec(a); }
 static inline vf vf_pow(vf a, vf b) { return Sleef_cinz_powf1_u10purec(a, b); }
 #else
+/* SLEEF 3.5.1's sleef.h declares its purecfma functions only when
+ * FP_FAST_FMA is defined: it defines that itself for AVX2 and AArch64, and
+ * glibc's math.h for gcc's -mfma (gcc predefines __FP_FAST_FMA), but clang
+ * with -mfma alone defines neither. Called through an implicit declaration
+ * they would pass and return floats as ints: declared here in that case,
+ * with sleef.h's prototypes. */
+#ifndef FP_FAST_FMA
+float Sleef_finz_logf1_u10purecfma(float) __attribute__((const));
+float Sleef_finz_expf1_u10purecfma(float) __attribute__((const));
+float Sleef_finz_log1pf1_u10purecfma(float) __attribute__((const));
+float Sleef_finz_expm1f1_u10purecfma(float) __attribute__((const));
+float Sleef_finz_powf1_u10purecfma(float, float) __attribute__((const));
+#endif
 static inline vf vf_log(vf a) { return Sleef_finz_logf1_u10purecfma(a); }
 static inline vf vf_exp(vf a) { return Sleef_finz_expf1_u10purecfma(a); }
 static inline vf vf_log1p(vf a) { return Sleef_finz_log1pf1_u10purecfma(a); }

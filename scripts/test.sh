@@ -3,6 +3,7 @@
 #   scripts/test.sh              release build + ctest
 #   scripts/test.sh --werror     ... with -Werror
 #   scripts/test.sh --sanitize   ... and a second build with ASan + UBSan
+#   scripts/test.sh --clang      ... and a release build with clang (Debian's clang)
 # SIMDLOSS_REQUIRE_ISAS=scalar,avx2,avx512 makes the run fail when a listed
 # ISA cannot run here (CI sets it from /proc/cpuinfo).
 # On x86, when the AArch64 cross toolchain and qemu-aarch64 are installed
@@ -14,16 +15,20 @@ cd "$(dirname "$0")/.."
 
 werror=OFF
 sanitize=0
+clang=0
 for a in "$@"; do
     case "$a" in
     --werror) werror=ON ;;
     --sanitize) sanitize=1 ;;
-    *) echo "usage: scripts/test.sh [--werror] [--sanitize]" >&2; exit 2 ;;
+    --clang) clang=1 ;;
+    *) echo "usage: scripts/test.sh [--werror] [--sanitize] [--clang]" >&2; exit 2 ;;
     esac
 done
 
 # qemu: the probe's tests on emulated x86 CPUs (qemu-x86_64)
-scripts/deps.sh build bench qemu
+deps=(build bench qemu)
+[ $clang -eq 1 ] && deps+=(clang)
+scripts/deps.sh "${deps[@]}"
 jobs=$(nproc)
 
 run_suite() { # build-dir, extra cmake args...
@@ -36,6 +41,12 @@ run_suite() { # build-dir, extra cmake args...
 
 echo "== release build =="
 run_suite build/release
+if [ $clang -eq 1 ]; then
+    # the whole suite again from clang's code: the two compilers differ in
+    # what they predefine (__FP_FAST_FMA) and in NaN signs, among others
+    echo "== clang release build =="
+    CC=clang CXX=clang++ run_suite build/clang
+fi
 if [ $sanitize -eq 1 ]; then
     echo "== sanitizer build (address, undefined) =="
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
