@@ -107,12 +107,15 @@ static void nll_positions(const sl_rargs *a, size_t pos, size_t cnt, float *l0, 
 }
 
 /* -w[y] g at each target, 0 elsewhere; a NaN at the target gives a NaN
- * gradient there (NaN in, NaN out; PyTorch's is finite). Each element is
- * read before it is written, so grad may be the input. */
+ * gradient there (NaN in, NaN out; PyTorch's is finite). The value is
+ * canonicalised too: a NaN weight, or 0 times the infinite MEAN factor of a
+ * zero weight sum, gives a NaN whose sign depends on the operands and the
+ * compiler. Each element is read before it is written, so grad may be the
+ * input. */
 static float nll_grad_at(const sl_rargs *a, int64_t y, float x, float g)
 {
     const float v = -((a->w ? a->w[y] : 1.0f) * g);
-    return x != x ? sl_canon1(x) : v;
+    return sl_canon1(x != x ? x : v);
 }
 
 static void nll_grad(const sl_rargs *a, float g, float *grad)
