@@ -14,7 +14,8 @@
  *   d loss[i] / d input[i]. At least one of `loss` and `grad_input` must be
  *   non-NULL.
  * - n == 0: NONE writes nothing, SUM gives 0, MEAN gives NaN. `input` and
- *   `target` may be NULL only when n == 0.
+ *   `target` may be NULL only when n == 0. An n, weight_len or var_len above
+ *   SIZE_MAX / sizeof(float) (no such array can exist): SIMDLOSS_EINVAL.
  * - Any alignment works. `loss` (NONE) and `grad_input` may alias `input` or
  *   `target` exactly (in place); they must not overlap each other or any
  *   array partially.
@@ -276,8 +277,9 @@ SIMDLOSS_API int simdloss_gaussian_nll_f32(size_t n, const float *input, const f
  *   the gradient has the shape of the input. For NONE the gradient is that of
  *   the sum of the per-position losses. At least one of loss and gradient must
  *   be non-NULL. The gradient may alias the input exactly (in place).
- * - batch == 0: NONE writes nothing, SUM gives 0, MEAN gives NaN (also for
- *   the margin losses, where PyTorch 1.13 returns uninitialised memory).
+ * - batch == 0: NONE writes nothing, SUM gives 0, MEAN gives NaN, whatever
+ *   classes, inner and the parameters (nothing is read); also for the margin
+ *   losses, where PyTorch 1.13 returns uninitialised memory.
  *   classes == 0 with batch > 0, inner == 0 with batch > 0, or a size product
  *   that overflows: SIMDLOSS_EINVAL.
  * - Row reductions (max, sum of exponentials, sums over classes) follow one

@@ -33,7 +33,8 @@ static int ce_index(const char *fn, int bf16, size_t batch, size_t classes, size
     a->w = weight;
     a->ignore = ignore_index;
     a->flags = (weight ? SL_CE_W : 0) | (smooth ? SL_CE_SMOOTH : 0);
-    a->wsum = sl_weight_total(weight, classes);
+    /* with no position, `classes` may exceed any array: nothing is read */
+    a->wsum = c.npos ? sl_weight_total(weight, classes) : 0.0f;
     a->gn = reduction == SIMDLOSS_MEAN ? (float)((double)p.f0 / wsum) : p.f0;
     a->gs = smooth ? (reduction == SIMDLOSS_MEAN ? (float)((double)p.f1 / wsum) : p.f1) : 0.0f;
     if (!sl_rowwise(classes, inner))

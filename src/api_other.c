@@ -57,6 +57,9 @@ SIMDLOSS_API int simdloss_gaussian_nll_f32(size_t n, const float *input, const f
     if (!loss && !grad_input && !grad_var)
         return sl_fail(SIMDLOSS_EINVAL, "%s: loss, grad_input and grad_var are all NULL", c.fn);
     if (n > 0 && !var) return sl_fail(SIMDLOSS_EINVAL, "%s: var is NULL", c.fn);
+    /* also with n == 0, where grad_var still receives var_len zeros */
+    if (var_len > SIZE_MAX / sizeof(float))
+        return sl_fail(SIMDLOSS_EINVAL, "%s: var_len = %zu floats overflow size_t", c.fn, var_len);
     if (!(eps > 0.0f))
         return sl_fail(SIMDLOSS_EINVAL, "%s: eps = %g must be > 0", c.fn, (double)eps);
     if (n > 0) {

@@ -1,6 +1,7 @@
 #include "call.h"
 
 #include <math.h>
+#include <stdint.h>
 
 static const float sl_one = 1.0f;
 
@@ -14,6 +15,9 @@ int sl_begin(sl_call *c, const char *fn, size_t n, const float *input, const flo
     if (reduction != SIMDLOSS_NONE && reduction != SIMDLOSS_MEAN && reduction != SIMDLOSS_SUM)
         return sl_fail(SIMDLOSS_EINVAL, "%s: reduction = %d is not NONE, MEAN or SUM", fn,
                        (int)reduction);
+    /* no array of n floats can exist: reject before any size is computed */
+    if (n > SIZE_MAX / sizeof(float))
+        return sl_fail(SIMDLOSS_EINVAL, "%s: n = %zu floats overflow size_t", fn, n);
     if (n > 0 && !input) return sl_fail(SIMDLOSS_EINVAL, "%s: input is NULL", fn);
     if (n > 0 && !target) return sl_fail(SIMDLOSS_EINVAL, "%s: target is NULL", fn);
     if (need_out && !loss && !grad)
@@ -35,6 +39,9 @@ int sl_aux(sl_call *c, int k, const char *name, const float *p, size_t len)
         return SIMDLOSS_OK;
     }
     if (len == 0) return sl_fail(SIMDLOSS_EINVAL, "%s: %s_len = 0", c->fn, name);
+    if (len > SIZE_MAX / sizeof(float))
+        return sl_fail(SIMDLOSS_EINVAL, "%s: %s_len = %zu floats overflow size_t", c->fn, name,
+                       len);
     if (c->a.n % len != 0)
         return sl_fail(SIMDLOSS_EINVAL, "%s: %s_len = %zu does not divide n = %zu", c->fn, name,
                        len, c->a.n);

@@ -144,10 +144,10 @@ int sl_crun(sl_ccall *c, const sl_cplan *p)
     free(scratch);
     if (!none && c->out) {
         double v;
-        if (c->red == SIMDLOSS_SUM)
+        if (c->npos == 0) /* the plan's factors may be infinite (classes == 0): unused */
+            v = c->red == SIMDLOSS_SUM ? 0.0 : NAN;
+        else if (c->red == SIMDLOSS_SUM)
             v = (double)p->f0 * s0 + (p->two ? (double)p->f1 * s1 : 0.0);
-        else if (c->npos == 0)
-            v = NAN;
         else
             v = (double)p->f0 * s0 / p->d0 + (p->two ? (double)p->f1 * s1 / p->d1 : 0.0);
         *c->out = sl_canon1((float)v);

@@ -157,7 +157,9 @@ static inline int sl_rowwise(size_t classes, size_t inner) { return inner == 1 &
  * floats of tiles. */
 static inline size_t sl_col_groups(size_t classes)
 {
-    const size_t u = classes ? 4096 / (16 * classes) : 1;
+    /* 4096 / (16 * classes) without the product, which wraps to 0 for
+     * classes a multiple of 2^60 */
+    const size_t u = classes ? 256 / classes : 1;
     return u < 1 ? 1 : u > 8 ? 8 : u;
 }
 

@@ -238,6 +238,46 @@ START_TEST(empty_input)
 }
 END_TEST
 
+/* Sizes whose byte counts overflow size_t: no such array can exist, so the
+ * call is rejected before any size is computed from them (a gaussian_nll
+ * with n == 0 wrote var_len * 4 wrapped bytes of zeros). */
+START_TEST(size_overflow)
+{
+    if (!tl_use_isa(_i)) return;
+    fill_valid();
+    const size_t big[] = {SIZE_MAX / sizeof(float) + 1, SIZE_MAX / 3, SIZE_MAX / 2 + 1, SIZE_MAX};
+    for (size_t b = 0; b < sizeof big / sizeof big[0]; b++) {
+        char what[64];
+        snprintf(what, sizeof what, "n = %zu", big[b]);
+        for (size_t k = 0; k < tl_nlosses; k++) {
+            const tl_loss *L = &tl_losses[k];
+            const tl_params p = default_params(L);
+            for (int r = 0; r < 3; r++)
+                expect_einval(L, big[b], xs, ys, &p, (simdloss_reduction)r, 1, 1, "overflow", what);
+        }
+        snprintf(what, sizeof what, "n = 0, aux length %zu", big[b]);
+        float w[N];
+        for (int i = 0; i < N; i++) w[i] = 1.0f;
+        tl_params p = {{0}, {0}, w, big[b], NULL, 0};
+        expect_einval(tl_find("bce"), 0, NULL, NULL, &p, SIMDLOSS_SUM, 1, 1, "weight_len", what);
+        expect_einval(tl_find("bce_with_logits"), 0, NULL, NULL, &p, SIMDLOSS_SUM, 1, 1,
+                      "weight_len", what);
+        p = (tl_params){{0}, {0}, NULL, 0, w, big[b]};
+        expect_einval(tl_find("bce_with_logits"), 0, NULL, NULL, &p, SIMDLOSS_SUM, 1, 1,
+                      "pos_weight_len", what);
+        for (int r = 0; r < 3; r++) {
+            fill_sentinel();
+            const int rc = simdloss_gaussian_nll_f32(0, NULL, NULL, w, big[b], 0, 1e-6f,
+                                                     (simdloss_reduction)r, loss, NULL, gaux);
+            ck_assert_msg(rc == SIMDLOSS_EINVAL && strstr(simdloss_last_error(), "var_len"),
+                          "[%s] gaussian_nll %s: rc %d ('%s')", tl_isa(), what, rc,
+                          simdloss_last_error());
+            assert_untouched(what);
+        }
+    }
+}
+END_TEST
+
 /* grad_var with var_len < n is the sum over the elements sharing a variance. */
 START_TEST(gaussian_grad_var)
 {
@@ -360,6 +400,7 @@ int main(void)
     tcase_add_loop_test(tc, bce_edomain, 0, TL_NISA);
     tcase_add_loop_test(tc, empty_input, 0, TL_NISA);
     tcase_add_loop_test(tc, gaussian_grad_var, 0, TL_NISA);
+    tcase_add_loop_test(tc, size_overflow, 0, TL_NISA);
     tcase_add_loop_test(tc, hinge_label_conversion, 0, TL_NISA);
     tcase_add_test(tc, isa_control);
     tcase_add_test(tc, status_strings);

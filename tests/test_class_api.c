@@ -700,6 +700,67 @@ START_TEST(class_empty_batch)
 }
 END_TEST
 
+/* batch == 0 with any classes and inner, also sizes whose products wrap
+ * (16 * classes is 0 for classes a multiple of 2^60), with and without
+ * weights and label smoothing: OK, NONE writes nothing, SUM +0, MEAN NaN, and
+ * nothing is read (the weight array has 5 values whatever classes says).
+ * Each call in a child: a division by a wrapped size is a SIGFPE. */
+typedef struct {
+    int kind;
+    ca_shape s;
+    const cr_params *p;
+} ca_emptyctx;
+
+static int ca_empty_child(void *v)
+{
+    const ca_emptyctx *c = v;
+    ca_fill_sentinel();
+    if (ca_do(c->kind, &c->s, c->p, SIMDLOSS_NONE) != SIMDLOSS_OK) return 10;
+    for (size_t i = 0; i < CA_MAXEL + 8; i++)
+        if (ca_loss[i] != CA_SENT || ca_grad[i] != CA_SENT || ca_gradb[i] != CA_SENT16) return 11;
+    if (ca_do(c->kind, &c->s, c->p, SIMDLOSS_SUM) != SIMDLOSS_OK) return 12;
+    if (!(ca_loss[0] == 0.0f && !signbit(ca_loss[0]))) return 13;
+    if (ca_do(c->kind, &c->s, c->p, SIMDLOSS_MEAN) != SIMDLOSS_OK) return 14;
+    if (!isnan(ca_loss[0])) return 15;
+    for (size_t i = 0; i < CA_MAXEL + 8; i++)
+        if (ca_grad[i] != CA_SENT || ca_gradb[i] != CA_SENT16) return 16;
+    return 0;
+}
+
+START_TEST(class_empty_batch_sizes)
+{
+    if (!tl_use_isa(_i)) return;
+    const size_t M = SIZE_MAX, e60 = (size_t)1 << 60;
+    const size_t classes[] = {0, 1, 2, 17, 256, 257, e60, 2 * e60, 3 * e60, M / 8 + 1, M};
+    const size_t inners[] = {0, 1, 2, (size_t)1 << 62, M};
+    for (int k = 0; k < CR_NKINDS; k++) {
+        ca_fill_valid(k);
+        for (int ps = 0; ps < 2; ps++) {
+            cr_params p = ca_params();
+            if (ps) { /* weights, smoothing, alpha */
+                p.weight = ca_w;
+                p.label_smoothing = 0.1f;
+                p.alpha_len = 1;
+            }
+            for (size_t ci = 0; ci < sizeof classes / sizeof classes[0]; ci++)
+                for (size_t ii = 0; ii < sizeof inners / sizeof inners[0]; ii++) {
+                    if (!cr_infos[k].has_inner && inners[ii] != 1) continue;
+                    for (int nulls = 0; nulls < 2; nulls++) {
+                        ca_emptyctx c = {k, {0, classes[ci], inners[ii], nulls, nulls, 0, 0}, &p};
+                        const int st = ca_in_child(ca_empty_child, &c);
+                        ck_assert_msg(st == 0,
+                                      "[%s] %s batch=0 classes=%zu inner=%zu%s%s: %s (status %d), "
+                                      "want OK, NONE untouched, SUM +0, MEAN NaN",
+                                      tl_isa(), cr_infos[k].name, classes[ci], inners[ii],
+                                      ps ? " weight ls=0.1" : "", nulls ? " NULL data" : "",
+                                      st < 0 ? "crashed" : "failed", st);
+                    }
+                }
+        }
+    }
+}
+END_TEST
+
 /* ---- ignore_index
  * ------------------------------------------------------------------------------------ */
 static int ca_ce_call(int kind, size_t B, size_t C, size_t I, const float *x, const int64_t *t,
@@ -909,6 +970,7 @@ int main(void)
     tcase_add_loop_test(tc, class_edomain_guard_page, 0, TL_NISA);
     tcase_add_loop_test(tc, class_no_overread, 0, TL_NISA);
     tcase_add_loop_test(tc, class_empty_batch, 0, TL_NISA);
+    tcase_add_loop_test(tc, class_empty_batch_sizes, 0, TL_NISA);
     tcase_add_loop_test(tc, class_all_ignored, 0, TL_NISA);
     tcase_add_loop_test(tc, class_ignore_real_class, 0, TL_NISA);
     tcase_add_loop_test(tc, class_many_positions, 0, TL_NISA);
