@@ -35,6 +35,12 @@
  *   PyTorch raises) is reported after the pass completes; the outputs then
  *   hold what was computed. simdloss_last_error() names the function, the
  *   argument and, for EDOMAIN, the first bad index and value.
+ * - Float parameters accept every value of their stated range, infinities
+ *   included where the range reaches them, and give what the reference
+ *   computes there by IEEE rules (gamma = +inf: (1 - p_t)^gamma is 0 below 1
+ *   and its derivative inf * 0 = NaN, as torch's and TensorFlow's pow
+ *   gradients). NaN lies in no range: a NaN parameter is SIMDLOSS_EINVAL
+ *   (the references accept it and return NaN everywhere).
  * - Per-class weights are short arrays broadcast cyclically: element i uses
  *   weight[i % weight_len]; weight_len must divide n (PyTorch's broadcast
  *   over the last dimension). NULL means no weight.
@@ -152,8 +158,8 @@ SIMDLOSS_API int simdloss_bce_with_logits_f32(size_t n, const float *input, cons
  * d/dy_pred = W [a^gamma / D + gamma a^(gamma-1) (-log D)] sign(p - t) with
  * D = (1 + eps) - a (gamma = 0: W sign(p - t) / D); 0 where the y_pred clip
  * is active (y_pred < eps or > 1 - eps) and 0 at p == t.
- * 0 <= alpha <= 1, gamma == 0 or gamma >= 1, 0 <= label_smoothing <= 0.5,
- * else EINVAL. ALE's 'sum' reduction (sum / batch) is SUM divided by the
+ * 0 <= alpha <= 1, gamma == 0 or gamma >= 1 (+inf included; ale.py's own
+ * assertion), 0 <= label_smoothing <= 0.5, else EINVAL. ALE's 'sum' reduction (sum / batch) is SUM divided by the
  * caller; its 'sum_over_batch_size' is SUM. */
 SIMDLOSS_API int simdloss_ale_f32(size_t n, const float *input, const float *target, float alpha,
                                   float gamma, float label_smoothing, simdloss_reduction reduction,
@@ -165,8 +171,9 @@ SIMDLOSS_API int simdloss_ale_f32(size_t n, const float *input, const float *tar
  *   loss = q^gamma bce, times [y' alpha + (1 - y')(1 - alpha)] when alpha >= 0
  *   (apply_class_balancing=True); alpha < 0 disables the balancing.
  * Gradient with TensorFlow's conventions (clip blocks the bce path outside
- * [eps, 1 - eps]; the focal factor uses the unclipped p). gamma >= 0,
- * alpha <= 1, 0 <= label_smoothing <= 1, else EINVAL. MEAN over all n equals
+ * [eps, 1 - eps]; the focal factor uses the unclipped p). gamma >= 0
+ * (+inf included), alpha <= 1 (-inf included), 0 <= label_smoothing <= 1,
+ * else EINVAL. MEAN over all n equals
  * Keras' sum_over_batch_size when every sample has the same length. */
 SIMDLOSS_API int simdloss_binary_focal_f32(size_t n, const float *input, const float *target,
                                            float gamma, float alpha, float label_smoothing,
@@ -177,8 +184,8 @@ SIMDLOSS_API int simdloss_binary_focal_f32(size_t n, const float *input, const f
  *   p = sigmoid(x); ce = bce_with_logits(x, y); q = 1 - [p y + (1 - p)(1 - y)];
  *   loss = ce q^gamma, times alpha y + (1 - alpha)(1 - y) when alpha >= 0.
  * d/dx = a_t [(p - y) q^gamma - gamma q^(gamma-1) (2y - 1) p (1 - p) ce].
- * gamma >= 0, alpha <= 1, else EINVAL. 0 < gamma < 1 gives a NaN gradient
- * for saturated logits, as torchvision. */
+ * gamma >= 0 (+inf included), alpha <= 1 (-inf included), else EINVAL.
+ * 0 < gamma < 1 gives a NaN gradient for saturated logits, as torchvision. */
 SIMDLOSS_API int simdloss_sigmoid_focal_f32(size_t n, const float *input, const float *target,
                                             float alpha, float gamma, simdloss_reduction reduction,
                                             float *loss, float *grad_input);
@@ -362,7 +369,7 @@ SIMDLOSS_API int simdloss_categorical_hinge_f32(size_t batch, size_t classes, co
  * u[c] = alpha[c] [gamma (1 - oc)^(gamma - 1) t' log oc - (1 - oc)^gamma t' / oc]
  * (0 where the clip is active); d/dp[k] = (u[k] - sum_c u[c] o[c]) / S.
  * alpha: alpha_len == 1 (one value for every class) or classes values.
- * gamma must be finite and >= 0, else EINVAL. */
+ * gamma >= 0 (+inf included), else EINVAL. */
 SIMDLOSS_API int simdloss_categorical_focal_f32(size_t batch, size_t classes, const float *probs,
                                                 const float *target, const float *alpha,
                                                 size_t alpha_len, float gamma,
@@ -370,8 +377,8 @@ SIMDLOSS_API int simdloss_categorical_focal_f32(size_t batch, size_t classes, co
                                                 float *loss, float *grad_probs);
 
 /* F.multi_margin_loss: loss = (w[y] / classes) sum_{j != y} max(0, margin - x[y] + x[j])^p,
- * p in {1, 2} (else EINVAL); the gradient uses the strict test
- * margin - x[y] + x[j] > 0. weight: NULL or `classes` values. MEAN divides
+ * p in {1, 2} (else EINVAL), margin any value but NaN; the gradient uses the
+ * strict test margin - x[y] + x[j] > 0. weight: NULL or `classes` values. MEAN divides
  * by batch. A NaN x[j] or x[y] makes its terms, the loss and their gradients
  * NaN (PyTorch drops such terms); a term that is NaN from inf - inf alone
  * is dropped, as in PyTorch. The same holds for multilabel_margin. */

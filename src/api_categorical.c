@@ -2,8 +2,6 @@
  * categorical_focal on rows of `classes` probabilities (inner = 1). Kernels
  * in src/kernels/categorical.h. MEAN is Keras' sum_over_batch_size: the sum
  * of the row losses divided by batch. */
-#include <math.h>
-
 #include "call.h"
 #include "class_call.h"
 
@@ -72,9 +70,8 @@ int simdloss_categorical_focal_f32(size_t batch, size_t classes, const float *pr
     int rc = cat_begin(&c, fn, batch, classes, probs, target, reduction, loss, grad_probs);
     if (!rc) rc = sl_check_smoothing(&c, label_smoothing);
     if (rc) return rc;
-    if (!(gamma >= 0.0f && isfinite(gamma)))
-        return sl_fail(SIMDLOSS_EINVAL, "%s: gamma = %.9g must be finite and >= 0", fn,
-                       (double)gamma);
+    if (!(gamma >= 0.0f))
+        return sl_fail(SIMDLOSS_EINVAL, "%s: gamma = %.9g must be >= 0", fn, (double)gamma);
     if (!alpha) return sl_fail(SIMDLOSS_EINVAL, "%s: alpha is NULL", fn);
     if (alpha_len != 1 && alpha_len != classes)
         return sl_fail(SIMDLOSS_EINVAL, "%s: alpha_len = %zu is neither 1 nor classes = %zu", fn,

@@ -1,6 +1,4 @@
 /* Entry points: ale, binary_focal, sigmoid_focal. Kernels in src/kernels/<name>.h. */
-#include <math.h>
-
 #include "call.h"
 
 SIMDLOSS_API int simdloss_ale_f32(size_t n, const float *input, const float *target, float alpha,
@@ -10,9 +8,8 @@ SIMDLOSS_API int simdloss_ale_f32(size_t n, const float *input, const float *tar
     SL_BEGIN("simdloss_ale_f32");
     if (!(alpha >= 0.0f && alpha <= 1.0f))
         return sl_fail(SIMDLOSS_EINVAL, "%s: alpha = %g is outside [0, 1]", c.fn, (double)alpha);
-    if (!(gamma == 0.0f || (gamma >= 1.0f && isfinite(gamma))))
-        return sl_fail(SIMDLOSS_EINVAL, "%s: gamma = %g must be 0 or a finite value >= 1", c.fn,
-                       (double)gamma);
+    if (!(gamma == 0.0f || gamma >= 1.0f))
+        return sl_fail(SIMDLOSS_EINVAL, "%s: gamma = %g must be 0 or >= 1", c.fn, (double)gamma);
     if (!(label_smoothing >= 0.0f && label_smoothing <= 0.5f))
         return sl_fail(SIMDLOSS_EINVAL, "%s: label_smoothing = %g is outside [0, 0.5]", c.fn,
                        (double)label_smoothing);
@@ -23,13 +20,13 @@ SIMDLOSS_API int simdloss_ale_f32(size_t n, const float *input, const float *tar
     return sl_run(&c, SL_K_ale, 1.0, NULL);
 }
 
-/* gamma >= 0 and finite; alpha finite and <= 1 (negative: no weighting). */
+/* gamma >= 0 (+inf included); alpha <= 1 (negative, -inf included: no
+ * weighting). NaN is neither. */
 static int sl_focal_params(const sl_call *c, float gamma, float alpha)
 {
-    if (!(gamma >= 0.0f && isfinite(gamma)))
-        return sl_fail(SIMDLOSS_EINVAL, "%s: gamma = %g must be finite and >= 0", c->fn,
-                       (double)gamma);
-    if (!(alpha <= 1.0f && isfinite(alpha)))
+    if (!(gamma >= 0.0f))
+        return sl_fail(SIMDLOSS_EINVAL, "%s: gamma = %g must be >= 0", c->fn, (double)gamma);
+    if (!(alpha <= 1.0f))
         return sl_fail(SIMDLOSS_EINVAL, "%s: alpha = %g must be <= 1 (negative disables it)", c->fn,
                        (double)alpha);
     return SIMDLOSS_OK;

@@ -31,6 +31,7 @@ int simdloss_multi_margin_f32(size_t batch, size_t classes, const float *input,
     const char *fn = "simdloss_multi_margin_f32";
     int rc = sl_cbegin(&c, fn, batch, classes, 1, input, reduction, loss, grad_input);
     if (!rc && p != 1 && p != 2) rc = sl_fail(SIMDLOSS_EINVAL, "%s: p = %d is not 1 or 2", fn, p);
+    if (!rc && margin != margin) rc = sl_fail(SIMDLOSS_EINVAL, "%s: margin is NaN", fn);
     if (!rc) rc = sl_check_targets(&c, target, NULL, 0, 0, NULL);
     if (rc) return rc;
     c.a.ti = target;

@@ -111,7 +111,7 @@ START_TEST(parameter_einval)
         {"ale", {nan, 0, 0}, {0}, "alpha"},
         {"ale", {0, 0.5f, 0}, {0}, "gamma"},
         {"ale", {0, -1.0f, 0}, {0}, "gamma"},
-        {"ale", {0, inf, 0}, {0}, "gamma"},
+        {"ale", {0, -inf, 0}, {0}, "gamma"},
         {"ale", {0, nan, 0}, {0}, "gamma"},
         {"ale", {0, 0, 0.6f}, {0}, "label_smoothing"},
         {"ale", {0, 0, -0.1f}, {0}, "label_smoothing"},
@@ -123,7 +123,11 @@ START_TEST(parameter_einval)
         {"binary_focal", {2.0f, 0.25f, -0.5f}, {0}, "label_smoothing"},
         {"sigmoid_focal", {0.25f, -2.0f}, {0}, "gamma"},
         {"sigmoid_focal", {1.5f, 2.0f}, {0}, "alpha"},
-        {"sigmoid_focal", {0.25f, inf}, {0}, "gamma"},
+        {"sigmoid_focal", {0.25f, -inf}, {0}, "gamma"},
+        {"sigmoid_focal", {nan, 2.0f}, {0}, "alpha"},
+        {"sigmoid_focal", {inf, 2.0f}, {0}, "alpha"},
+        {"binary_focal", {-inf, 0.25f, 0}, {0}, "gamma"},
+        {"binary_focal", {2.0f, inf, 0}, {0}, "alpha"},
         {"hinge_embedding", {nan}, {0}, "margin"},
         {"poisson_nll", {0.0f}, {1, 0}, "eps"},
         {"poisson_nll", {-1e-8f}, {0, 1}, "eps"},
@@ -140,6 +144,34 @@ START_TEST(parameter_einval)
         snprintf(what, sizeof what, "bad param case %zu", k);
         for (int r = 0; r < 3; r++)
             expect_einval(L, N, xs, ys, &p, (simdloss_reduction)r, 1, 1, cases[k].needle, what);
+    }
+    /* every value of a stated range is accepted, infinities included (the
+     * golden cases check what they compute) */
+    const bad_param good[] = {
+        {"huber", {inf}, {0}, NULL},
+        {"smooth_l1", {inf}, {0}, NULL},
+        {"ale", {0, inf, 0}, {0}, NULL},
+        {"ale", {1, 1, 0.5f}, {0}, NULL},
+        {"binary_focal", {inf, -inf, 1}, {0}, NULL},
+        {"binary_focal", {0, 1, 0}, {0}, NULL},
+        {"sigmoid_focal", {-inf, inf}, {0}, NULL},
+        {"sigmoid_focal", {1, 0}, {0}, NULL},
+        {"hinge_embedding", {inf}, {0}, NULL},
+        {"hinge_embedding", {-inf}, {0}, NULL},
+        {"poisson_nll", {inf}, {0, 1}, NULL},
+        {"gaussian_nll", {inf}, {1}, NULL},
+    };
+    for (size_t k = 0; k < sizeof good / sizeof good[0]; k++) {
+        const tl_loss *L = tl_find(good[k].loss);
+        tl_params p = default_params(L);
+        memcpy(p.f, good[k].f, sizeof p.f);
+        memcpy(p.i, good[k].i, sizeof p.i);
+        for (int r = 0; r < 3; r++) {
+            const int rc = L->call(N, xs, ys, &p, (simdloss_reduction)r, loss, grad, NULL);
+            ck_assert_msg(rc == SIMDLOSS_OK, "[%s] %s f={%g,%g,%g} rejected: '%s'", tl_isa(),
+                          L->name, (double)p.f[0], (double)p.f[1], (double)p.f[2],
+                          simdloss_last_error());
+        }
     }
 }
 END_TEST

@@ -6,7 +6,9 @@
  *   gamma >= 1:             loss *= a^gamma
  * d/dx = W [a^gamma / D + gamma a^(gamma-1) (-log D)] sign(p - t)
  *        (gamma = 0: W sign(p - t) / D), 0 where the clip of x is active
- *        (x < eps or x > 1 - eps) and 0 at p == t (TensorFlow's sign(0)). */
+ *        (x < eps or x > 1 - eps) and 0 at p == t (TensorFlow's sign(0)).
+ * gamma = +inf: gamma a^(gamma-1) = inf * 0 is NaN, as TensorFlow's and
+ * torch's pow gradients; the clip still gives 0, a select in both. */
 SL_INLINE vf sl_ale_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *dx, vf *da, vm *bad)
 {
     (void)a0, (void)a1, (void)da, (void)bad;
@@ -23,12 +25,14 @@ SL_INLINE vf sl_ale_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *dx
     const vf W = vf_select(vf_ne(y, one), c->p0, vf_sub(one, c->p0));
     const int alpha = c->flags & SL_F_ALPHA;
     const vm clipped = vm_or(vf_lt(x, eps), vf_gt(x, ome));
+    /* where the clip blocks the gradient: 0, selected (not 0 * gr, which
+     * would be NaN for an infinite gamma), or NaN for a NaN target */
+    const vf blocked = vf_select(vf_isnan(y), y, vf_set1(0.0f));
     if (kind == SL_POW_0) {
         /* the gradient needs no log: finish it before the call */
         vf gr = vf_div(s, D);
         if (alpha) gr = vf_mul(gr, W);
-        /* where the clip blocks the gradient, 0 * gr keeps a NaN target's NaN */
-        *dx = vf_mul(vf_select(clipped, vf_set1(0.0f), g), gr);
+        *dx = vf_select(clipped, blocked, vf_mul(g, gr));
         const vf B = vf_neg(vf_log(D));
         return alpha ? vf_mul(B, W) : B;
     }
@@ -37,6 +41,6 @@ SL_INLINE vf sl_ale_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *dx
     const vf B = vf_neg(vf_log(D));
     vf gr = vf_mul(vf_add(vf_div(ag, D), vf_mul(gm, B)), s);
     if (alpha) gr = vf_mul(gr, W);
-    *dx = vf_mul(vf_select(clipped, vf_set1(0.0f), g), gr);
+    *dx = vf_select(clipped, blocked, vf_mul(g, gr));
     return vf_mul(alpha ? vf_mul(B, W) : B, ag);
 }

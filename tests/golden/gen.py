@@ -522,11 +522,24 @@ def pinned():
     add("sigmoid_focal", "sigmoid_focal_alpha-1_gamma0", SX, SY, f=[-1, 0])
     add("sigmoid_focal", "sigmoid_focal_alpha0.5_gamma1", SX, SY, f=[0.5, 1])
     add("sigmoid_focal", "sigmoid_focal_alpha0.25_gamma0.5", SX, SY, f=[0.25, 0.5])
+    # infinite parameters, accepted as by torchvision: q^inf is 0 (1 at q = 1), its
+    # derivative inf * 0 = NaN; alpha = -inf switches the weighting off
+    SXI = SX + [-20, 100, -100]
+    SYI = SY + [0, 0.5, 1]
+    add("sigmoid_focal", "sigmoid_focal_alpha0.25_gamma_inf", SXI, SYI, f=[0.25, INF])
+    add("sigmoid_focal", "sigmoid_focal_alpha-inf_gamma_inf", SXI, SYI, f=[-INF, INF])
+    add("sigmoid_focal", "sigmoid_focal_alpha-inf_gamma2", SXI, SYI, f=[-INF, 2])
     # Keras binary focal f = [gamma, alpha(<0: no balancing), ls]
     BT = [0, 1, 0, 1, 1, 1, 0, 0]
     BP = [0.60000002, 0.30000001, 0.2, 0.80000001, 0.89999998, 0.050000001, 9.9999997e-10, 1]
     add("binary_focal", "binary_focal_default_gamma2", BP, BT, f=[2, -1, 0])
     add("binary_focal", "binary_focal_balancing_alpha0.25_gamma2_ls0.1", BP, BT, f=[2, 0.25, 0.1])
+    # infinite parameters (Keras 3 accepts them): as sigmoid_focal
+    add("binary_focal", "binary_focal_gamma_inf_alpha0.25", BP + [0.5, 1e-07], BT + [1, 1],
+        f=[INF, 0.25, 0])
+    add("binary_focal", "binary_focal_gamma_inf_alpha-inf_ls0.1", BP + [0.5, 1e-07], BT + [1, 1],
+        f=[INF, -INF, 0.1])
+    add("binary_focal", "binary_focal_gamma2_alpha-inf", BP, BT, f=[2, -INF, 0])
     # from_logits is not in the API: the same example on float32 sigmoid(logits)
     logits = np.array([0.40000001, -1, -2, 1.5, 2, -3, -20, 20], dtype=F32)
     probs = torch.sigmoid(torch.tensor(logits)).numpy()
@@ -548,6 +561,12 @@ def pinned():
         f=[0, 2, 0])
     add("ale", "ale_alpha0.75_only", [0.69999999, 0.5, 0.89999998], [1, 0, 0.30000001],
         f=[0.75, 0, 0])
+    # gamma = +inf passes ale.py's assertion (gamma >= 1): a^inf is 0 below a = 1, the
+    # derivative inf * 0 = NaN, but 0 where the clip of y_pred blocks (a select in TF)
+    AXI = [0, 1, -0.5, 1e-07, 0.5, 0.30000001, 0.89999998, 0.1, 1.5]
+    AYI = [1, 0, 1, 0, 0.5, 0.30000001, 1, 0, 1]
+    add("ale", "ale_alpha0.25_gamma_inf", AXI, AYI, f=[0.25, INF, 0])
+    add("ale", "ale_gamma_inf_ls0.1", AXI, AYI, f=[0, INF, 0.1])
     # soft margin
     add("soft_margin", "soft_margin_E1", [-2, -0.5, 0, 0.5, 2], [1, -1, 1, 1, -1])
     add("soft_margin", "soft_margin_E2_overflow_stable", [-89, -88, 100], [1, 1, 1],

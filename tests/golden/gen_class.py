@@ -772,7 +772,10 @@ def keras():
     f("einval_ls1.5", 3, 3, x=KP, tf=KY, alpha=[0.25], ls=1.5, status=("EINVAL",))
     f("einval_ls-0.1", 3, 3, x=KP, tf=KY, alpha=[0.25], ls=-0.1, status=("EINVAL",))
     f("einval_gamma-1", 3, 3, x=KP, tf=KY, alpha=[0.25], gamma=-1, status=("EINVAL",))
-    f("einval_gamma_inf", 3, 3, x=KP, tf=KY, alpha=[0.25], gamma=INF, status=("EINVAL",))
+    f("gamma_inf", 3, 3, x=KP, tf=KY, alpha=[0.25], gamma=INF,
+      note="gamma = +inf (Keras accepts it): (1 - o)^inf = 0, its derivative inf * 0 = NaN")
+    f("gamma_inf_clipped_C1", 2, 1, x=[0.5, 2], tf=[1, 1], alpha=[0.25], gamma=INF,
+      note="one class: o = 1 is clipped, so the NaN never enters the gradient")
     f("einval_gamma_nan", 3, 3, x=KP, tf=KY, alpha=[0.25], gamma=NAN, status=("EINVAL",))
     f("einval_alpha_len2_C3", 3, 3, x=KP, tf=KY, alpha=[0.25, 0.5], status=("EINVAL",),
       note="alpha_len must be 1 or classes")
@@ -817,6 +820,10 @@ def margins():
       note="no ignore_index in multi_margin")
     a("einval_p3", 3, 4, x=MX, ti=[3, 0, 2], p=3, status=("EINVAL",))
     a("einval_p0", 3, 4, x=MX, ti=[3, 0, 2], p=0, status=("EINVAL",))
+    a("einval_margin_nan", 3, 4, x=MX, ti=[3, 0, 2], margin=NAN, status=("EINVAL",),
+      note="a NaN parameter is rejected (torch: NaN losses)")
+    a("margin_inf", 3, 4, x=MX, ti=[3, 0, 2], margin=INF)
+    a("margin_-inf_p2", 3, 4, x=MX, ti=[3, 0, 2], margin=-INF, p=2)
     a("einval_classes0", 2, 0, x=[], ti=[0, 0], status=("EINVAL",))
 
     L = "multilabel_margin"
