@@ -159,8 +159,9 @@ SIMDLOSS_API int simdloss_bce_with_logits_f32(size_t n, const float *input, cons
  * D = (1 + eps) - a (gamma = 0: W sign(p - t) / D); 0 where the y_pred clip
  * is active (y_pred < eps or > 1 - eps) and 0 at p == t.
  * 0 <= alpha <= 1, gamma == 0 or gamma >= 1 (+inf included; ale.py's own
- * assertion), 0 <= label_smoothing <= 0.5, else EINVAL. ALE's 'sum' reduction (sum / batch) is SUM divided by the
- * caller; its 'sum_over_batch_size' is SUM. */
+ * assertion), 0 <= label_smoothing <= 0.5, else EINVAL. ALE's 'sum'
+ * reduction (sum / batch) is SUM divided by the caller; its
+ * 'sum_over_batch_size' is SUM. */
 SIMDLOSS_API int simdloss_ale_f32(size_t n, const float *input, const float *target, float alpha,
                                   float gamma, float label_smoothing, simdloss_reduction reduction,
                                   float *loss, float *grad_input);
@@ -378,10 +379,11 @@ SIMDLOSS_API int simdloss_categorical_focal_f32(size_t batch, size_t classes, co
 
 /* F.multi_margin_loss: loss = (w[y] / classes) sum_{j != y} max(0, margin - x[y] + x[j])^p,
  * p in {1, 2} (else EINVAL), margin any value but NaN; the gradient uses the
- * strict test margin - x[y] + x[j] > 0. weight: NULL or `classes` values. MEAN divides
- * by batch. A NaN x[j] or x[y] makes its terms, the loss and their gradients
- * NaN (PyTorch drops such terms); a term that is NaN from inf - inf alone
- * is dropped, as in PyTorch. The same holds for multilabel_margin. */
+ * strict test margin - x[y] + x[j] > 0. weight: NULL or `classes` values.
+ * MEAN divides by batch. A NaN x[j] or x[y] makes its terms, the loss and
+ * their gradients NaN (PyTorch drops such terms); a term that is NaN from
+ * inf - inf alone is dropped, as in PyTorch. The same holds for
+ * multilabel_margin. */
 SIMDLOSS_API int simdloss_multi_margin_f32(size_t batch, size_t classes, const float *input,
                                            const int64_t *target, int p, float margin,
                                            const float *weight, simdloss_reduction reduction,
