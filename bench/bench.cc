@@ -578,9 +578,9 @@ void run_ref_stream(benchmark::State &st, const sl_table *t, size_t n)
     fill(y.get(), n, D_REAL, 2);
     sl_args a{};
     a.n = n;
-    a.x = x.get();
-    a.y = y.get();
-    a.grad = out.get();
+    a.in[0] = x.get();
+    a.tgt[0] = y.get();
+    a.grad[0] = out.get();
     t->k[SL_K_ref_stream](&a);
     for (auto _ : st) {
         t->k[SL_K_ref_stream](&a);
@@ -664,7 +664,7 @@ void run_ref_math(benchmark::State &st, const sl_table *t, int kid)
          4);
     sl_args a{};
     a.n = n;
-    a.x = x.get();
+    a.in[0] = x.get();
     t->k[kid](&a);
     for (auto _ : st) {
         t->k[kid](&a);
@@ -694,9 +694,9 @@ void run_ref_stream_rw(benchmark::State &st, const sl_table *t, size_t nfloat, s
     fill(x.get(), nfloat, D_REAL, 1);
     sl_args a{};
     a.n = nfloat;
-    a.x = x.get();
-    a.y = x.get();
-    a.grad = out.get();
+    a.in[0] = x.get();
+    a.tgt[0] = x.get();
+    a.grad[0] = out.get();
     t->k[SL_K_ref_stream](&a);
     for (auto _ : st) {
         t->k[SL_K_ref_stream](&a);
@@ -714,7 +714,7 @@ void run_ref_exp_stream(benchmark::State &st, const sl_table *t, size_t n)
     fill_normal(x.get(), n, 3.0f, 11);
     sl_args a{};
     a.n = n;
-    a.x = x.get();
+    a.in[0] = x.get();
     t->k[SL_K_ref_exp](&a);
     for (auto _ : st) {
         t->k[SL_K_ref_exp](&a);

@@ -2,7 +2,6 @@
  * categorical_focal on rows of `classes` probabilities (inner = 1). Kernels
  * in src/kernels/categorical.h. MEAN is Keras' sum_over_batch_size: the sum
  * of the row losses divided by batch. */
-#include "call.h"
 #include "class_call.h"
 
 /* What the three share: shapes, outputs, targets; the gradient factor. */

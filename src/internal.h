@@ -8,24 +8,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "registry.h"
 #include "simdloss.h"
 
 #define SL_HIDDEN __attribute__((visibility("hidden")))
 
-/* One call of a kernel: inputs, outputs, and what the kernel reports back. */
+/* One call of an elementwise kernel: its arrays, outputs and parameters, and
+ * what the kernel reports back. */
 typedef struct sl_args {
     size_t n;
-    const float *x, *y;
-    const float *aux[2]; /* cyclic per-element arrays (weight, pos_weight, var) */
-    size_t aux_len[2];
-    float *loss;     /* NONE: n values, or NULL */
-    float *grad;     /* n values, or NULL */
-    float *grad_aux; /* gradient w.r.t. aux[0], stored when aux_len[0] == n */
-    double *aux_acc; /* ... accumulated in element order when aux_len[0] < n */
-    int want_sum;    /* accumulate the canonical sum of the losses */
-    float gscale;    /* gradient factor: 1/n for MEAN (times a loss's own constant) */
-    float p[4];      /* float parameters, broadcast to every lane */
-    int flags;       /* integer parameters, loss-specific bits */
+    const float *in[SL_MAX_IN];   /* differentiable inputs, n values each */
+    const float *tgt[SL_MAX_TGT]; /* targets, n values each */
+    const float *cyc[SL_MAX_CYC]; /* cyclic arrays (ones when the caller gave NULL) */
+    size_t cyc_len[SL_MAX_CYC];
+    float *loss;            /* NONE: n values, or NULL */
+    float *grad[SL_MAX_IN]; /* per input: n values, or NULL */
+    float *grad_cyc;        /* gradient w.r.t. cyc[0], stored when cyc_len[0] == n */
+    double *cyc_acc;        /* ... accumulated in element order when cyc_len[0] < n */
+    int want_sum;           /* accumulate the canonical sum of the losses */
+    float gscale;           /* gradient factor: 1/n for MEAN (times a loss's own constant) */
+    const void *params;     /* the loss's sl_<name>_args (registry.h) */
+    int flags;              /* its flags */
     /* results */
     double sum;
     int bad; /* some element was outside the domain */
@@ -35,65 +38,21 @@ typedef struct sl_args {
 
 typedef void (*sl_kernel)(sl_args *);
 
-/* sl_args.flags bits; each loss's header says which it reads. */
-enum {
-    SL_F_LOG_TARGET = 1 << 0, /* kl_div */
-    SL_F_LOG_INPUT = 1 << 1,  /* poisson_nll */
-    SL_F_FULL = 1 << 2,       /* poisson_nll, gaussian_nll */
-    SL_F_POS_WEIGHT = 1 << 3, /* bce_with_logits */
-    SL_F_ALPHA = 1 << 4,      /* ale, binary_focal, sigmoid_focal: alpha weighting on */
-    SL_F_SMOOTH = 1 << 5,     /* binary_focal: label smoothing on */
-    SL_F_CONVERT = 1 << 6,    /* hinge, squared_hinge: labels {0,1} -> {-1,1} */
-    SL_F_POW_SHIFT = 8        /* bits 8..11: how to raise to gamma (SL_POW_*) */
-};
-/* gamma 0, 1, 2, 3 are exact products (as torch's pow with those exponents). */
-enum { SL_POW_0 = 0, SL_POW_1 = 1, SL_POW_2 = 2, SL_POW_3 = 3, SL_POW_GEN = 4 };
-
-/*
- * Pairwise losses, in the table's order: X(name, number of cyclic aux arrays,
- * has a gradient for aux[0], has a domain check, calls SLEEF, hot flags).
- * "calls SLEEF" moves the block's reduction out of the main loop (the calls
- * clobber every vector register); "hot flags" are the flags of the loss's
- * default parameters, for which a loop with constant flags is instantiated.
- */
-#define SL_POW(k) ((k) << SL_F_POW_SHIFT)
-#define SL_PAIRWISE_LOSSES(X)                                                                      \
-    X(mse, 0, 0, 0, 0, 0)                                                                          \
-    X(l1, 0, 0, 0, 0, 0)                                                                           \
-    X(huber, 0, 0, 0, 0, 0)                                                                        \
-    X(smooth_l1, 0, 0, 0, 0, 0)                                                                    \
-    X(bce, 1, 0, 1, 1, 0)                                                                          \
-    X(bce_with_logits, 2, 0, 0, 1, 0)                                                              \
-    X(ale, 0, 0, 0, 1, 0)                                                                          \
-    X(binary_focal, 0, 0, 0, 1, SL_POW(SL_POW_2))                                                  \
-    X(sigmoid_focal, 0, 0, 0, 1, SL_F_ALPHA | SL_POW(SL_POW_2))                                    \
-    X(soft_margin, 0, 0, 0, 1, 0)                                                                  \
-    X(hinge_embedding, 0, 0, 0, 0, 0)                                                              \
-    X(kl_div, 0, 0, 0, 1, 0)                                                                       \
-    X(poisson_nll, 0, 0, 0, 1, SL_F_LOG_INPUT)                                                     \
-    X(log_cosh, 0, 0, 0, 1, 0)                                                                     \
-    X(hinge, 0, 0, 0, 0, SL_F_CONVERT)                                                             \
-    X(squared_hinge, 0, 0, 0, 0, SL_F_CONVERT)                                                     \
-    X(mape, 0, 0, 0, 0, 0)                                                                         \
-    X(msle, 0, 0, 0, 1, 0)                                                                         \
-    X(poisson, 0, 0, 0, 1, 0)                                                                      \
-    X(gaussian_nll, 1, 1, 0, 1, 0)
-
-/* Other kernels: whole-array scans and the benchmark's reference limits. */
+/* Kernels besides the losses (numbered after them): whole-array scans and
+ * the benchmark's reference limits. */
 #define SL_OTHER_KERNELS(X)                                                                        \
-    X(all_binary)     /* bad = some y is neither 0 nor 1 */                                        \
-    X(first_negative) /* bad = some aux[0] < 0; bad_index = the first */                           \
-    X(ref_stream)     /* grad = x + y: the read-2-write-1 memory limit */                          \
-    X(ref_log)        /* sum of log(x): SLEEF throughput */                                        \
+    X(all_binary)     /* bad = some tgt[0] is neither 0 nor 1 */                                   \
+    X(first_negative) /* bad = some cyc[0] < 0; bad_index = the first */                           \
+    X(ref_stream)     /* grad[0] = in[0] + tgt[0]: the read-2-write-1 memory limit */              \
+    X(ref_log)        /* sum of log(in[0]): SLEEF throughput */                                    \
     X(ref_exp)                                                                                     \
     X(ref_log1p)                                                                                   \
     X(ref_expm1)
 
 enum {
-#define SL_ENUM_PAIR(name, naux, has_da, has_dom, calls, hot) SL_K_##name,
+    SL_K_OTHER_FIRST_ = SL_K_NELEM - 1,
 #define SL_ENUM_OTHER(name) SL_K_##name,
-    SL_PAIRWISE_LOSSES(SL_ENUM_PAIR) SL_OTHER_KERNELS(SL_ENUM_OTHER) SL_K_COUNT
-#undef SL_ENUM_PAIR
+    SL_OTHER_KERNELS(SL_ENUM_OTHER) SL_K_COUNT
 #undef SL_ENUM_OTHER
 };
 
@@ -201,8 +160,8 @@ enum {
 struct sl_table {
     const char *name; /* "avx512", "avx2", "scalar", "scalar-nofma", "neon", "sve256", ... */
     simdloss_isa isa;
-    unsigned needs; /* SL_CPU_* bits */
-    sl_kernel k[SL_K_COUNT];
+    unsigned needs;     /* SL_CPU_* bits */
+    const sl_kernel *k; /* SL_K_COUNT kernels */
     sl_rkernel r[SL_R_COUNT];
     sl_tscan tscan;
 };

@@ -4,36 +4,32 @@
  */
 #include "common.h"
 
-#include "ale.h"
-#include "bce.h"
-#include "bce_with_logits.h"
-#include "binary_focal.h"
 #include "categorical.h"
 #include "cross_entropy.h"
-#include "gaussian_nll.h"
-#include "hinge.h"
-#include "hinge_embedding.h"
-#include "huber.h"
-#include "kl_div.h"
-#include "l1.h"
-#include "log_cosh.h"
-#include "mape.h"
 #include "margin.h"
-#include "mse.h"
-#include "msle.h"
 #include "other.h"
-#include "poisson.h"
-#include "poisson_nll.h"
-#include "sigmoid_focal.h"
-#include "smooth_l1.h"
-#include "soft_margin.h"
-#include "squared_hinge.h"
 #include "targets.h"
 
-SL_PAIRWISE_LOSSES(SL_DEFINE_PAIRWISE)
+/* Each elementwise loss: its vector types, then its kernel header (the
+ * registry includes it), then its kernel. */
+#define SL_KERNELS 1
+#define SL_ELEMENTWISE SL_VEC_TYPES
+#include "../losses.def"
+#undef SL_ELEMENTWISE
+#undef SL_KERNELS
+#define SL_ELEMENTWISE SL_DEFINE_ELEMENTWISE
+#include "../losses.def"
+#undef SL_ELEMENTWISE
 
-#define SL_TABLE_PAIR(name, naux, has_da, has_dom, calls, hot) [SL_K_##name] = k_##name,
+static const sl_kernel sl_kernels[SL_K_COUNT] = {
+#define SL_ELEMENTWISE(name, ...) [SL_K_##name] = k_##name,
+#include "../losses.def"
+#undef SL_ELEMENTWISE
 #define SL_TABLE_OTHER(name) [SL_K_##name] = k_##name,
+    SL_OTHER_KERNELS(SL_TABLE_OTHER)
+#undef SL_TABLE_OTHER
+};
+
 /* Class-dimension kernels not written yet stay NULL (the entry point then
  * reports SIMDLOSS_ENOTSUP). */
 #define SL_CLASS_TABLE                                                                             \
@@ -47,10 +43,4 @@ SL_PAIRWISE_LOSSES(SL_DEFINE_PAIRWISE)
     [SL_R_multilabel_soft_margin] = k_multilabel_soft_margin
 #define SL_DEFINE_TABLE(var, name_, isa_, needs_)                                                  \
     SL_HIDDEN extern const struct sl_table var;                                                    \
-    const struct sl_table var = {                                                                  \
-        name_,                                                                                     \
-        isa_,                                                                                      \
-        needs_,                                                                                    \
-        {SL_PAIRWISE_LOSSES(SL_TABLE_PAIR) SL_OTHER_KERNELS(SL_TABLE_OTHER)},                      \
-        {SL_CLASS_TABLE},                                                                          \
-        k_target_scan}
+    const struct sl_table var = {name_, isa_, needs_, sl_kernels, {SL_CLASS_TABLE}, k_target_scan}

@@ -52,6 +52,6 @@ SL_INLINE vf sl_pow_km1(vf q, vf gamma, int kind)
     }
 }
 
-SL_INLINE int sl_pow_kind_of(const sl_ctx *c) { return (c->flags >> SL_F_POW_SHIFT) & 15; }
+SL_INLINE int sl_pow_kind(int flags) { return (flags >> SL_F_POW_SHIFT) & 15; }
 
 #endif

@@ -1,11 +1,16 @@
 /*
- * The pairwise driver: everything a loss needs besides its element function.
+ * The elementwise driver: everything a loss needs besides its element
+ * function.
  *
- * An element function computes, for SL_VL lanes,
- *     loss = elem(ctx, x, y, a0, a1, g, &dx, &da, &bad)
- * with x = input, y = target, a0/a1 the cyclic aux arrays (weights, var),
- * g the gradient factor; it writes d loss/d x times g to dx (and d/d a0 to
- * da when the loss has one) and ORs lanes outside the domain into bad.
+ * An element function (src/kernels/<name>.h, declared with SL_ELEMENT)
+ * computes, for SL_VL lanes, the loss from its arguments by name:
+ *     loss = sl_<name>_elem(prm, flags, in, g, out, &bad)
+ * prm holds the parameters (floats broadcast to vectors, ints as they are),
+ * in the lanes of every input, target and cyclic array, g the gradient
+ * factor; it writes each gradient output, already times g, to out and ORs
+ * lanes outside the domain into bad. The types come from the registry
+ * (SL_VEC_TYPES), with the registry's names: prm->delta, in->target,
+ * out->grad_input.
  *
  * The driver owns the loop, the tail, the stores and the canonical reduction:
  * element i goes to virtual lane i % 16; lanes accumulate in double within a
@@ -28,14 +33,6 @@
 /* v with every NaN lane the canonical NaN (sl_canon1): applied to whatever
  * reaches an output. */
 SL_INLINE vf sl_canon(vf v) { return vf_select(vf_isnan(v), vf_set1(__builtin_nanf("")), v); }
-
-/* Loss parameters as the element functions see them. */
-typedef struct {
-    vf p0, p1, p2, p3;
-    int flags;
-} sl_ctx;
-
-typedef vf (*sl_elem_fn)(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *dx, vf *da, vm *bad);
 
 /* A cyclic array: element i reads src[i % len]. */
 typedef struct {
@@ -103,26 +100,27 @@ static inline double sl_block_total(const float *lbuf, size_t cnt)
     return sl_lanes_total(&acc);
 }
 
-/* Gradient w.r.t. aux[0]: stored when one value per element, otherwise summed
- * in element order into a double per aux value (the same order on every ISA). */
-SL_INLINE void sl_put_da(sl_args *a, size_t i, size_t start, vf da, size_t k)
+/* Gradient w.r.t. cyclic array 0: stored when one value per element,
+ * otherwise summed in element order into a double per value (the same order
+ * on every ISA). */
+SL_INLINE void sl_put_dc(sl_args *a, size_t i, size_t start, vf dc, size_t k)
 {
-    if (a->grad_aux) {
+    if (a->grad_cyc) {
         if (k == SL_VL) {
-            vf_store(a->grad_aux + i, da);
+            vf_store(a->grad_cyc + i, dc);
         } else {
             float t[SL_VL];
-            vf_store(t, da);
-            memcpy(a->grad_aux + i, t, k * sizeof(float));
+            vf_store(t, dc);
+            memcpy(a->grad_cyc + i, t, k * sizeof(float));
         }
-    } else if (a->aux_acc) {
+    } else if (a->cyc_acc) {
         float t[SL_VL];
-        const size_t len = a->aux_len[0];
-        vf_store(t, da);
+        const size_t len = a->cyc_len[0];
+        vf_store(t, dc);
         for (size_t l = 0; l < k; l++) {
             size_t j = start + l;
             while (j >= len) j -= len;
-            a->aux_acc[j] += (double)t[l];
+            a->cyc_acc[j] += (double)t[l];
         }
     }
 }
@@ -139,10 +137,18 @@ SL_INLINE void sl_note_bad(sl_args *a, vm b, size_t i, vf x)
     }
 }
 
+/* One vector of a loss: its step function (SL_DEFINE_STEP) packs the lanes
+ * of the inputs x, targets t and cyclic arrays c into the loss's named
+ * arguments, calls the element function and unpacks the gradients of the
+ * inputs into dx and that of cyclic array 0 into dc. */
+typedef vf (*sl_step_fn)(const void *p, int flags, const vf *x, const vf *t, const vf *c, vf g,
+                         vf *dx, vf *dc, vm *bad);
+
 /* What one instantiation of the loop does; every field is a constant at the
  * call site, so the compiler drops what is not needed. */
 typedef struct {
-    int naux, has_da, has_dom; /* the loss's shape (SL_PAIRWISE_LOSSES) */
+    int nin, ntgt, ncyc; /* the loss's arrays (registry counts) */
+    int has_dc, has_dom; /* gradient of cyclic array 0 wanted; domain check */
     int st_loss, sum_loss, st_grad;
     int in_regs; /* sum in registers (no SLEEF call to spill them around) */
     int cflags;  /* flags known at compile time, or -1 */
@@ -150,59 +156,59 @@ typedef struct {
 
 /* Where one step's results go. */
 typedef struct {
-    float *loss, *grad; /* NONE losses and gradients, or NULL */
-    float *lbuf;        /* the block's loss buffer (sum, not in_regs) */
-    vacc *acc;          /* the block's accumulator (sum, in_regs) */
+    float *lbuf; /* the block's loss buffer (sum, not in_regs) */
+    vacc *acc;   /* the block's accumulator (sum, in_regs) */
 } sl_out;
 
 /*
  * One vector at element i (k valid lanes, k < SL_VL only in the tail, where
- * x and y are padded copies).
+ * xs and ts are padded copies read at offset 0; off = i otherwise).
  */
-SL_INLINE void sl_step(sl_args *a, const sl_ctx *c, sl_elem_fn elem, vf g, sl_cyc *w0, sl_cyc *w1,
-                       const sl_mode m, const sl_out o, size_t i, size_t blk, unsigned part, vf x,
-                       vf y, size_t k)
+SL_INLINE void sl_step(sl_args *a, const void *p, sl_step_fn step, int flags, vf g, sl_cyc *cy,
+                       const sl_mode m, const sl_out o, size_t i, size_t blk, unsigned part,
+                       const float *const *xs, const float *const *ts, size_t off, size_t k)
 {
-    size_t start = 0, s1;
-    const vf a0 = m.naux > 0 ? sl_cyc_next(w0, &start) : vf_set1(0.5f);
-    const vf a1 = m.naux > 1 ? sl_cyc_next(w1, &s1) : vf_set1(0.5f);
-    vf dx = vf_set1(0.0f), da = vf_set1(0.0f);
+    vf x[SL_MAX_IN], t[SL_MAX_TGT], c[SL_MAX_CYC], dx[SL_MAX_IN], dc = vf_set1(0.0f);
+    size_t start[SL_MAX_CYC] = {0};
+    for (int j = 0; j < m.nin; j++) x[j] = vf_load(xs[j] + off);
+    for (int j = 0; j < m.ntgt; j++) t[j] = vf_load(ts[j] + off);
+    for (int j = 0; j < m.ncyc; j++) c[j] = sl_cyc_next(&cy[j], &start[j]);
     vm bad = vm_none();
-    vf l = elem(c, x, y, a0, a1, g, &dx, &da, &bad);
+    vf l = step(p, flags, x, t, c, g, dx, &dc, &bad);
     if (m.st_loss) l = sl_canon(l);
-    if (m.st_grad) dx = sl_canon(dx);
-    if (m.has_da) da = sl_canon(da);
+    for (int j = 0; m.st_grad && j < m.nin; j++) dx[j] = sl_canon(dx[j]);
+    if (m.has_dc) dc = sl_canon(dc);
     if (k == SL_VL) {
-        if (m.st_loss) vf_store(o.loss + i, l);
-        if (m.st_grad) vf_store(o.grad + i, dx);
+        if (m.st_loss) vf_store(a->loss + i, l);
+        for (int j = 0; m.st_grad && j < m.nin; j++)
+            if (m.nin == 1 || a->grad[j]) vf_store(a->grad[j] + i, dx[j]);
     } else {
-        float t[SL_VL];
+        float tb[SL_VL];
         const vm valid = vm_prefix((unsigned)k);
         l = vf_select(valid, l, vf_set1(-0.0f));
         bad = vm_and(bad, valid);
         if (m.st_loss) {
-            vf_store(t, l);
-            memcpy(o.loss + i, t, k * sizeof(float));
+            vf_store(tb, l);
+            memcpy(a->loss + i, tb, k * sizeof(float));
         }
-        if (m.st_grad) {
-            vf_store(t, dx);
-            memcpy(o.grad + i, t, k * sizeof(float));
-        }
+        for (int j = 0; m.st_grad && j < m.nin; j++)
+            if (m.nin == 1 || a->grad[j]) {
+                vf_store(tb, dx[j]);
+                memcpy(a->grad[j] + i, tb, k * sizeof(float));
+            }
     }
     if (m.sum_loss && m.in_regs) vacc_add(o.acc, l, part);
     if (m.sum_loss && !m.in_regs) vf_store(o.lbuf + (i - blk), l);
-    if (m.has_da) sl_put_da(a, i, start, da, k);
-    if (m.has_dom) sl_note_bad(a, bad, i, x);
+    if (m.has_dc) sl_put_dc(a, i, start[0], dc, k);
+    if (m.has_dom) sl_note_bad(a, bad, i, x[0]);
 }
 
-SL_INLINE void sl_pairwise(sl_args *a, sl_elem_fn elem, const sl_mode m)
+SL_INLINE void sl_pairwise(sl_args *a, const void *p, sl_step_fn step, const sl_mode m)
 {
     const size_t n = a->n;
-    const float *const xs = a->x, *const ys = a->y;
     const vf g = vf_set1(a->gscale);
-    const sl_ctx c = {vf_set1(a->p[0]), vf_set1(a->p[1]), vf_set1(a->p[2]), vf_set1(a->p[3]),
-                      m.cflags >= 0 ? m.cflags : a->flags};
-    sl_cyc w0, w1;
+    const int flags = m.cflags >= 0 ? m.cflags : a->flags;
+    sl_cyc cy[SL_MAX_CYC];
     double total = 0.0;
     size_t i = 0;
     /* Without SLEEF calls the 16 double lanes stay in registers. With them,
@@ -210,10 +216,9 @@ SL_INLINE void sl_pairwise(sl_args *a, sl_elem_fn elem, const sl_mode m)
      * calls clobber every vector register: the same order either way. */
     float lbuf[SL_BLOCK];
     vacc acc;
-    const sl_out o = {a->loss, a->grad, lbuf, &acc};
+    const sl_out o = {lbuf, &acc};
 
-    if (m.naux > 0) sl_cyc_init(&w0, a->aux[0], a->aux_len[0]);
-    if (m.naux > 1) sl_cyc_init(&w1, a->aux[1], a->aux_len[1]);
+    for (int j = 0; j < m.ncyc; j++) sl_cyc_init(&cy[j], a->cyc[j], a->cyc_len[j]);
 
     for (size_t blk = 0; blk < n; blk += SL_BLOCK) {
         const size_t end = n - blk < SL_BLOCK ? n : blk + SL_BLOCK;
@@ -223,22 +228,29 @@ SL_INLINE void sl_pairwise(sl_args *a, sl_elem_fn elem, const sl_mode m)
 #pragma GCC unroll 4
             for (unsigned v = 0; v < SL_GROUP; v++) {
                 const size_t e = i + v * SL_VL;
-                sl_step(a, &c, elem, g, &w0, &w1, m, o, e, blk, v, vf_load(xs + e), vf_load(ys + e),
-                        SL_VL);
+                sl_step(a, p, step, flags, g, cy, m, o, e, blk, v, a->in, a->tgt, e, SL_VL);
             }
         }
         for (; i + SL_VL <= end; i += SL_VL)
-            sl_step(a, &c, elem, g, &w0, &w1, m, o, i, blk, (unsigned)((i & 15) / SL_VL),
-                    vf_load(xs + i), vf_load(ys + i), SL_VL);
-        /* the tail: a padded copy, one vector, keep the valid lanes */
+            sl_step(a, p, step, flags, g, cy, m, o, i, blk, (unsigned)((i & 15) / SL_VL), a->in,
+                    a->tgt, i, SL_VL);
+        /* the tail: padded copies, one vector, keep the valid lanes */
         if (i < end) {
-            float xt[SL_VL], yt[SL_VL];
+            float xt[SL_MAX_IN][SL_VL], tt[SL_MAX_TGT][SL_VL];
+            const float *xp[SL_MAX_IN], *tp[SL_MAX_TGT];
             const size_t k = end - i;
-            for (size_t l = 0; l < SL_VL; l++) xt[l] = yt[l] = 0.5f;
-            memcpy(xt, xs + i, k * sizeof(float));
-            memcpy(yt, ys + i, k * sizeof(float));
-            sl_step(a, &c, elem, g, &w0, &w1, m, o, i, blk, (unsigned)((i & 15) / SL_VL),
-                    vf_load(xt), vf_load(yt), k);
+            for (int j = 0; j < m.nin; j++) {
+                for (size_t l = 0; l < SL_VL; l++) xt[j][l] = 0.5f;
+                memcpy(xt[j], a->in[j] + i, k * sizeof(float));
+                xp[j] = xt[j];
+            }
+            for (int j = 0; j < m.ntgt; j++) {
+                for (size_t l = 0; l < SL_VL; l++) tt[j][l] = 0.5f;
+                memcpy(tt[j], a->tgt[j] + i, k * sizeof(float));
+                tp[j] = tt[j];
+            }
+            sl_step(a, p, step, flags, g, cy, m, o, i, blk, (unsigned)((i & 15) / SL_VL), xp, tp, 0,
+                    k);
             i = end;
         }
         if (m.sum_loss) total += m.in_regs ? sl_lanes_total(&acc) : sl_block_total(lbuf, end - blk);
@@ -246,42 +258,129 @@ SL_INLINE void sl_pairwise(sl_args *a, sl_elem_fn elem, const sl_mode m)
     a->sum = total;
 }
 
+/* ---- instantiating a loss from its registry entry ------------------------------------------- */
+
+/* The vector-side types of a loss: its arrays' lanes (v), its gradients (d)
+ * and its parameters (p), each by the name the registry gives it. */
+#define SL_VIN_IN(k, nm, gr, dom) vf nm;
+#define SL_VIN_TGT(k, nm, dom) vf nm;
+#define SL_VIN_CYC(k, nm, len, dom) vf nm;
+#define SL_VIN_CYCG(k, nm, len, gr, dom) vf nm;
+#define SL_VIN_PF(...)
+#define SL_VIN_PI(...)
+#define SL_VIN(kind, ...) SL_VIN_##kind(__VA_ARGS__)
+#define SL_VGR_IN(k, nm, gr, dom) vf gr;
+#define SL_VGR_TGT(...)
+#define SL_VGR_CYC(...)
+#define SL_VGR_CYCG(k, nm, len, gr, dom) vf gr;
+#define SL_VGR_PF(...)
+#define SL_VGR_PI(...)
+#define SL_VGR(kind, ...) SL_VGR_##kind(__VA_ARGS__)
+#define SL_VPR_IN(...)
+#define SL_VPR_TGT(...)
+#define SL_VPR_CYC(...)
+#define SL_VPR_CYCG(...)
+#define SL_VPR_PF(k, nm, def, range) vf nm;
+#define SL_VPR_PI(k, nm, def, rule) int nm;
+#define SL_VPR(kind, ...) SL_VPR_##kind(__VA_ARGS__)
+#define SL_VEC_TYPES(name, ...)                                                                    \
+    typedef struct {                                                                               \
+        SL_ARGS_##name(SL_VIN)                                                                     \
+    } sl_##name##_v;                                                                               \
+    typedef struct {                                                                               \
+        SL_ARGS_##name(SL_VGR)                                                                     \
+    } sl_##name##_d;                                                                               \
+    typedef struct {                                                                               \
+        SL_ARGS_##name(SL_VPR) int flags;                                                          \
+    } sl_##name##_p;
+
+/* The element function of loss `name`. */
+#define SL_ELEMENT(name)                                                                           \
+    SL_INLINE vf sl_##name##_elem(                                                                 \
+        __attribute__((unused)) const sl_##name##_p *prm, __attribute__((unused)) const int flags, \
+        const sl_##name##_v *in, const vf g, sl_##name##_d *out, __attribute__((unused)) vm *bad)
+
+/* The step function: from the driver's arrays of lanes to the names. */
+#define SL_PACK_IN(k, nm, gr, dom) v.nm = x[k];
+#define SL_PACK_TGT(k, nm, dom) v.nm = t[k];
+#define SL_PACK_CYC(k, nm, len, dom) v.nm = c[k];
+#define SL_PACK_CYCG(k, nm, len, gr, dom) v.nm = c[k];
+#define SL_PACK_PF(...)
+#define SL_PACK_PI(...)
+#define SL_PACK(kind, ...) SL_PACK_##kind(__VA_ARGS__)
+#define SL_UNPACK_IN(k, nm, gr, dom) dx[k] = d.gr;
+#define SL_UNPACK_TGT(...)
+#define SL_UNPACK_CYC(...)
+#define SL_UNPACK_CYCG(k, nm, len, gr, dom) *dc = d.gr;
+#define SL_UNPACK_PF(...)
+#define SL_UNPACK_PI(...)
+#define SL_UNPACK(kind, ...) SL_UNPACK_##kind(__VA_ARGS__)
+#define SL_DEFINE_STEP(name)                                                                       \
+    SL_INLINE vf sl_##name##_step(const void *pv, int flags, const vf *x, const vf *t,             \
+                                  const vf *c, vf g, vf *dx, vf *dc, vm *bad)                      \
+    {                                                                                              \
+        sl_##name##_v v;                                                                           \
+        sl_##name##_d d;                                                                           \
+        (void)x, (void)t, (void)c, (void)dc;                                                       \
+        SL_ARGS_##name(SL_PACK) const vf l =                                                       \
+            sl_##name##_elem((const sl_##name##_p *)pv, flags, &v, g, &d, bad);                    \
+        SL_ARGS_##name(SL_UNPACK) return l;                                                        \
+    }
+
+/* The vector parameters from the entry point's sl_<name>_args. */
+#define SL_VSET_IN(...)
+#define SL_VSET_TGT(...)
+#define SL_VSET_CYC(...)
+#define SL_VSET_CYCG(...)
+#define SL_VSET_PF(k, nm, def, range) p.nm = vf_set1(s->nm);
+#define SL_VSET_PI(k, nm, def, rule) p.nm = s->nm;
+#define SL_VSET(kind, ...) SL_VSET_##kind(__VA_ARGS__)
+
 /* One loop for a combination of outputs, with constant or runtime flags. */
-#define SL_LOOP(name, naux, has_da, has_dom, calls, st_loss, sum_loss, st_grad, cflags)            \
-    sl_pairwise(a, sl_##name##_elem,                                                               \
-                (sl_mode){naux, has_da, has_dom, st_loss, sum_loss, st_grad, !(calls), cflags})
+#define SL_LOOP(name, has_dc, has_dom, calls, st_loss, sum_loss, st_grad, cflags)                  \
+    sl_pairwise(a, &p, sl_##name##_step,                                                           \
+                (sl_mode){SL_##name##_NIN, SL_##name##_NTGT, SL_##name##_NCYC, has_dc, has_dom,    \
+                          st_loss, sum_loss, st_grad, !(calls), cflags})
 
 /* The five useful combinations of outputs, each its own loop. */
-#define SL_LOOPS(name, naux, has_da, has_dom, calls, cflags)                                       \
+#define SL_LOOPS(name, has_dc, has_dom, calls, cflags)                                             \
     do {                                                                                           \
-        if (a->loss && a->grad)                                                                    \
-            SL_LOOP(name, naux, has_da, has_dom, calls, 1, 0, 1, cflags);                          \
+        if (a->loss && grads)                                                                      \
+            SL_LOOP(name, has_dc, has_dom, calls, 1, 0, 1, cflags);                                \
         else if (a->loss)                                                                          \
-            SL_LOOP(name, naux, has_da, has_dom, calls, 1, 0, 0, cflags);                          \
-        else if (a->want_sum && a->grad)                                                           \
-            SL_LOOP(name, naux, has_da, has_dom, calls, 0, 1, 1, cflags);                          \
+            SL_LOOP(name, has_dc, has_dom, calls, 1, 0, 0, cflags);                                \
+        else if (a->want_sum && grads)                                                             \
+            SL_LOOP(name, has_dc, has_dom, calls, 0, 1, 1, cflags);                                \
         else if (a->want_sum)                                                                      \
-            SL_LOOP(name, naux, has_da, has_dom, calls, 0, 1, 0, cflags);                          \
-        else if (a->grad)                                                                          \
-            SL_LOOP(name, naux, has_da, has_dom, calls, 0, 0, 1, cflags);                          \
-        else if (has_da) /* only the gradient w.r.t. aux[0] */                                     \
-            SL_LOOP(name, naux, has_da, has_dom, calls, 0, 0, 0, cflags);                          \
+            SL_LOOP(name, has_dc, has_dom, calls, 0, 1, 0, cflags);                                \
+        else if (grads)                                                                            \
+            SL_LOOP(name, has_dc, has_dom, calls, 0, 0, 1, cflags);                                \
+        else if (has_dc) /* only the gradient of the cyclic array */                               \
+            SL_LOOP(name, has_dc, has_dom, calls, 0, 0, 0, cflags);                                \
     } while (0)
 
 /*
- * Instantiates k_<name>: loops for the loss's hot flags (branches on flags
- * folded away) and for any other flags; the aux gradient only when wanted.
+ * Instantiates k_<name> from a registry entry: loops for the loss's hot
+ * flags (branches on flags folded away) and for any other flags; the cyclic
+ * gradient only when wanted.
  */
-#define SL_DEFINE_PAIRWISE(name, naux, has_da, has_dom, calls, hot)                                \
+#define SL_DEFINE_ELEMENTWISE(name, sleef_, hot_, gradmul_, flags_, domain_, prescan_, ref_)       \
+    SL_DEFINE_STEP(name)                                                                           \
     static void k_##name(sl_args *a)                                                               \
     {                                                                                              \
-        const int da = has_da && (a->grad_aux || a->aux_acc);                                      \
-        if (da)                                                                                    \
-            SL_LOOPS(name, naux, has_da, has_dom, calls, -1);                                      \
-        else if (a->flags == (hot))                                                                \
-            SL_LOOPS(name, naux, 0, has_dom, calls, hot);                                          \
+        const sl_##name##_args *s = (const sl_##name##_args *)a->params;                           \
+        sl_##name##_p p;                                                                           \
+        (void)s;                                                                                   \
+        SL_ARGS_##name(SL_VSET) p.flags = a->flags;                                                \
+        int grads = 0;                                                                             \
+        for (int j = 0; j < SL_##name##_NIN; j++) grads |= a->grad[j] != NULL;                     \
+        const int dc = SL_##name##_NCG > 0 && (a->grad_cyc || a->cyc_acc);                         \
+        if (dc)                                                                                    \
+            SL_LOOPS(name, SL_##name##_NCG > 0, SL_1ST(domain_), SL_SLEEF_ANY(sleef_), -1);        \
+        else if (a->flags == (hot_))                                                               \
+            SL_LOOPS(name, 0, SL_1ST(domain_), SL_SLEEF_ANY(sleef_), hot_);                        \
         else                                                                                       \
-            SL_LOOPS(name, naux, 0, has_dom, calls, -1);                                           \
+            SL_LOOPS(name, 0, SL_1ST(domain_), SL_SLEEF_ANY(sleef_), -1);                          \
     }
 
 #endif

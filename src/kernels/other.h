@@ -1,28 +1,28 @@
 /* Kernels that are not losses: a whole-array scan and the benchmark's
  * reference limits (memory stream, SLEEF throughput). */
 
-/* bad = some y[i] is neither 0 nor 1 (NaN counts as neither). */
+/* bad = some tgt[0][i] is neither 0 nor 1 (NaN counts as neither). */
 static void k_all_binary(sl_args *a)
 {
     const vf zero = vf_set1(0.0f), one = vf_set1(1.0f);
     size_t i = 0;
     a->bad = 0;
     for (; i + SL_VL <= a->n; i += SL_VL) {
-        const vf y = vf_load(a->y + i);
+        const vf y = vf_load(a->tgt[0] + i);
         if (vm_any(vm_not(vm_or(vf_eq(y, zero), vf_eq(y, one))))) {
             a->bad = 1;
             return;
         }
     }
     for (; i < a->n; i++)
-        if (a->y[i] != 0.0f && a->y[i] != 1.0f) a->bad = 1;
+        if (a->tgt[0][i] != 0.0f && a->tgt[0][i] != 1.0f) a->bad = 1;
 }
 
-/* bad = some aux[0][j] < 0 (NaN is not), bad_index = the first such j. */
+/* bad = some cyc[0][j] < 0 (NaN is not), bad_index = the first such j. */
 static void k_first_negative(sl_args *a)
 {
-    const float *v = a->aux[0];
-    const size_t len = a->aux_len[0];
+    const float *v = a->cyc[0];
+    const size_t len = a->cyc_len[0];
     const vf zero = vf_set1(0.0f);
     size_t j = 0;
     a->bad = 0;
@@ -37,13 +37,15 @@ static void k_first_negative(sl_args *a)
         }
 }
 
-/* grad = x + y: reads two arrays and writes one, like a fused loss + gradient. */
+/* grad[0] = in[0] + tgt[0]: reads two arrays and writes one, like a fused
+ * loss + gradient. */
 static void k_ref_stream(sl_args *a)
 {
+    const float *x = a->in[0], *y = a->tgt[0];
+    float *d = a->grad[0];
     size_t i = 0;
-    for (; i + SL_VL <= a->n; i += SL_VL)
-        vf_store(a->grad + i, vf_add(vf_load(a->x + i), vf_load(a->y + i)));
-    for (; i < a->n; i++) a->grad[i] = a->x[i] + a->y[i];
+    for (; i + SL_VL <= a->n; i += SL_VL) vf_store(d + i, vf_add(vf_load(x + i), vf_load(y + i)));
+    for (; i < a->n; i++) d[i] = x[i] + y[i];
 }
 
 /* sum of f(x): throughput of one SLEEF function on cached data. */
@@ -53,8 +55,8 @@ static void k_ref_stream(sl_args *a)
         vf s0 = vf_set1(0.0f), s1 = s0;                                                            \
         size_t i = 0;                                                                              \
         for (; i + 2 * SL_VL <= a->n; i += 2 * SL_VL) {                                            \
-            s0 = vf_add(s0, fn(vf_load(a->x + i)));                                                \
-            s1 = vf_add(s1, fn(vf_load(a->x + i + SL_VL)));                                        \
+            s0 = vf_add(s0, fn(vf_load(a->in[0] + i)));                                            \
+            s1 = vf_add(s1, fn(vf_load(a->in[0] + i + SL_VL)));                                    \
         }                                                                                          \
         float t[SL_VL];                                                                            \
         vf_store(t, vf_add(s0, s1));                                                               \

@@ -1,15 +1,14 @@
-/* smooth_l1(beta = p0): z = |d|; loss = 0.5 z z / beta if z < beta else
+/* smooth_l1: z = |d|; loss = 0.5 z z / beta if z < beta else
  * z - 0.5 beta; d/dx = -1 if d <= -beta, 1 if d >= beta, else d / beta.
  * beta = 0 is l1 with gradient -1 at d = 0, exactly as PyTorch. */
-SL_INLINE vf sl_smooth_l1_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *dx, vf *da,
-                               vm *bad)
+SL_ELEMENT(smooth_l1)
 {
-    (void)a0, (void)a1, (void)da, (void)bad;
-    const vf beta = c->p0, half = vf_set1(0.5f);
+    const vf x = in->input, y = in->target;
+    const vf beta = prm->beta, half = vf_set1(0.5f);
     const vf d = vf_sub(x, y), z = vf_abs(d);
     const vf quad = vf_div(vf_mul(vf_mul(half, z), z), beta);
     const vf lin = vf_sub(z, vf_mul(half, beta));
-    *dx = vf_select(vf_le(d, vf_neg(beta)), vf_neg(g),
-                    vf_select(vf_ge(d, beta), g, vf_div(vf_mul(g, d), beta)));
+    out->grad_input = vf_select(vf_le(d, vf_neg(beta)), vf_neg(g),
+                                vf_select(vf_ge(d, beta), g, vf_div(vf_mul(g, d), beta)));
     return vf_select(vf_lt(z, beta), quad, lin);
 }

@@ -2,13 +2,12 @@
  * d/dx = -y sigmoid(z). For z <= 0 this is PyTorch 1.13's log(1 + exp(z));
  * for z > 0 it stays finite where PyTorch overflows (z > 88.7 gives z, not
  * inf). */
-SL_INLINE vf sl_soft_margin_elem(const sl_ctx *c, vf x, vf y, vf a0, vf a1, vf g, vf *dx, vf *da,
-                                 vm *bad)
+SL_ELEMENT(soft_margin)
 {
-    (void)c, (void)a0, (void)a1, (void)da, (void)bad;
+    const vf x = in->input, y = in->target;
     const vf z = vf_mul(vf_neg(y), x);
     const vf e = vf_exp(vf_neg(vf_abs(z)));
-    *dx = vf_mul(vf_mul(vf_neg(y), sl_sigmoid_e(z, e)), g);
+    out->grad_input = vf_mul(vf_mul(vf_neg(y), sl_sigmoid_e(z, e)), g);
     const vf m = vf_max(vf_set1(0.0f), z);
     return vf_add(m, vf_log(vf_add(vf_set1(1.0f), e)));
 }

@@ -1,0 +1,192 @@
+#include "elementwise.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const sl_elem_info sl_elem_infos[SL_K_NELEM] = {
+#define SL_ELEMENTWISE(name, ...) [SL_K_##name] = SL_ELEM_INFO(name, __VA_ARGS__),
+#include "losses.def"
+#undef SL_ELEMENTWISE
+};
+
+static const float sl_one = 1.0f;
+
+static int sl_in_range(const sl_range *r, float v)
+{
+    if (v != v) return 0;
+    if (r->has_alt && v == r->alt) return 1;
+    if (r->lo_open ? !(v > r->lo) : !(v >= r->lo)) return 0;
+    return r->hi_open ? v < r->hi : v <= r->hi;
+}
+
+/* "must be > 0", "is outside [0, 1]", ...: what a range allows. */
+static void sl_range_text(const sl_range *r, char *buf, size_t size)
+{
+    if (r->has_alt)
+        snprintf(buf, size, "must be %g or %s %g", (double)r->alt,
+                 r->lo_open ? ">" : ">=", (double)r->lo);
+    else if (isinf(r->lo) && isinf(r->hi))
+        snprintf(buf, size, "must not be NaN");
+    else if (isinf(r->hi))
+        snprintf(buf, size, "must be %s %g", r->lo_open ? ">" : ">=", (double)r->lo);
+    else if (isinf(r->lo))
+        snprintf(buf, size, "must be %s %g", r->hi_open ? "<" : "<=", (double)r->hi);
+    else
+        snprintf(buf, size, "is outside %c%g, %g%c", r->lo_open ? '(' : '[', (double)r->lo,
+                 (double)r->hi, r->hi_open ? ')' : ']');
+}
+
+/* "loss and grad_input are both NULL", "loss, grad_input and grad_var are all NULL" */
+static int sl_no_output(const sl_elem_info *L)
+{
+    const char *names[SL_MAX_IN + 2];
+    int k = 0;
+    char msg[256];
+    size_t len = 0;
+    names[k++] = "loss";
+    for (int j = 0; j < L->nin; j++) names[k++] = L->grad[j];
+    if (L->ncg) names[k++] = L->cyc[0].grad;
+    for (int j = 0; j < k; j++)
+        len += (size_t)snprintf(msg + len, sizeof msg - len, "%s%s",
+                                j == 0 ? "" : (j == k - 1 ? " and " : ", "), names[j]);
+    return sl_fail(SIMDLOSS_EINVAL, "%s: %s are %s NULL", L->fn, msg, k == 2 ? "both" : "all");
+}
+
+static int sl_check_cyc(const sl_elem_info *L, const sl_elem_call *q, int j)
+{
+    const sl_cyc_info *ci = &L->cyc[j];
+    const size_t len = q->cyc_len[j];
+    const int required = ci->grad != NULL;
+    /* also with n == 0, where a cyclic gradient still receives len zeros */
+    if (len > SIZE_MAX / sizeof(float) && (q->cyc[j] || required))
+        return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %zu floats overflow size_t", L->fn, ci->len, len);
+    if (required && q->n == 0) return SIMDLOSS_OK;
+    if (!q->cyc[j]) {
+        if (required) return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NULL", L->fn, ci->name);
+        return SIMDLOSS_OK;
+    }
+    if (len == 0) return sl_fail(SIMDLOSS_EINVAL, "%s: %s = 0", L->fn, ci->len);
+    if (q->n % len != 0)
+        return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %zu does not divide n = %zu", L->fn, ci->len, len,
+                       q->n);
+    return SIMDLOSS_OK;
+}
+
+static int sl_check_params(const sl_elem_info *L, const sl_elem_call *q)
+{
+    for (int j = 0; j < L->npf; j++) {
+        const sl_pf_info *pf = &L->pf[j];
+        if (sl_in_range(&pf->range, q->pf[j])) continue;
+        char why[64];
+        sl_range_text(&pf->range, why, sizeof why);
+        return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %g %s", L->fn, pf->name, (double)q->pf[j], why);
+    }
+    for (int j = 0; j < L->npi; j++) {
+        const sl_pi_info *pi = &L->pi[j];
+        if (pi->rule == SL_I_ONE_TWO && q->pi[j] != 1 && q->pi[j] != 2)
+            return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %d is not 1 or 2", L->fn, pi->name, q->pi[j]);
+    }
+    return SIMDLOSS_OK;
+}
+
+/* The registry's whole-array pass before the kernel, with the kernel's
+ * arguments set up. */
+static int sl_prescan(const sl_elem_info *L, sl_args *a)
+{
+    sl_args scan = {0};
+    switch (L->prescan) {
+    case SL_PRE_BINARY_TARGET:
+        /* Keras converts {0, 1} labels to {-1, 1} when every label of the
+         * call is 0 or 1: one read of the target before the fused pass */
+        scan.n = a->n;
+        scan.tgt[0] = a->tgt[0];
+        if (scan.n > 0) sl_active()->k[SL_K_all_binary](&scan);
+        if (!scan.bad) a->flags |= SL_F_CONVERT;
+        return SIMDLOSS_OK;
+    case SL_PRE_NONNEG_CYC:
+        /* PyTorch raises on a negative variance (NaN passes and gives NaN) */
+        if (a->n == 0) return SIMDLOSS_OK;
+        scan.cyc[0] = a->cyc[0];
+        scan.cyc_len[0] = a->cyc_len[0];
+        sl_active()->k[SL_K_first_negative](&scan);
+        if (scan.bad)
+            return sl_fail(SIMDLOSS_EINVAL, "%s: %s[%zu] = %.9g is negative", L->fn, L->cyc[0].name,
+                           scan.bad_index, (double)scan.bad_value);
+        return SIMDLOSS_OK;
+    default: return SIMDLOSS_OK;
+    }
+}
+
+int sl_elementwise(int id, sl_elem_call *q)
+{
+    const sl_elem_info *L = &sl_elem_infos[id];
+    const size_t n = q->n;
+    const simdloss_reduction red = q->red;
+    int rc;
+    if (red != SIMDLOSS_NONE && red != SIMDLOSS_MEAN && red != SIMDLOSS_SUM)
+        return sl_fail(SIMDLOSS_EINVAL, "%s: reduction = %d is not NONE, MEAN or SUM", L->fn,
+                       (int)red);
+    /* no array of n floats can exist: reject before any size is computed */
+    if (n > SIZE_MAX / sizeof(float))
+        return sl_fail(SIMDLOSS_EINVAL, "%s: n = %zu floats overflow size_t", L->fn, n);
+    for (int j = 0; j < L->nin; j++)
+        if (n > 0 && !q->in[j]) return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NULL", L->fn, L->in[j]);
+    for (int j = 0; j < L->ntgt; j++)
+        if (n > 0 && !q->tgt[j])
+            return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NULL", L->fn, L->tgt[j]);
+    int any = q->loss != NULL || (L->ncg && q->grad_cyc);
+    for (int j = 0; j < L->nin; j++) any |= q->grad[j] != NULL;
+    if (!any) return sl_no_output(L);
+    for (int j = 0; j < L->ncyc; j++)
+        if ((rc = sl_check_cyc(L, q, j))) return rc;
+    if ((rc = sl_check_params(L, q))) return rc;
+
+    sl_args a = {0};
+    a.n = n;
+    for (int j = 0; j < L->nin; j++) a.in[j] = q->in[j], a.grad[j] = q->grad[j];
+    for (int j = 0; j < L->ntgt; j++) a.tgt[j] = q->tgt[j];
+    for (int j = 0; j < L->ncyc; j++) {
+        a.cyc[j] = q->cyc[j] ? q->cyc[j] : &sl_one;
+        a.cyc_len[j] = q->cyc[j] ? q->cyc_len[j] : 1;
+    }
+    a.loss = red == SIMDLOSS_NONE ? q->loss : NULL;
+    a.want_sum = red != SIMDLOSS_NONE && q->loss != NULL;
+    a.params = q->params;
+    a.flags = q->flags;
+    if ((rc = sl_prescan(L, &a))) return rc;
+    a.gscale = (float)(red == SIMDLOSS_MEAN && n > 0 ? L->gradmul / (double)n : L->gradmul);
+
+    const size_t clen = q->cyc_len[0];
+    double *acc = NULL;
+    if (L->ncg && q->grad_cyc) {
+        if (n == 0) { /* no element shares a value: each of the len sums is empty */
+            if (clen > 0) memset(q->grad_cyc, 0, clen * sizeof(float));
+        } else if (clen == n) {
+            a.grad_cyc = q->grad_cyc;
+        } else {
+            acc = calloc(clen, sizeof *acc);
+            if (!acc)
+                return sl_fail(SIMDLOSS_ENOMEM, "%s: no memory for %zu %s sums", L->fn, clen,
+                               L->cyc[0].name);
+            a.cyc_acc = acc;
+        }
+    }
+    if (n > 0) sl_active()->k[id](&a);
+    if (acc) {
+        for (size_t j = 0; j < clen; j++) q->grad_cyc[j] = sl_canon1((float)acc[j]);
+        free(acc);
+    }
+    if (red != SIMDLOSS_NONE && q->loss) {
+        if (red == SIMDLOSS_SUM)
+            *q->loss = sl_canon1((float)a.sum);
+        else
+            *q->loss = n > 0 ? sl_canon1((float)(a.sum / (double)n)) : NAN;
+    }
+    if (L->has_domain && a.bad)
+        return sl_fail(SIMDLOSS_EDOMAIN, "%s: %s[%zu] = %.9g %s", L->fn, L->in[0], a.bad_index,
+                       (double)a.bad_value, L->domain);
+    return SIMDLOSS_OK;
+}

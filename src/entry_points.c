@@ -1,0 +1,47 @@
+/*
+ * The public entry points of the elementwise losses, one per registry entry
+ * (src/losses.def), with the parameter names and order of include/simdloss.h:
+ * the compiler checks that the two agree.
+ */
+#include "elementwise.h"
+
+/* the parameter list between n and reduction, and the gradient outputs */
+#define SL_EP_P_IN(k, nm, gr, dom) , const float *nm
+#define SL_EP_P_TGT(k, nm, dom) , const float *nm
+#define SL_EP_P_CYC(k, nm, len, dom) , const float *nm, size_t len
+#define SL_EP_P_CYCG(k, nm, len, gr, dom) , const float *nm, size_t len
+#define SL_EP_P_PF(k, nm, def, range) , float nm
+#define SL_EP_P_PI(k, nm, def, rule) , int nm
+#define SL_EP_P(kind, ...) SL_EP_P_##kind(__VA_ARGS__)
+#define SL_EP_G_IN(k, nm, gr, dom) , float *gr
+#define SL_EP_G_TGT(...)
+#define SL_EP_G_CYC(...)
+#define SL_EP_G_CYCG(k, nm, len, gr, dom) , float *gr
+#define SL_EP_G_PF(...)
+#define SL_EP_G_PI(...)
+#define SL_EP_G(kind, ...) SL_EP_G_##kind(__VA_ARGS__)
+/* the arguments into the call and the loss's parameter struct */
+#define SL_EP_Q_IN(k, nm, gr, dom) q.in[k] = nm, q.grad[k] = gr;
+#define SL_EP_Q_TGT(k, nm, dom) q.tgt[k] = nm;
+#define SL_EP_Q_CYC(k, nm, len, dom) q.cyc[k] = nm, q.cyc_len[k] = len;
+#define SL_EP_Q_CYCG(k, nm, len, gr, dom) q.cyc[k] = nm, q.cyc_len[k] = len, q.grad_cyc = gr;
+#define SL_EP_Q_PF(k, nm, def, range) q.pf[k] = args.nm = nm;
+#define SL_EP_Q_PI(k, nm, def, rule) q.pi[k] = args.nm = nm;
+#define SL_EP_Q(kind, ...) SL_EP_Q_##kind(__VA_ARGS__)
+
+#define SL_ELEMENTWISE(name, sleef, hot, gradmul, flags_, domain, prescan, ref)                    \
+    SIMDLOSS_API int simdloss_##name##_f32(size_t n SL_ARGS_##name(SL_EP_P),                       \
+                                           simdloss_reduction reduction,                           \
+                                           float *loss SL_ARGS_##name(SL_EP_G))                    \
+    {                                                                                              \
+        sl_elem_call q = {0};                                                                      \
+        sl_##name##_args args;                                                                     \
+        q.n = n;                                                                                   \
+        q.red = reduction;                                                                         \
+        q.loss = loss;                                                                             \
+        SL_ARGS_##name(SL_EP_Q) args.flags = q.flags = (flags_);                                   \
+        q.params = &args;                                                                          \
+        return sl_elementwise(SL_K_##name, &q);                                                    \
+    }
+#include "losses.def"
+#undef SL_ELEMENTWISE
