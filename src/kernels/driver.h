@@ -154,10 +154,13 @@ typedef struct {
     int cflags;  /* flags known at compile time, or -1 */
 } sl_mode;
 
-/* Where one step's results go. */
+/* Where one step's results go: local copies of the output pointers, which
+ * the vector stores (may_alias types) cannot change, so they stay in
+ * registers. */
 typedef struct {
-    float *lbuf; /* the block's loss buffer (sum, not in_regs) */
-    vacc *acc;   /* the block's accumulator (sum, in_regs) */
+    float *loss, *grad[SL_MAX_IN]; /* NONE losses and gradients, or NULL */
+    float *lbuf;                   /* the block's loss buffer (sum, not in_regs) */
+    vacc *acc;                     /* the block's accumulator (sum, in_regs) */
 } sl_out;
 
 /*
@@ -168,20 +171,31 @@ SL_INLINE void sl_step(sl_args *a, const void *p, sl_step_fn step, int flags, vf
                        const sl_mode m, const sl_out o, size_t i, size_t blk, unsigned part,
                        const float *const *xs, const float *const *ts, size_t off, size_t k)
 {
+    /* the loops over the arrays are unrolled: their counts are constants,
+     * and every lane array must become registers */
     vf x[SL_MAX_IN], t[SL_MAX_TGT], c[SL_MAX_CYC], dx[SL_MAX_IN], dc = vf_set1(0.0f);
     size_t start[SL_MAX_CYC] = {0};
+#pragma GCC unroll 4
     for (int j = 0; j < m.nin; j++) x[j] = vf_load(xs[j] + off);
+#pragma GCC unroll 4
     for (int j = 0; j < m.ntgt; j++) t[j] = vf_load(ts[j] + off);
+#pragma GCC unroll 4
     for (int j = 0; j < m.ncyc; j++) c[j] = sl_cyc_next(&cy[j], &start[j]);
     vm bad = vm_none();
     vf l = step(p, flags, x, t, c, g, dx, &dc, &bad);
     if (m.st_loss) l = sl_canon(l);
-    for (int j = 0; m.st_grad && j < m.nin; j++) dx[j] = sl_canon(dx[j]);
+    if (m.st_grad) {
+#pragma GCC unroll 4
+        for (int j = 0; j < m.nin; j++) dx[j] = sl_canon(dx[j]);
+    }
     if (m.has_dc) dc = sl_canon(dc);
     if (k == SL_VL) {
-        if (m.st_loss) vf_store(a->loss + i, l);
-        for (int j = 0; m.st_grad && j < m.nin; j++)
-            if (m.nin == 1 || a->grad[j]) vf_store(a->grad[j] + i, dx[j]);
+        if (m.st_loss) vf_store(o.loss + i, l);
+        if (m.st_grad) {
+#pragma GCC unroll 4
+            for (int j = 0; j < m.nin; j++)
+                if (m.nin == 1 || o.grad[j]) vf_store(o.grad[j] + i, dx[j]);
+        }
     } else {
         float tb[SL_VL];
         const vm valid = vm_prefix((unsigned)k);
@@ -189,12 +203,12 @@ SL_INLINE void sl_step(sl_args *a, const void *p, sl_step_fn step, int flags, vf
         bad = vm_and(bad, valid);
         if (m.st_loss) {
             vf_store(tb, l);
-            memcpy(a->loss + i, tb, k * sizeof(float));
+            memcpy(o.loss + i, tb, k * sizeof(float));
         }
-        for (int j = 0; m.st_grad && j < m.nin; j++)
-            if (m.nin == 1 || a->grad[j]) {
+        for (int j = 0; j < m.nin; j++)
+            if (m.st_grad && (m.nin == 1 || o.grad[j])) {
                 vf_store(tb, dx[j]);
-                memcpy(a->grad[j] + i, tb, k * sizeof(float));
+                memcpy(o.grad[j] + i, tb, k * sizeof(float));
             }
     }
     if (m.sum_loss && m.in_regs) vacc_add(o.acc, l, part);
@@ -216,8 +230,14 @@ SL_INLINE void sl_pairwise(sl_args *a, const void *p, sl_step_fn step, const sl_
      * calls clobber every vector register: the same order either way. */
     float lbuf[SL_BLOCK];
     vacc acc;
-    const sl_out o = {lbuf, &acc};
+    sl_out o = {a->loss, {NULL}, lbuf, &acc};
+    const float *xs[SL_MAX_IN], *ts[SL_MAX_TGT];
+#pragma GCC unroll 4
+    for (int j = 0; j < m.nin; j++) xs[j] = a->in[j], o.grad[j] = a->grad[j];
+#pragma GCC unroll 4
+    for (int j = 0; j < m.ntgt; j++) ts[j] = a->tgt[j];
 
+#pragma GCC unroll 4
     for (int j = 0; j < m.ncyc; j++) sl_cyc_init(&cy[j], a->cyc[j], a->cyc_len[j]);
 
     for (size_t blk = 0; blk < n; blk += SL_BLOCK) {
@@ -228,12 +248,12 @@ SL_INLINE void sl_pairwise(sl_args *a, const void *p, sl_step_fn step, const sl_
 #pragma GCC unroll 4
             for (unsigned v = 0; v < SL_GROUP; v++) {
                 const size_t e = i + v * SL_VL;
-                sl_step(a, p, step, flags, g, cy, m, o, e, blk, v, a->in, a->tgt, e, SL_VL);
+                sl_step(a, p, step, flags, g, cy, m, o, e, blk, v, xs, ts, e, SL_VL);
             }
         }
         for (; i + SL_VL <= end; i += SL_VL)
-            sl_step(a, p, step, flags, g, cy, m, o, i, blk, (unsigned)((i & 15) / SL_VL), a->in,
-                    a->tgt, i, SL_VL);
+            sl_step(a, p, step, flags, g, cy, m, o, i, blk, (unsigned)((i & 15) / SL_VL), xs, ts, i,
+                    SL_VL);
         /* the tail: padded copies, one vector, keep the valid lanes */
         if (i < end) {
             float xt[SL_MAX_IN][SL_VL], tt[SL_MAX_TGT][SL_VL];
@@ -241,12 +261,12 @@ SL_INLINE void sl_pairwise(sl_args *a, const void *p, sl_step_fn step, const sl_
             const size_t k = end - i;
             for (int j = 0; j < m.nin; j++) {
                 for (size_t l = 0; l < SL_VL; l++) xt[j][l] = 0.5f;
-                memcpy(xt[j], a->in[j] + i, k * sizeof(float));
+                memcpy(xt[j], xs[j] + i, k * sizeof(float));
                 xp[j] = xt[j];
             }
             for (int j = 0; j < m.ntgt; j++) {
                 for (size_t l = 0; l < SL_VL; l++) tt[j][l] = 0.5f;
-                memcpy(tt[j], a->tgt[j] + i, k * sizeof(float));
+                memcpy(tt[j], ts[j] + i, k * sizeof(float));
                 tp[j] = tt[j];
             }
             sl_step(a, p, step, flags, g, cy, m, o, i, blk, (unsigned)((i & 15) / SL_VL), xp, tp, 0,
