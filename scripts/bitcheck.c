@@ -1,11 +1,12 @@
 /*
  * Cross-architecture bit check, run by scripts/test.sh: built for x86-64 and
- * for AArch64 (with tests/harness.c, which calls every loss by name), it
- * prints one hash per runnable ISA over every loss and output (NONE loss +
- * gradient, MEAN + gradient, SUM; gaussian_nll's variance gradient) for three
- * parameter and input sets, one with NaN and infinities, and n = 0..40
- * (every tail of every vector length), 1023..1025 and 4133 (reduction block
- * edges, several blocks); and every class-dimension loss (through
+ * for AArch64 (with tests/harness.c, which calls every loss of the registry),
+ * it prints one hash per runnable ISA over every elementwise loss and output
+ * (NONE loss + gradients, MEAN + gradients, SUM; cyclic gradients) for every
+ * cross branch of its test section, on its natural data and on data with
+ * kinks, ties, NaN and infinities, at n = 0..40 (every tail of every vector
+ * length), 1023..1025 and 4133 (reduction block edges, several blocks); and
+ * every class-dimension loss (through
  * tests/class_reference.c's cr_call) on small, wide and segmentation shapes,
  * with and without weights, smoothing, ignored targets and NaN/inf. Every
  * variant of both architectures must print the
@@ -31,49 +32,46 @@ static void bc_mix(float v)
     bc_hash = (bc_hash ^ b) * 1099511628211ull;
 }
 
-static int bc_is(const tl_loss *L, const char *name) { return strcmp(L->name, name) == 0; }
-
 #define BC_NMAX 4133
-static float x[BC_NMAX], y[BC_NMAX], v[BC_NMAX], w[BC_NMAX], l[BC_NMAX], g[BC_NMAX], ga[BC_NMAX];
-static float bc_mean, bc_sum;
+static float l[BC_NMAX], g[SL_MAX_IN][BC_NMAX], gc[BC_NMAX];
+static float bc_red;
 
-/* Hashes every output of loss L for input set `set` at size n. */
-static void bc_case(const tl_loss *L, int set, size_t n)
+/* Hashes every output of loss k on branch b's data (edges: with kinks, ties,
+ * NaN and infinities) at size n, rounded up to a multiple of the cyclic
+ * lengths: NONE with every gradient, MEAN with every gradient, SUM. */
+static void bc_case(int k, const ts_branch *b, int edges, size_t n)
 {
-    uint64_t s = 1234 + 7 * (uint64_t)(L - tl_losses) + (uint64_t)set + 1000 * (uint64_t)n;
-    for (size_t i = 0; i < n; i++) {
-        const double u = tl_rand_unit(&s), z = tl_rand_normal(&s);
-        x[i] = (float)(set == 2 ? z * 30 : z * 2);
-        y[i] = (float)tl_rand_unit(&s);
-        if (bc_is(L, "bce")) x[i] = (float)u;
-        if (bc_is(L, "msle") || bc_is(L, "poisson") || bc_is(L, "mape") ||
-            (bc_is(L, "poisson_nll") && !(set & 1)))
-            x[i] = fabsf(x[i]);
-        if (bc_is(L, "hinge") || bc_is(L, "squared_hinge") || bc_is(L, "hinge_embedding") ||
-            bc_is(L, "soft_margin"))
-            y[i] = y[i] < 0.5f ? -1.0f : 1.0f;
-        v[i] = (float)(0.01 + tl_rand_unit(&s));
-        w[i] = (float)(0.5 + tl_rand_unit(&s));
-        if (set == 1 && i % 97 == 5) x[i] = NAN;
-        if (set == 1 && i % 89 == 7) x[i] = i % 2 ? INFINITY : -INFINITY;
+    const sl_elem_info *L = tl_losses[k].info;
+    const size_t m = tl_branch_multiple(k, b);
+    n = (n + m - 1) / m * m;
+    if (n > BC_NMAX) return;
+    tl_data d;
+    uint64_t s = tl_seed(L->name, b->label, n) ^ (uint64_t)edges;
+    tl_data_make(&d, k, b, n, edges, s);
+    for (size_t i = 0; edges && i < n; i++) {
+        if (i % 97 == 5) d.in[0][i] = NAN;
+        if (i % 89 == 7) d.in[0][i] = i % 2 ? INFINITY : -INFINITY;
     }
-    tl_params p = {{0.25f, 2.0f, 0.1f}, {set & 1, 1}, NULL, 0, NULL, 0};
-    if (set == 2) p.f[0] = 0.75f, p.f[1] = 2.5f;
-    if (bc_is(L, "binary_focal")) /* gamma, alpha, label smoothing */
-        p.f[0] = set == 2 ? 2.5f : 2.0f, p.f[1] = set == 1 ? -1.0f : 0.25f;
-    if (bc_is(L, "gaussian_nll")) p.aux0 = v, p.aux0_len = n;
-    if (bc_is(L, "bce") && set) p.aux0 = w, p.aux0_len = n;
-    if (bc_is(L, "bce_with_logits") && set) p.aux0 = w, p.aux0_len = 1, p.aux1 = v, p.aux1_len = n;
-
-    bc_mix((float)L->call(n, x, y, &p, SIMDLOSS_NONE, l, g, ga));
-    for (size_t i = 0; i < n; i++) bc_mix(l[i]), bc_mix(g[i]);
-    if (bc_is(L, "gaussian_nll"))
-        for (size_t i = 0; i < n; i++) bc_mix(ga[i]);
-    bc_mix((float)L->call(n, x, y, &p, SIMDLOSS_MEAN, &bc_mean, g, ga));
-    bc_mix(bc_mean);
-    for (size_t i = 0; i < n; i++) bc_mix(g[i]);
-    bc_mix((float)L->call(n, x, y, &p, SIMDLOSS_SUM, &bc_sum, NULL, NULL));
-    bc_mix(bc_sum);
+    d.flags = tl_data_flags(k, &d);
+    tl_args a;
+    tl_args_of(&a, &d);
+    for (int j = 0; j < L->nin; j++) a.grad[j] = g[j];
+    a.grad_cyc = L->ncg ? gc : NULL;
+    for (int r = 0; r < 3; r++) {
+        a.red = (simdloss_reduction)r;
+        a.loss = r == SIMDLOSS_NONE ? l : &bc_red;
+        if (r == SIMDLOSS_SUM)
+            for (int j = 0; j < L->nin; j++) a.grad[j] = NULL;
+        bc_mix((float)tl_losses[k].call(&a));
+        if (r == SIMDLOSS_NONE)
+            for (size_t i = 0; i < n; i++) bc_mix(l[i]);
+        else
+            bc_mix(bc_red);
+        for (int j = 0; r != SIMDLOSS_SUM && j < L->nin; j++)
+            for (size_t i = 0; i < n; i++) bc_mix(g[j][i]);
+        for (size_t i = 0; a.grad_cyc && r != SIMDLOSS_SUM && i < d.cyc_len[0]; i++) bc_mix(gc[i]);
+    }
+    tl_data_free(&d);
 }
 
 /* Shapes (batch, classes, inner) of the class-dimension check: across
@@ -145,16 +143,19 @@ int main(int argc, char **argv)
         if (!simdloss_isa_supported((simdloss_isa)isa)) continue;
         if (simdloss_set_isa((simdloss_isa)isa) != SIMDLOSS_OK) return 1;
         uint64_t all = 14695981039346656037ull;
-        for (size_t k = 0; k < tl_nlosses; k++)
-            for (int set = 0; set < 3; set++) {
-                bc_hash = 14695981039346656037ull;
-                for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++)
-                    bc_case(&tl_losses[k], set, sizes[si]);
-                if (verbose)
-                    printf("  %-16s set %d: %016llx (n = %d: mean %a sum %a)\n", tl_losses[k].name,
-                           set, (unsigned long long)bc_hash, BC_NMAX, (double)bc_mean,
-                           (double)bc_sum);
-                all = (all ^ bc_hash) * 1099511628211ull;
+        for (int k = 0; k < TL_NLOSSES; k++)
+            for (size_t b = 0; b < ts_specs[k]->nbranches; b++) {
+                const ts_branch *br = &ts_specs[k]->branches[b];
+                if (!br->cross) continue;
+                for (int edges = 0; edges < 2; edges++) {
+                    bc_hash = 14695981039346656037ull;
+                    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++)
+                        bc_case(k, br, edges, sizes[si]);
+                    if (verbose)
+                        printf("  %-16s %-32s %s: %016llx\n", tl_losses[k].info->name, br->label,
+                               edges ? "edges" : "natural", (unsigned long long)bc_hash);
+                    all = (all ^ bc_hash) * 1099511628211ull;
+                }
             }
         for (int kind = 0; kind < CR_NKINDS; kind++)
             for (int set = 0; set < 3; set++) {

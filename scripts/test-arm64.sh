@@ -41,8 +41,8 @@ configure() { # build-dir, extra cmake args...
 # scripts/test.sh) and of the arm64 build on each emulated CPU.
 bitcheck() {
     local out=build/bitcheck cpu
-    local flags=(-std=c11 -O2 -ffp-contract=off -Wall -Wextra -Werror -Iinclude -Itests
-        scripts/bitcheck.c tests/harness.c tests/class_reference.c)
+    local flags=(-std=c11 -O2 -ffp-contract=off -Wall -Wextra -Werror -Iinclude -Isrc -Itests
+        scripts/bitcheck.c tests/harness.c tests/specs.c tests/class_reference.c)
     mkdir -p $out
     # shellcheck disable=SC2046
     cc "${flags[@]}" -o $out/bitcheck-x86_64 -Lbuild/release -Wl,-rpath,"$PWD/build/release" \

@@ -200,8 +200,8 @@ typedef struct {
 } sl_cyc_info;
 
 typedef struct {
-    const char *name; /* "huber" */
-    const char *fn;   /* "simdloss_huber_f32" */
+    const char *name; /* as in simdloss_<name>_f32 */
+    const char *fn;   /* "simdloss_<name>_f32" */
     int nin, ntgt, ncyc, ncg, npf, npi;
     const char *in[SL_MAX_IN], *grad[SL_MAX_IN];
     int in_dom[SL_MAX_IN];

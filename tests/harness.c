@@ -21,165 +21,146 @@ const char *tl_isa(void)
     return tl_current < 0 ? "?" : simdloss_isa_name((simdloss_isa)tl_current);
 }
 
-/* ---- adapters: one per loss, in the header's order --------------------- */
-#define TL_UNUSED (void)p, (void)ga
-static int c_mse(size_t n, const float *x, const float *y, const tl_params *p, simdloss_reduction r,
-                 float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_mse_f32(n, x, y, r, l, g);
-}
-static int c_l1(size_t n, const float *x, const float *y, const tl_params *p, simdloss_reduction r,
-                float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_l1_f32(n, x, y, r, l, g);
-}
-static int c_huber(size_t n, const float *x, const float *y, const tl_params *p,
-                   simdloss_reduction r, float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_huber_f32(n, x, y, p->f[0], r, l, g);
-}
-static int c_smooth_l1(size_t n, const float *x, const float *y, const tl_params *p,
-                       simdloss_reduction r, float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_smooth_l1_f32(n, x, y, p->f[0], r, l, g);
-}
-static int c_bce(size_t n, const float *x, const float *y, const tl_params *p, simdloss_reduction r,
-                 float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_bce_f32(n, x, y, p->aux0, p->aux0_len, r, l, g);
-}
-static int c_bce_with_logits(size_t n, const float *x, const float *y, const tl_params *p,
-                             simdloss_reduction r, float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_bce_with_logits_f32(n, x, y, p->aux0, p->aux0_len, p->aux1, p->aux1_len, r, l,
-                                        g);
-}
-static int c_ale(size_t n, const float *x, const float *y, const tl_params *p, simdloss_reduction r,
-                 float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_ale_f32(n, x, y, p->f[0], p->f[1], p->f[2], r, l, g);
-}
-static int c_binary_focal(size_t n, const float *x, const float *y, const tl_params *p,
-                          simdloss_reduction r, float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_binary_focal_f32(n, x, y, p->f[0], p->f[1], p->f[2], r, l, g);
-}
-static int c_sigmoid_focal(size_t n, const float *x, const float *y, const tl_params *p,
-                           simdloss_reduction r, float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_sigmoid_focal_f32(n, x, y, p->f[0], p->f[1], r, l, g);
-}
-static int c_soft_margin(size_t n, const float *x, const float *y, const tl_params *p,
-                         simdloss_reduction r, float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_soft_margin_f32(n, x, y, r, l, g);
-}
-static int c_hinge_embedding(size_t n, const float *x, const float *y, const tl_params *p,
-                             simdloss_reduction r, float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_hinge_embedding_f32(n, x, y, p->f[0], r, l, g);
-}
-static int c_kl_div(size_t n, const float *x, const float *y, const tl_params *p,
-                    simdloss_reduction r, float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_kl_div_f32(n, x, y, p->i[0], r, l, g);
-}
-static int c_poisson_nll(size_t n, const float *x, const float *y, const tl_params *p,
-                         simdloss_reduction r, float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_poisson_nll_f32(n, x, y, p->i[0], p->i[1], p->f[0], r, l, g);
-}
-static int c_log_cosh(size_t n, const float *x, const float *y, const tl_params *p,
-                      simdloss_reduction r, float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_log_cosh_f32(n, x, y, r, l, g);
-}
-static int c_hinge(size_t n, const float *x, const float *y, const tl_params *p,
-                   simdloss_reduction r, float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_hinge_f32(n, x, y, r, l, g);
-}
-static int c_squared_hinge(size_t n, const float *x, const float *y, const tl_params *p,
-                           simdloss_reduction r, float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_squared_hinge_f32(n, x, y, r, l, g);
-}
-static int c_mape(size_t n, const float *x, const float *y, const tl_params *p,
-                  simdloss_reduction r, float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_mape_f32(n, x, y, r, l, g);
-}
-static int c_msle(size_t n, const float *x, const float *y, const tl_params *p,
-                  simdloss_reduction r, float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_msle_f32(n, x, y, r, l, g);
-}
-static int c_poisson(size_t n, const float *x, const float *y, const tl_params *p,
-                     simdloss_reduction r, float *l, float *g, float *ga)
-{
-    TL_UNUSED;
-    return simdloss_poisson_f32(n, x, y, r, l, g);
-}
-static int c_gaussian_nll(size_t n, const float *x, const float *y, const tl_params *p,
-                          simdloss_reduction r, float *l, float *g, float *ga)
-{
-    return simdloss_gaussian_nll_f32(n, x, y, p->aux0, p->aux0_len, p->i[0], p->f[0], r, l, g, ga);
-}
+/* ---- adapters: one per registry entry ------------------------------------ */
+#define TL_A_IN(k, nm, gr, dom) , a->in[k]
+#define TL_A_TGT(k, nm, dom) , a->tgt[k]
+#define TL_A_CYC(k, nm, len, dom) , a->cyc[k], a->cyc_len[k]
+#define TL_A_CYCG(k, nm, len, gr, dom) , a->cyc[k], a->cyc_len[k]
+#define TL_A_PF(k, nm, def, range) , a->pf[k]
+#define TL_A_PI(k, nm, def, rule) , a->pi[k]
+#define TL_A(kind, ...) TL_A_##kind(__VA_ARGS__)
+#define TL_G_IN(k, nm, gr, dom) , a->grad[k]
+#define TL_G_TGT(...)
+#define TL_G_CYC(...)
+#define TL_G_CYCG(k, nm, len, gr, dom) , a->grad_cyc
+#define TL_G_PF(...)
+#define TL_G_PI(...)
+#define TL_G(kind, ...) TL_G_##kind(__VA_ARGS__)
+#define SL_ELEMENTWISE(name, ...)                                                                  \
+    static int tl_call_##name(const tl_args *a)                                                    \
+    {                                                                                              \
+        return simdloss_##name##_f32(a->n SL_ARGS_##name(TL_A), a->red,                            \
+                                     a->loss SL_ARGS_##name(TL_G));                                \
+    }
+#include "losses.def"
+#undef SL_ELEMENTWISE
 
-const tl_loss tl_losses[] = {
-    {"mse", 0, 0, 0, c_mse},
-    {"l1", 0, 0, 0, c_l1},
-    {"huber", 1, 0, 0, c_huber},
-    {"smooth_l1", 1, 0, 0, c_smooth_l1},
-    {"bce", 0, 0, 1, c_bce},
-    {"bce_with_logits", 0, 0, 2, c_bce_with_logits},
-    {"ale", 3, 0, 0, c_ale},
-    {"binary_focal", 3, 0, 0, c_binary_focal},
-    {"sigmoid_focal", 2, 0, 0, c_sigmoid_focal},
-    {"soft_margin", 0, 0, 0, c_soft_margin},
-    {"hinge_embedding", 1, 0, 0, c_hinge_embedding},
-    {"kl_div", 0, 1, 0, c_kl_div},
-    {"poisson_nll", 1, 2, 0, c_poisson_nll},
-    {"log_cosh", 0, 0, 0, c_log_cosh},
-    {"hinge", 0, 0, 0, c_hinge},
-    {"squared_hinge", 0, 0, 0, c_squared_hinge},
-    {"mape", 0, 0, 0, c_mape},
-    {"msle", 0, 0, 0, c_msle},
-    {"poisson", 0, 0, 0, c_poisson},
-    {"gaussian_nll", 1, 1, 1, c_gaussian_nll},
+static const sl_elem_info tl_infos[SL_K_NELEM] = {
+#define SL_ELEMENTWISE(name, ...) [SL_K_##name] = SL_ELEM_INFO(name, __VA_ARGS__),
+#include "losses.def"
+#undef SL_ELEMENTWISE
 };
-const size_t tl_nlosses = sizeof tl_losses / sizeof tl_losses[0];
 
-int tl_index(const char *name)
+const tl_loss tl_losses[SL_K_NELEM] = {
+#define SL_ELEMENTWISE(name, ...) [SL_K_##name] = {&tl_infos[SL_K_##name], tl_call_##name},
+#include "losses.def"
+#undef SL_ELEMENTWISE
+};
+
+const char *tl_fn(int k) { return tl_infos[k].fn; }
+
+uint64_t tl_seed(const char *a, const char *b, uint64_t n)
 {
-    for (size_t k = 0; k < tl_nlosses; k++)
-        if (strcmp(tl_losses[k].name, name) == 0) return (int)k;
-    return -1;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const char *p = a; p && *p; p++) h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+    for (const char *p = b; p && *p; p++) h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+    return h ^ (n * 0x9e3779b97f4a7c15ull);
 }
 
-const tl_loss *tl_find(const char *name)
+static size_t tl_gcd(size_t a, size_t b) { return b ? tl_gcd(b, a % b) : a; }
+
+size_t tl_branch_multiple(int k, const ts_branch *b)
 {
-    for (size_t k = 0; k < tl_nlosses; k++)
-        if (strcmp(tl_losses[k].name, name) == 0) return &tl_losses[k];
-    return NULL;
+    size_t m = 1;
+    for (int j = 0; j < tl_infos[k].ncyc; j++)
+        if (b->cyc_len[j] > 0) m = m / tl_gcd(m, (size_t)b->cyc_len[j]) * (size_t)b->cyc_len[j];
+    return m;
+}
+
+static float *tl_falloc(size_t n)
+{
+    float *v = malloc((n + 1) * sizeof(float));
+    ck_assert_ptr_nonnull(v);
+    return v;
+}
+
+int tl_data_flags(int k, const tl_data *d)
+{
+    if (tl_infos[k].prescan != SL_PRE_BINARY_TARGET || d->n == 0) return 0;
+    for (size_t i = 0; i < d->n; i++)
+        if (d->tgt[0][i] != 0.0f && d->tgt[0][i] != 1.0f) return 0;
+    return SL_F_CONVERT;
+}
+
+void tl_data_make(tl_data *d, int k, const ts_branch *b, size_t n, int edges, uint64_t seed)
+{
+    const sl_elem_info *L = &tl_infos[k];
+    const ts_spec *sp = ts_specs[k];
+    uint64_t s = seed;
+    memset(d, 0, sizeof *d);
+    d->n = n;
+    for (int j = 0; j < L->nin; j++) d->in[j] = tl_falloc(n);
+    for (int j = 0; j < L->ntgt; j++) d->tgt[j] = tl_falloc(n);
+    for (int j = 0; j < L->ncyc; j++) {
+        const int spec = b->cyc_len[j];
+        d->cyc_len[j] = spec == TS_N ? n : (size_t)spec;
+        if (spec == 0 && L->cyc[j].grad && n > 0) d->cyc_len[j] = 1; /* required: one value */
+        if (d->cyc_len[j] == 0) continue;                            /* absent */
+        d->cyc[j] = tl_falloc(d->cyc_len[j]);
+    }
+    for (int j = 0; j < SL_MAX_PF; j++) d->pf[j] = b->pf[j];
+    for (int j = 0; j < SL_MAX_PI; j++) d->pi[j] = b->pi[j];
+    for (size_t i = 0; i < n; i++) {
+        double in[SL_MAX_IN] = {0}, tgt[SL_MAX_TGT] = {0};
+        sp->gen(b, edges, i, &s, in, tgt);
+        for (int j = 0; j < L->nin; j++) d->in[j][i] = (float)in[j];
+        for (int j = 0; j < L->ntgt; j++) d->tgt[j][i] = (float)tgt[j];
+    }
+    for (int j = 0; j < L->ncyc; j++)
+        for (size_t v = 0; d->cyc[j] && v < d->cyc_len[j]; v++)
+            d->cyc[j][v] = (float)(sp->gen_cyc ? sp->gen_cyc(b, j, &s) : ts_U(&s, 0.1, 3.0));
+    d->flags = tl_data_flags(k, d);
+}
+
+void tl_data_free(tl_data *d)
+{
+    for (int j = 0; j < SL_MAX_IN; j++) free(d->in[j]);
+    for (int j = 0; j < SL_MAX_TGT; j++) free(d->tgt[j]);
+    for (int j = 0; j < SL_MAX_CYC; j++) free(d->cyc[j]);
+    memset(d, 0, sizeof *d);
+}
+
+void tl_args_of(tl_args *a, const tl_data *d)
+{
+    memset(a, 0, sizeof *a);
+    a->n = d->n;
+    for (int j = 0; j < SL_MAX_IN; j++) a->in[j] = d->in[j];
+    for (int j = 0; j < SL_MAX_TGT; j++) a->tgt[j] = d->tgt[j];
+    for (int j = 0; j < SL_MAX_CYC; j++) a->cyc[j] = d->cyc[j], a->cyc_len[j] = d->cyc_len[j];
+    memcpy(a->pf, d->pf, sizeof a->pf);
+    memcpy(a->pi, d->pi, sizeof a->pi);
+}
+
+void tl_elem_of(ts_elem *e, int k, const tl_data *d, size_t i)
+{
+    const sl_elem_info *L = &tl_infos[k];
+    memset(e, 0, sizeof *e);
+    for (int j = 0; j < L->nin; j++) e->in[j] = d->in[j][i];
+    for (int j = 0; j < L->ntgt; j++) e->tgt[j] = d->tgt[j][i];
+    for (int j = 0; j < SL_MAX_CYC; j++) {
+        e->has_cyc[j] = d->cyc[j] != NULL;
+        e->cyc[j] = d->cyc[j] ? d->cyc[j][i % d->cyc_len[j]] : 1.0;
+    }
+    for (int j = 0; j < SL_MAX_PF; j++) e->pf[j] = d->pf[j];
+    for (int j = 0; j < SL_MAX_PI; j++) e->pi[j] = d->pi[j];
+    e->flags = d->flags;
+}
+
+void tl_ref(int k, const ts_elem *e, ts_ref *r)
+{
+    memset(r, 0, sizeof *r);
+    for (int j = 0; j < SL_MAX_IN; j++) r->kink[j] = r->sing[j] = INFINITY;
+    ts_specs[k]->ref(e, r);
 }
 
 /* ---- floats ------------------------------------------------------------ */

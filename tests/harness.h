@@ -1,7 +1,7 @@
 /*
- * Shared test harness: the ISA loop, a uniform way to call any elementwise
- * loss by name, float comparisons, and the suite runner that enforces
- * SIMDLOSS_REQUIRE_ISAS.
+ * Shared test harness: the ISA loop, every elementwise loss of the registry
+ * behind one signature with its test data, float comparisons, and the suite
+ * runner that enforces SIMDLOSS_REQUIRE_ISAS.
  */
 #ifndef TL_HARNESS_H
 #define TL_HARNESS_H
@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "simdloss.h"
+#include "spec.h"
 
 /* ---- ISA loop: Check loop tests run i = 0 .. TL_NISA-1 ---------------- */
 #define TL_NISA 4
@@ -20,54 +21,61 @@ int tl_use_isa(int i);
 /* Name of the pinned ISA, for failure messages. */
 const char *tl_isa(void);
 
-/* ---- every elementwise loss behind one signature ---------------------- */
+/* ---- every elementwise loss behind one signature (from the registry) -- */
+/* One call: the arguments by kind, in registry order within each kind. */
 typedef struct {
-    float f[3];        /* float parameters, in the order of the API */
-    int i[2];          /* int parameters, in the order of the API */
-    const float *aux0; /* bce/bce_with_logits weight, gaussian_nll var */
-    size_t aux0_len;
-    const float *aux1; /* bce_with_logits pos_weight */
-    size_t aux1_len;
-} tl_params;
+    size_t n;
+    const float *in[SL_MAX_IN], *tgt[SL_MAX_TGT], *cyc[SL_MAX_CYC];
+    size_t cyc_len[SL_MAX_CYC];
+    float pf[SL_MAX_PF];
+    int pi[SL_MAX_PI];
+    simdloss_reduction red;
+    float *loss;
+    float *grad[SL_MAX_IN]; /* per input */
+    float *grad_cyc;        /* of cyclic array 0 (CYCG losses) */
+} tl_args;
 
-typedef int (*tl_call_fn)(size_t n, const float *x, const float *y, const tl_params *p,
-                          simdloss_reduction r, float *loss, float *grad, float *grad_aux);
-
+/* A loss: the registry's description and its entry point; its test
+ * section is ts_specs[k]. */
 typedef struct {
-    const char *name; /* as in simdloss_<name>_f32 */
-    int nf, ni;       /* number of float / int parameters */
-    int naux;         /* number of aux arrays (weights, var) */
-    tl_call_fn call;
+    const sl_elem_info *info;
+    int (*call)(const tl_args *a);
 } tl_loss;
 
-extern const tl_loss tl_losses[];
-extern const size_t tl_nlosses;
-const tl_loss *tl_find(const char *name);
-/* Index of a loss in tl_losses[] (-1 if unknown); the K_* names below. */
-int tl_index(const char *name);
-enum {
-    K_MSE,
-    K_L1,
-    K_HUBER,
-    K_SMOOTH_L1,
-    K_BCE,
-    K_BCE_WITH_LOGITS,
-    K_ALE,
-    K_BINARY_FOCAL,
-    K_SIGMOID_FOCAL,
-    K_SOFT_MARGIN,
-    K_HINGE_EMBEDDING,
-    K_KL_DIV,
-    K_POISSON_NLL,
-    K_LOG_COSH,
-    K_HINGE,
-    K_SQUARED_HINGE,
-    K_MAPE,
-    K_MSLE,
-    K_POISSON,
-    K_GAUSSIAN_NLL,
-    K_N
-};
+/* by SL_K_<name>, registry order */
+extern const tl_loss tl_losses[SL_K_NELEM];
+#define TL_NLOSSES ((int)SL_K_NELEM)
+
+/* The arguments of a branch's data: arrays, parameters and the prescan's
+ * flags. Cyclic lengths are resolved (TS_N: n). */
+typedef struct {
+    size_t n;
+    float *in[SL_MAX_IN], *tgt[SL_MAX_TGT], *cyc[SL_MAX_CYC];
+    size_t cyc_len[SL_MAX_CYC];
+    float pf[SL_MAX_PF];
+    int pi[SL_MAX_PI];
+    int flags;
+} tl_data;
+
+/* n values of every array of loss k from branch b's generator (edges: with
+ * kinks and ties), reproducible from seed; cyclic arrays of the branch's
+ * lengths. n must be a multiple of every cyclic length. */
+void tl_data_make(tl_data *d, int k, const ts_branch *b, size_t n, int edges, uint64_t seed);
+void tl_data_free(tl_data *d);
+/* The prescan's flags for d (hinge's 0/1 test), as the library decides them. */
+int tl_data_flags(int k, const tl_data *d);
+/* Arguments of a call on d (outputs and reduction left empty). */
+void tl_args_of(tl_args *a, const tl_data *d);
+/* Element i of d in double, for the reference. */
+void tl_elem_of(ts_elem *e, int k, const tl_data *d, size_t i);
+/* The reference at e (kink and sing preset to INFINITY). */
+void tl_ref(int k, const ts_elem *e, ts_ref *r);
+/* The cyclic lengths of b that n must be a multiple of (their lcm, 1 if none). */
+size_t tl_branch_multiple(int k, const ts_branch *b);
+/* "simdloss_<name>_f32" */
+const char *tl_fn(int k);
+/* A seed from strings and a number (FNV-1a). */
+uint64_t tl_seed(const char *a, const char *b, uint64_t n);
 
 /* ---- floats ------------------------------------------------------------ */
 uint32_t tl_bits(float v);

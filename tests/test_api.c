@@ -1,8 +1,12 @@
 /*
- * The API contract: status codes and messages, nothing written on EINVAL,
- * EDOMAIN reporting, n == 0, ISA control, gaussian_nll's variance gradient.
+ * The API contract of every elementwise loss, generated from the registry:
+ * status codes and messages, nothing written on EINVAL, every parameter's
+ * range at its edges, cyclic-array lengths, EDOMAIN reporting, n == 0, sizes
+ * that overflow, the cyclic gradient's sums, the prescan's label
+ * conversion, ISA control.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,373 +16,459 @@
 #define N 37
 #define SENTINEL 12345.0f
 
-static float xs[N], ys[N], loss[N], grad[N], gaux[N];
+static float xs[SL_MAX_IN][N], ys[SL_MAX_TGT][N], cycs[SL_MAX_CYC][N];
+static float loss[N], grad[SL_MAX_IN][N], gcyc[N];
 
-/* Inputs valid for every loss: probabilities, positive variances. */
+/* Inputs valid for every loss: probabilities, 0/1 labels, positive cyclic values. */
 static void fill_valid(void)
 {
     for (int i = 0; i < N; i++) {
-        xs[i] = 0.05f + 0.9f * (float)i / N;
-        ys[i] = (float)(i % 2);
+        for (int j = 0; j < SL_MAX_IN; j++) xs[j][i] = 0.05f + 0.9f * (float)((i + 7 * j) % N) / N;
+        for (int j = 0; j < SL_MAX_TGT; j++) ys[j][i] = (float)(i % 2);
+        for (int j = 0; j < SL_MAX_CYC; j++) cycs[j][i] = 0.5f + (float)i / N;
     }
 }
 
 static void fill_sentinel(void)
 {
-    for (int i = 0; i < N; i++) loss[i] = grad[i] = gaux[i] = SENTINEL;
+    for (int i = 0; i < N; i++) {
+        loss[i] = gcyc[i] = SENTINEL;
+        for (int j = 0; j < SL_MAX_IN; j++) grad[j][i] = SENTINEL;
+    }
 }
 
 static void assert_untouched(const char *what)
 {
     for (int i = 0; i < N; i++) {
         ck_assert_msg(loss[i] == SENTINEL, "[%s] %s: loss[%d] written on error", tl_isa(), what, i);
-        ck_assert_msg(grad[i] == SENTINEL, "[%s] %s: grad[%d] written on error", tl_isa(), what, i);
-        ck_assert_msg(gaux[i] == SENTINEL, "[%s] %s: grad_var[%d] written", tl_isa(), what, i);
+        for (int j = 0; j < SL_MAX_IN; j++)
+            ck_assert_msg(grad[j][i] == SENTINEL, "[%s] %s: gradient %d [%d] written on error",
+                          tl_isa(), what, j, i);
+        ck_assert_msg(gcyc[i] == SENTINEL, "[%s] %s: cyclic gradient [%d] written", tl_isa(), what,
+                      i);
     }
 }
 
-/* Default, valid parameters for each loss (var: positive, weights: ones). */
-static tl_params default_params(const tl_loss *L)
+/* A valid call of loss k on the arrays above: default parameters, cyclic
+ * arrays absent (or of length N where required), every output. */
+static tl_args valid_args(int k, size_t n, simdloss_reduction red)
 {
-    static float w[N];
-    tl_params p = {{0}, {0}, NULL, 0, NULL, 0};
-    for (int i = 0; i < N; i++) w[i] = 0.5f + (float)i / N;
-    if (!strcmp(L->name, "huber") || !strcmp(L->name, "smooth_l1") ||
-        !strcmp(L->name, "hinge_embedding"))
-        p.f[0] = 1.0f;
-    if (!strcmp(L->name, "binary_focal")) p.f[0] = 2.0f, p.f[1] = 0.25f;
-    if (!strcmp(L->name, "sigmoid_focal")) p.f[0] = 0.25f, p.f[1] = 2.0f;
-    if (!strcmp(L->name, "poisson_nll")) p.i[0] = 1, p.f[0] = 1e-8f;
-    if (!strcmp(L->name, "gaussian_nll")) p.f[0] = 1e-6f, p.aux0 = w, p.aux0_len = N;
-    return p;
+    const sl_elem_info *L = tl_losses[k].info;
+    tl_args a;
+    memset(&a, 0, sizeof a);
+    a.n = n;
+    for (int j = 0; j < L->nin; j++) a.in[j] = xs[j], a.grad[j] = grad[j];
+    for (int j = 0; j < L->ntgt; j++) a.tgt[j] = ys[j];
+    for (int j = 0; j < L->ncyc; j++)
+        if (L->cyc[j].grad) a.cyc[j] = cycs[j], a.cyc_len[j] = N, a.grad_cyc = gcyc;
+    for (int j = 0; j < L->npf; j++) a.pf[j] = L->pf[j].def;
+    for (int j = 0; j < L->npi; j++) a.pi[j] = L->pi[j].def;
+    a.red = red;
+    a.loss = loss;
+    return a;
 }
 
-static void expect_einval(const tl_loss *L, size_t n, const float *x, const float *y,
-                          const tl_params *p, simdloss_reduction r, int with_loss, int with_grad,
-                          const char *needle, const char *what)
+static void expect_einval(int k, const tl_args *a, const char *needle, const char *what)
 {
     fill_sentinel();
-    const int rc = L->call(n, x, y, p, r, with_loss ? loss : NULL, with_grad ? grad : NULL,
-                           with_grad && p->aux0 && !strcmp(L->name, "gaussian_nll") ? gaux : NULL);
-    ck_assert_msg(rc == SIMDLOSS_EINVAL, "[%s] %s %s: rc %d, want EINVAL", tl_isa(), L->name, what,
+    const int rc = tl_losses[k].call(a);
+    const char *name = tl_losses[k].info->name, *msg = simdloss_last_error();
+    ck_assert_msg(rc == SIMDLOSS_EINVAL, "[%s] %s %s: rc %d, want EINVAL", tl_isa(), name, what,
                   rc);
-    const char *msg = simdloss_last_error();
-    char fn[64];
-    snprintf(fn, sizeof fn, "simdloss_%s_f32", L->name);
-    ck_assert_msg(strstr(msg, fn) != NULL, "[%s] %s: message '%s' lacks %s", tl_isa(), what, msg,
-                  fn);
+    ck_assert_msg(strstr(msg, tl_fn(k)) != NULL, "[%s] %s: message '%s' lacks %s", tl_isa(), what,
+                  msg, tl_fn(k));
     ck_assert_msg(strstr(msg, needle) != NULL, "[%s] %s %s: message '%s' lacks '%s'", tl_isa(),
-                  L->name, what, msg, needle);
+                  name, what, msg, needle);
     assert_untouched(what);
 }
 
+/* _i: loss _i / TL_NISA on ISA _i % TL_NISA (the tests below) */
+#define API_BEGIN                                                                                  \
+    const int k = _i / TL_NISA;                                                                    \
+    const sl_elem_info *L = tl_losses[k].info;                                                     \
+    if (!tl_use_isa(_i % TL_NISA)) return;                                                         \
+    fill_valid()
+
 START_TEST(common_einval)
 {
-    if (!tl_use_isa(_i)) return;
-    fill_valid();
-    for (size_t k = 0; k < tl_nlosses; k++) {
-        const tl_loss *L = &tl_losses[k];
-        const tl_params p = default_params(L);
-        expect_einval(L, N, xs, ys, &p, (simdloss_reduction)3, 1, 1, "reduction", "reduction 3");
-        expect_einval(L, N, xs, ys, &p, (simdloss_reduction)-1, 1, 1, "reduction", "reduction -1");
-        expect_einval(L, N, NULL, ys, &p, SIMDLOSS_MEAN, 1, 1, "input", "NULL input");
-        expect_einval(L, N, xs, NULL, &p, SIMDLOSS_NONE, 1, 1, "target", "NULL target");
-        expect_einval(L, N, xs, ys, &p, SIMDLOSS_SUM, 0, 0, "NULL", "no outputs");
+    API_BEGIN;
+    for (int r = 0; r < 3; r++) { /* the valid call works */
+        tl_args a = valid_args(k, N, (simdloss_reduction)r);
+        fill_sentinel();
+        ck_assert_msg(tl_losses[k].call(&a) == SIMDLOSS_OK, "[%s] %s valid call: %s", tl_isa(),
+                      L->name, simdloss_last_error());
+    }
+    tl_args a = valid_args(k, N, (simdloss_reduction)3);
+    expect_einval(k, &a, "reduction", "reduction 3");
+    a.red = (simdloss_reduction)-1;
+    expect_einval(k, &a, "reduction", "reduction -1");
+    for (int r = 0; r < 3; r++) {
+        for (int j = 0; j < L->nin; j++) {
+            a = valid_args(k, N, (simdloss_reduction)r);
+            a.in[j] = NULL;
+            expect_einval(k, &a, L->in[j], "NULL input");
+        }
+        for (int j = 0; j < L->ntgt; j++) {
+            a = valid_args(k, N, (simdloss_reduction)r);
+            a.tgt[j] = NULL;
+            expect_einval(k, &a, L->tgt[j], "NULL target");
+        }
+        a = valid_args(k, N, (simdloss_reduction)r);
+        a.loss = a.grad_cyc = NULL;
+        for (int j = 0; j < L->nin; j++) a.grad[j] = NULL;
+        expect_einval(k, &a, "NULL", "no outputs");
+    }
+    /* any single output is enough */
+    for (int q = 0; q < L->nin + 1 + (L->ncg > 0); q++) {
+        a = valid_args(k, N, SIMDLOSS_SUM);
+        a.grad_cyc = NULL;
+        for (int j = 0; j < L->nin; j++) a.grad[j] = NULL;
+        if (q > 0) a.loss = NULL;
+        if (q > 0 && q <= L->nin) a.grad[q - 1] = grad[q - 1];
+        if (q == L->nin + 1) a.grad_cyc = gcyc;
+        ck_assert_msg(tl_losses[k].call(&a) == SIMDLOSS_OK, "[%s] %s output %d alone: %s", tl_isa(),
+                      L->name, q, simdloss_last_error());
     }
 }
 END_TEST
 
-typedef struct {
-    const char *loss;
-    float f[3];
-    int i[2];
-    const char *needle;
-} bad_param;
-
-START_TEST(parameter_einval)
+/* Values just outside a float parameter's range (and NaN), and inside it at
+ * its ends. */
+static int out_of_range(const sl_range *r, float *v)
 {
-    if (!tl_use_isa(_i)) return;
-    fill_valid();
-    const float nan = NAN, inf = INFINITY;
-    const bad_param cases[] = {
-        {"huber", {0.0f}, {0}, "delta"},
-        {"huber", {-1.0f}, {0}, "delta"},
-        {"huber", {nan}, {0}, "delta"},
-        {"smooth_l1", {-0.5f}, {0}, "beta"},
-        {"smooth_l1", {nan}, {0}, "beta"},
-        {"ale", {-0.1f, 0, 0}, {0}, "alpha"},
-        {"ale", {1.1f, 0, 0}, {0}, "alpha"},
-        {"ale", {nan, 0, 0}, {0}, "alpha"},
-        {"ale", {0, 0.5f, 0}, {0}, "gamma"},
-        {"ale", {0, -1.0f, 0}, {0}, "gamma"},
-        {"ale", {0, -inf, 0}, {0}, "gamma"},
-        {"ale", {0, nan, 0}, {0}, "gamma"},
-        {"ale", {0, 0, 0.6f}, {0}, "label_smoothing"},
-        {"ale", {0, 0, -0.1f}, {0}, "label_smoothing"},
-        {"binary_focal", {-1.0f, 0.25f, 0}, {0}, "gamma"},
-        {"binary_focal", {nan, 0.25f, 0}, {0}, "gamma"},
-        {"binary_focal", {2.0f, 1.5f, 0}, {0}, "alpha"},
-        {"binary_focal", {2.0f, nan, 0}, {0}, "alpha"},
-        {"binary_focal", {2.0f, 0.25f, 1.5f}, {0}, "label_smoothing"},
-        {"binary_focal", {2.0f, 0.25f, -0.5f}, {0}, "label_smoothing"},
-        {"sigmoid_focal", {0.25f, -2.0f}, {0}, "gamma"},
-        {"sigmoid_focal", {1.5f, 2.0f}, {0}, "alpha"},
-        {"sigmoid_focal", {0.25f, -inf}, {0}, "gamma"},
-        {"sigmoid_focal", {nan, 2.0f}, {0}, "alpha"},
-        {"sigmoid_focal", {inf, 2.0f}, {0}, "alpha"},
-        {"binary_focal", {-inf, 0.25f, 0}, {0}, "gamma"},
-        {"binary_focal", {2.0f, inf, 0}, {0}, "alpha"},
-        {"hinge_embedding", {nan}, {0}, "margin"},
-        {"poisson_nll", {0.0f}, {1, 0}, "eps"},
-        {"poisson_nll", {-1e-8f}, {0, 1}, "eps"},
-        {"poisson_nll", {nan}, {1, 1}, "eps"},
-        {"gaussian_nll", {0.0f}, {0}, "eps"},
-        {"gaussian_nll", {nan}, {1}, "eps"},
-    };
-    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        const tl_loss *L = tl_find(cases[k].loss);
-        tl_params p = default_params(L);
-        memcpy(p.f, cases[k].f, sizeof p.f);
-        memcpy(p.i, cases[k].i, sizeof p.i);
-        char what[64];
-        snprintf(what, sizeof what, "bad param case %zu", k);
-        for (int r = 0; r < 3; r++)
-            expect_einval(L, N, xs, ys, &p, (simdloss_reduction)r, 1, 1, cases[k].needle, what);
+    int m = 0;
+    v[m++] = NAN;
+    v[m++] = -NAN;
+    if (!isinf(r->lo)) {
+        v[m++] = r->lo_open ? r->lo : nextafterf(r->lo, -INFINITY);
+        v[m++] = r->lo - 1.0f;
+        v[m++] = -INFINITY;
     }
-    /* every value of a stated range is accepted, infinities included (the
-     * golden cases check what they compute) */
-    const bad_param good[] = {
-        {"huber", {inf}, {0}, NULL},
-        {"smooth_l1", {inf}, {0}, NULL},
-        {"ale", {0, inf, 0}, {0}, NULL},
-        {"ale", {1, 1, 0.5f}, {0}, NULL},
-        {"binary_focal", {inf, -inf, 1}, {0}, NULL},
-        {"binary_focal", {0, 1, 0}, {0}, NULL},
-        {"sigmoid_focal", {-inf, inf}, {0}, NULL},
-        {"sigmoid_focal", {1, 0}, {0}, NULL},
-        {"hinge_embedding", {inf}, {0}, NULL},
-        {"hinge_embedding", {-inf}, {0}, NULL},
-        {"poisson_nll", {inf}, {0, 1}, NULL},
-        {"gaussian_nll", {inf}, {1}, NULL},
-    };
-    for (size_t k = 0; k < sizeof good / sizeof good[0]; k++) {
-        const tl_loss *L = tl_find(good[k].loss);
-        tl_params p = default_params(L);
-        memcpy(p.f, good[k].f, sizeof p.f);
-        memcpy(p.i, good[k].i, sizeof p.i);
-        for (int r = 0; r < 3; r++) {
-            const int rc = L->call(N, xs, ys, &p, (simdloss_reduction)r, loss, grad, NULL);
-            ck_assert_msg(rc == SIMDLOSS_OK, "[%s] %s f={%g,%g,%g} rejected: '%s'", tl_isa(),
-                          L->name, (double)p.f[0], (double)p.f[1], (double)p.f[2],
-                          simdloss_last_error());
+    if (!isinf(r->hi)) {
+        v[m++] = r->hi_open ? r->hi : nextafterf(r->hi, INFINITY);
+        v[m++] = r->hi + 1.0f;
+        v[m++] = INFINITY;
+    }
+    if (r->has_alt) { /* beside the single allowed value, below the interval */
+        v[m++] = nextafterf(r->alt, INFINITY);
+        v[m++] = (r->alt + r->lo) / 2.0f;
+        int kept = 0; /* the allowed value itself is not outside */
+        for (int q = 0; q < m; q++)
+            if (v[q] != r->alt) v[kept++] = v[q];
+        m = kept;
+    }
+    return m;
+}
+
+static int in_range(const sl_range *r, float *v)
+{
+    int m = 0;
+    v[m++] = r->lo_open ? nextafterf(r->lo, INFINITY) : r->lo;
+    v[m++] = r->hi_open ? nextafterf(r->hi, -INFINITY) : r->hi;
+    if (!isinf(r->lo) && !isinf(r->hi)) v[m++] = (r->lo + r->hi) / 2.0f;
+    if (r->has_alt) v[m++] = r->alt;
+    return m;
+}
+
+START_TEST(parameter_ranges)
+{
+    API_BEGIN;
+    for (int p = 0; p < L->npf; p++) {
+        float v[16];
+        const int nbad = out_of_range(&L->pf[p].range, v);
+        for (int q = 0; q < nbad; q++)
+            for (int r = 0; r < 3; r++) {
+                tl_args a = valid_args(k, N, (simdloss_reduction)r);
+                a.pf[p] = v[q];
+                char what[96];
+                snprintf(what, sizeof what, "%s = %g", L->pf[p].name, (double)v[q]);
+                expect_einval(k, &a, L->pf[p].name, what);
+            }
+        const int ngood = in_range(&L->pf[p].range, v);
+        for (int q = 0; q < ngood; q++)
+            for (int r = 0; r < 3; r++) {
+                tl_args a = valid_args(k, N, (simdloss_reduction)r);
+                a.pf[p] = v[q];
+                const int rc = tl_losses[k].call(&a);
+                ck_assert_msg(rc == SIMDLOSS_OK, "[%s] %s %s = %g rejected: '%s'", tl_isa(),
+                              L->name, L->pf[p].name, (double)v[q], simdloss_last_error());
+            }
+    }
+    for (int p = 0; p < L->npi; p++) {
+        const int bad[] = {0, 3, -1, 1000};
+        const int good[] = {0, 1, -1, 7, 1, 2};
+        const int rule = L->pi[p].rule;
+        for (int q = 0; rule == SL_I_ONE_TWO && q < 4; q++) {
+            tl_args a = valid_args(k, N, SIMDLOSS_MEAN);
+            a.pi[p] = bad[q];
+            expect_einval(k, &a, L->pi[p].name, "int parameter");
+        }
+        for (int q = rule == SL_I_ONE_TWO ? 4 : 0; q < 6; q++) {
+            tl_args a = valid_args(k, N, SIMDLOSS_MEAN);
+            a.pi[p] = good[q];
+            ck_assert_msg(tl_losses[k].call(&a) == SIMDLOSS_OK, "[%s] %s %s = %d rejected: '%s'",
+                          tl_isa(), L->name, L->pi[p].name, good[q], simdloss_last_error());
         }
     }
 }
 END_TEST
 
-START_TEST(aux_einval)
+START_TEST(cyclic_lengths)
 {
-    if (!tl_use_isa(_i)) return;
-    fill_valid();
-    float w[N], v[N];
-    for (int i = 0; i < N; i++) w[i] = 1.0f, v[i] = 0.5f;
-    const tl_loss *bce = tl_find("bce"), *bcel = tl_find("bce_with_logits");
-    const tl_loss *gnll = tl_find("gaussian_nll");
-    tl_params p = {{0}, {0}, w, 0, NULL, 0};
-    expect_einval(bce, N, xs, ys, &p, SIMDLOSS_MEAN, 1, 1, "weight_len", "weight_len 0");
-    p.aux0_len = 5; /* does not divide 37 */
-    expect_einval(bce, N, xs, ys, &p, SIMDLOSS_MEAN, 1, 1, "weight_len", "weight_len 5");
-    expect_einval(bcel, N, xs, ys, &p, SIMDLOSS_SUM, 1, 1, "weight_len", "weight_len 5");
-    p = (tl_params){{0}, {0}, NULL, 0, w, 2};
-    expect_einval(bcel, N, xs, ys, &p, SIMDLOSS_NONE, 1, 1, "pos_weight_len", "pos_weight_len 2");
-    p = (tl_params){{1e-6f}, {0}, NULL, N, NULL, 0};
-    expect_einval(gnll, N, xs, ys, &p, SIMDLOSS_MEAN, 1, 1, "var", "NULL var");
-    p = (tl_params){{1e-6f}, {0}, v, 3, NULL, 0};
-    expect_einval(gnll, N, xs, ys, &p, SIMDLOSS_MEAN, 1, 1, "var_len", "var_len 3");
-    v[30] = -0.25f;
-    p = (tl_params){{1e-6f}, {0}, v, N, NULL, 0};
-    expect_einval(gnll, N, xs, ys, &p, SIMDLOSS_NONE, 1, 1, "var[30] = -0.25 is negative",
-                  "negative var");
-    /* gaussian_nll: all three outputs NULL */
-    v[30] = 0.5f;
-    fill_sentinel();
-    ck_assert_int_eq(
-        simdloss_gaussian_nll_f32(N, xs, ys, v, N, 0, 1e-6f, SIMDLOSS_SUM, NULL, NULL, NULL),
-        SIMDLOSS_EINVAL);
-    assert_untouched("gaussian no outputs");
+    API_BEGIN;
+    for (int j = 0; j < L->ncyc; j++) {
+        const sl_cyc_info *c = &L->cyc[j];
+        tl_args a = valid_args(k, N, SIMDLOSS_MEAN);
+        a.cyc[j] = cycs[j];
+        a.cyc_len[j] = 0;
+        expect_einval(k, &a, c->len, "length 0");
+        a.cyc_len[j] = 5; /* does not divide 37 */
+        expect_einval(k, &a, c->len, "length 5");
+        a.cyc_len[j] = N + 1;
+        expect_einval(k, &a, c->len, "length n + 1");
+        for (size_t len = 1; len <= N; len += N - 1) { /* 1 and n divide n */
+            a.cyc_len[j] = len;
+            ck_assert_msg(tl_losses[k].call(&a) == SIMDLOSS_OK, "[%s] %s %s = %zu: '%s'", tl_isa(),
+                          L->name, c->len, len, simdloss_last_error());
+        }
+        if (c->grad) { /* required */
+            a = valid_args(k, N, SIMDLOSS_SUM);
+            a.cyc[j] = NULL;
+            expect_einval(k, &a, c->name, "NULL cyclic array");
+        } else { /* NULL: ones */
+            a = valid_args(k, N, SIMDLOSS_SUM);
+            ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_OK);
+        }
+    }
+    if (L->prescan == SL_PRE_NONNEG_CYC) {
+        tl_args a = valid_args(k, N, SIMDLOSS_NONE);
+        cycs[0][30] = -0.25f;
+        char want[96];
+        snprintf(want, sizeof want, "%s[30] = -0.25 is negative", L->cyc[0].name);
+        expect_einval(k, &a, want, "negative cyclic value");
+        cycs[0][30] = NAN; /* NaN is not negative: NaN out */
+        ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_OK);
+        ck_assert_msg(isnan(loss[30]), "[%s] %s: NaN cyclic value gave %g", tl_isa(), L->name,
+                      (double)loss[30]);
+    }
 }
 END_TEST
 
-/* BCE's domain error: exact message, first bad index, the pass completes. */
-START_TEST(bce_edomain)
+/* The domain error: exact message, first bad index, the pass completes. */
+START_TEST(domain_error)
 {
-    if (!tl_use_isa(_i)) return;
+    API_BEGIN;
+    const ts_spec *sp = ts_specs[k];
+    if (!L->has_domain) {
+        ck_assert_uint_eq(sp->nbad_inputs, 0);
+        return;
+    }
+    ck_assert_msg(sp->nbad_inputs > 0, "%s has a domain check but no bad inputs", L->name);
     const size_t positions[] = {0, 3, 17, 31, 32, 36};
-    const float bad[] = {1.5f, -0.5f, NAN, INFINITY, 1.0000001f, -1e-30f};
-    for (size_t a = 0; a < sizeof positions / sizeof positions[0]; a++)
-        for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+    for (size_t p = 0; p < sizeof positions / sizeof positions[0]; p++)
+        for (size_t b = 0; b < sp->nbad_inputs; b++) {
             fill_valid();
             fill_sentinel();
-            xs[positions[a]] = bad[b];
-            if (positions[a] + 2 < N) xs[positions[a] + 2] = 7.0f; /* a later bad one */
-            const int rc = simdloss_bce_f32(N, xs, ys, NULL, 0, SIMDLOSS_NONE, loss, grad);
+            xs[0][positions[p]] = sp->bad_inputs[b];
+            if (positions[p] + 2 < N) xs[0][positions[p] + 2] = sp->bad_inputs[0]; /* a later one */
+            tl_args a = valid_args(k, N, SIMDLOSS_NONE);
+            const int rc = tl_losses[k].call(&a);
             ck_assert_msg(rc == SIMDLOSS_EDOMAIN, "[%s] rc %d", tl_isa(), rc);
-            char want[96];
-            snprintf(want, sizeof want, "simdloss_bce_f32: input[%zu] = %.9g is outside [0, 1]",
-                     positions[a], (double)bad[b]);
+            char want[160];
+            snprintf(want, sizeof want, "%s: %s[%zu] = %.9g %s", tl_fn(k), L->in[0], positions[p],
+                     (double)sp->bad_inputs[b], L->domain);
             ck_assert_msg(!strcmp(simdloss_last_error(), want), "[%s] message '%s', want '%s'",
                           tl_isa(), simdloss_last_error(), want);
             /* the pass completed: every element was computed */
             for (int i = 0; i < N; i++)
-                ck_assert_msg(loss[i] != SENTINEL && grad[i] != SENTINEL,
+                ck_assert_msg(loss[i] != SENTINEL && grad[0][i] != SENTINEL,
                               "[%s] loss[%d] not written", tl_isa(), i);
-            const size_t good = positions[a] == 0 ? 1 : 0;
+            const size_t good = positions[p] == 0 ? 1 : 0;
             ck_assert_msg(isfinite(loss[good]), "[%s] good element not finite", tl_isa());
-            float m;
-            ck_assert_int_eq(simdloss_bce_f32(N, xs, ys, NULL, 0, SIMDLOSS_MEAN, &m, NULL),
-                             SIMDLOSS_EDOMAIN);
-            ck_assert_int_eq(simdloss_bce_f32(N, xs, ys, NULL, 0, SIMDLOSS_SUM, NULL, grad),
-                             SIMDLOSS_EDOMAIN);
+            a.red = SIMDLOSS_MEAN;
+            ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_EDOMAIN);
+            a.red = SIMDLOSS_SUM;
+            a.loss = NULL;
+            ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_EDOMAIN);
         }
-    /* the boundary values themselves are in the domain */
-    fill_valid();
-    xs[0] = 0.0f, xs[1] = 1.0f, xs[2] = -0.0f;
-    float m;
-    ck_assert_int_eq(simdloss_bce_f32(N, xs, ys, NULL, 0, SIMDLOSS_MEAN, &m, grad), SIMDLOSS_OK);
 }
 END_TEST
 
 /* n == 0: NONE writes nothing, SUM is 0, MEAN is NaN; NULL data is fine. */
 START_TEST(empty_input)
 {
-    if (!tl_use_isa(_i)) return;
-    for (size_t k = 0; k < tl_nlosses; k++) {
-        const tl_loss *L = &tl_losses[k];
-        tl_params p = default_params(L);
-        p.aux0 = p.aux0 ? ys : NULL;
-        fill_sentinel();
-        ck_assert_int_eq(L->call(0, NULL, NULL, &p, SIMDLOSS_NONE, loss, grad, NULL), SIMDLOSS_OK);
-        assert_untouched("n = 0 NONE");
-        ck_assert_int_eq(L->call(0, NULL, NULL, &p, SIMDLOSS_SUM, loss, grad, NULL), SIMDLOSS_OK);
-        ck_assert_msg(loss[0] == 0.0f && !signbit(loss[0]), "[%s] %s: n = 0 SUM = %g", tl_isa(),
-                      L->name, (double)loss[0]);
-        ck_assert_int_eq(L->call(0, NULL, NULL, &p, SIMDLOSS_MEAN, loss, NULL, NULL), SIMDLOSS_OK);
-        ck_assert_msg(isnan(loss[0]), "[%s] %s: n = 0 MEAN = %g", tl_isa(), L->name,
-                      (double)loss[0]);
-        ck_assert_msg(grad[0] == SENTINEL, "[%s] %s: n = 0 wrote grad", tl_isa(), L->name);
-    }
+    API_BEGIN;
+    tl_args a = valid_args(k, 0, SIMDLOSS_NONE);
+    for (int j = 0; j < L->nin; j++) a.in[j] = NULL;
+    for (int j = 0; j < L->ntgt; j++) a.tgt[j] = NULL;
+    a.grad_cyc = NULL;
+    fill_sentinel();
+    ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_OK);
+    assert_untouched("n = 0 NONE");
+    a.red = SIMDLOSS_SUM;
+    ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_OK);
+    ck_assert_msg(loss[0] == 0.0f && !signbit(loss[0]), "[%s] %s: n = 0 SUM = %g", tl_isa(),
+                  L->name, (double)loss[0]);
+    a.red = SIMDLOSS_MEAN;
+    for (int j = 0; j < L->nin; j++) a.grad[j] = NULL;
+    ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_OK);
+    ck_assert_msg(isnan(loss[0]), "[%s] %s: n = 0 MEAN = %g", tl_isa(), L->name, (double)loss[0]);
+    for (int j = 0; j < L->nin; j++)
+        ck_assert_msg(grad[j][0] == SENTINEL, "[%s] %s: n = 0 wrote a gradient", tl_isa(), L->name);
 }
 END_TEST
 
 /* Sizes whose byte counts overflow size_t: no such array can exist, so the
- * call is rejected before any size is computed from them (a gaussian_nll
- * with n == 0 wrote var_len * 4 wrapped bytes of zeros). */
+ * call is rejected before any size is computed from them. */
 START_TEST(size_overflow)
 {
-    if (!tl_use_isa(_i)) return;
-    fill_valid();
+    API_BEGIN;
     const size_t big[] = {SIZE_MAX / sizeof(float) + 1, SIZE_MAX / 3, SIZE_MAX / 2 + 1, SIZE_MAX};
     for (size_t b = 0; b < sizeof big / sizeof big[0]; b++) {
         char what[64];
         snprintf(what, sizeof what, "n = %zu", big[b]);
-        for (size_t k = 0; k < tl_nlosses; k++) {
-            const tl_loss *L = &tl_losses[k];
-            const tl_params p = default_params(L);
-            for (int r = 0; r < 3; r++)
-                expect_einval(L, big[b], xs, ys, &p, (simdloss_reduction)r, 1, 1, "overflow", what);
-        }
-        snprintf(what, sizeof what, "n = 0, aux length %zu", big[b]);
-        float w[N];
-        for (int i = 0; i < N; i++) w[i] = 1.0f;
-        tl_params p = {{0}, {0}, w, big[b], NULL, 0};
-        expect_einval(tl_find("bce"), 0, NULL, NULL, &p, SIMDLOSS_SUM, 1, 1, "weight_len", what);
-        expect_einval(tl_find("bce_with_logits"), 0, NULL, NULL, &p, SIMDLOSS_SUM, 1, 1,
-                      "weight_len", what);
-        p = (tl_params){{0}, {0}, NULL, 0, w, big[b]};
-        expect_einval(tl_find("bce_with_logits"), 0, NULL, NULL, &p, SIMDLOSS_SUM, 1, 1,
-                      "pos_weight_len", what);
         for (int r = 0; r < 3; r++) {
-            fill_sentinel();
-            const int rc = simdloss_gaussian_nll_f32(0, NULL, NULL, w, big[b], 0, 1e-6f,
-                                                     (simdloss_reduction)r, loss, NULL, gaux);
-            ck_assert_msg(rc == SIMDLOSS_EINVAL && strstr(simdloss_last_error(), "var_len"),
-                          "[%s] gaussian_nll %s: rc %d ('%s')", tl_isa(), what, rc,
-                          simdloss_last_error());
-            assert_untouched(what);
+            tl_args a = valid_args(k, big[b], (simdloss_reduction)r);
+            expect_einval(k, &a, "overflow", what);
         }
+        snprintf(what, sizeof what, "n = 0, cyclic length %zu", big[b]);
+        for (int j = 0; j < L->ncyc; j++)
+            for (int r = 0; r < 3; r++) {
+                tl_args a = valid_args(k, 0, (simdloss_reduction)r);
+                a.cyc[j] = cycs[j];
+                a.cyc_len[j] = big[b];
+                expect_einval(k, &a, L->cyc[j].len, what);
+            }
     }
 }
 END_TEST
 
-/* grad_var with var_len < n is the sum over the elements sharing a variance. */
-START_TEST(gaussian_grad_var)
+/* The gradient of a shared cyclic array is the sum over the elements that
+ * share each value; the input gradients do not depend on how it is given. */
+START_TEST(cyclic_gradient)
 {
-    if (!tl_use_isa(_i)) return;
+    API_BEGIN;
+    if (!L->ncg) return;
     enum { M = 48 };
-    float x[M], y[M], v[M], vfull[M], gl[M], gfull[M], g1[M], g2[M];
+    static float x[SL_MAX_IN][M], y[SL_MAX_TGT][M], v[M], vfull[M], gl[M], gfull[M];
+    static float g1[SL_MAX_IN][M], g2[SL_MAX_IN][M];
+    const ts_branch *b = &ts_specs[k]->branches[0];
+    uint64_t s = 12345;
     for (int i = 0; i < M; i++) {
-        x[i] = (float)i / 7.0f - 3.0f;
-        y[i] = (float)(i % 5) * 0.5f;
+        double in[SL_MAX_IN] = {0}, tgt[SL_MAX_TGT] = {0};
+        ts_specs[k]->gen(b, 0, (size_t)i, &s, in, tgt);
+        for (int j = 0; j < L->nin; j++) x[j][i] = (float)in[j];
+        for (int j = 0; j < L->ntgt; j++) y[j][i] = (float)tgt[j];
         v[i] = 0.25f + (float)(i % 6) * 0.5f;
     }
     const size_t lens[] = {1, 2, 3, 6, 16, 24};
-    for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
-        const size_t len = lens[k];
-        for (int i = 0; i < M; i++) vfull[i] = v[i % len];
+    for (size_t q = 0; q < sizeof lens / sizeof lens[0]; q++) {
+        const size_t len = lens[q];
+        for (int i = 0; i < M; i++) vfull[i] = v[(size_t)i % len];
         for (int r = 1; r <= 2; r++) {
+            tl_args a;
+            memset(&a, 0, sizeof a);
+            a.n = M;
+            for (int j = 0; j < L->nin; j++) a.in[j] = x[j], a.grad[j] = g1[j];
+            for (int j = 0; j < L->ntgt; j++) a.tgt[j] = y[j];
+            for (int j = 0; j < L->npf; j++) a.pf[j] = L->pf[j].def;
+            for (int j = 0; j < L->npi; j++) a.pi[j] = L->pi[j].def;
+            a.red = (simdloss_reduction)r;
             float lsum;
-            ck_assert_int_eq(simdloss_gaussian_nll_f32(M, x, y, vfull, M, 1, 1e-6f,
-                                                       (simdloss_reduction)r, &lsum, g1, gfull),
-                             SIMDLOSS_OK);
-            /* only grad_var requested */
-            ck_assert_int_eq(simdloss_gaussian_nll_f32(M, x, y, v, len, 1, 1e-6f,
-                                                       (simdloss_reduction)r, NULL, NULL, gl),
-                             SIMDLOSS_OK);
+            a.loss = &lsum;
+            a.cyc[0] = vfull;
+            a.cyc_len[0] = M;
+            a.grad_cyc = gfull;
+            ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_OK);
+            /* only the cyclic gradient requested */
+            a.loss = NULL;
+            for (int j = 0; j < L->nin; j++) a.grad[j] = NULL;
+            a.cyc[0] = v;
+            a.cyc_len[0] = len;
+            a.grad_cyc = gl;
+            ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_OK);
             for (size_t j = 0; j < len; j++) {
-                double s = 0;
-                for (size_t i = j; i < M; i += len) s += gfull[i];
-                ck_assert_msg(fabs(gl[j] - s) <= 1e-6 * fabs(s) + 1e-7,
-                              "[%s] len %zu j %zu: %g vs %g", tl_isa(), len, j, (double)gl[j], s);
+                double sum = 0;
+                for (size_t i = j; i < M; i += len) sum += gfull[i];
+                ck_assert_msg(fabs(gl[j] - sum) <= 1e-6 * fabs(sum) + 1e-7,
+                              "[%s] %s len %zu j %zu: %g vs %g", tl_isa(), L->name, len, j,
+                              (double)gl[j], sum);
             }
-            /* grad_input does not depend on how var is given */
-            ck_assert_int_eq(simdloss_gaussian_nll_f32(M, x, y, v, len, 1, 1e-6f,
-                                                       (simdloss_reduction)r, NULL, g2, NULL),
-                             SIMDLOSS_OK);
-            ck_assert_msg(!memcmp(g1, g2, sizeof g1), "[%s] grad_input differs for var_len %zu",
-                          tl_isa(), len);
+            /* the input gradients do not depend on how the array is given */
+            for (int j = 0; j < L->nin; j++) a.grad[j] = g2[j];
+            a.grad_cyc = NULL;
+            ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_OK);
+            for (int j = 0; j < L->nin; j++)
+                ck_assert_msg(!memcmp(g1[j], g2[j], sizeof g1[j]),
+                              "[%s] %s: %s differs for length %zu", tl_isa(), L->name, L->grad[j],
+                              len);
         }
-        /* n == 0: every sum is empty, so all var_len values are written as 0 */
+        /* n == 0: every sum is empty, so all len values are written as 0 */
         for (int r = 0; r <= 2; r++) {
+            tl_args a;
+            memset(&a, 0, sizeof a);
+            for (int j = 0; j < L->npf; j++) a.pf[j] = L->pf[j].def;
+            a.red = (simdloss_reduction)r;
+            a.cyc_len[0] = len;
+            a.grad_cyc = gl;
             for (size_t j = 0; j < M; j++) gl[j] = 7.0f;
-            ck_assert_int_eq(simdloss_gaussian_nll_f32(0, NULL, NULL, NULL, len, 0, 1e-6f,
-                                                       (simdloss_reduction)r, NULL, NULL, gl),
-                             SIMDLOSS_OK);
+            ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_OK);
             for (size_t j = 0; j < M; j++)
                 ck_assert_msg(j < len ? gl[j] == 0.0f && !signbit(gl[j]) : gl[j] == 7.0f,
-                              "[%s] n = 0, var_len %zu: grad_var[%zu] = %g", tl_isa(), len, j,
-                              (double)gl[j]);
+                              "[%s] %s n = 0, length %zu: gradient [%zu] = %g", tl_isa(), L->name,
+                              len, j, (double)gl[j]);
         }
     }
 }
 END_TEST
 
-/* Keras hinge converts labels only when every label of the call is 0 or 1. */
-START_TEST(hinge_label_conversion)
+/* A prescan over every target (Keras' 0/1 labels): the elements' losses are
+ * the reference's with the decision the whole call implies, and one label
+ * that is not 0 or 1, even in the tail or NaN, changes it for all. */
+START_TEST(prescan_targets)
 {
-    if (!tl_use_isa(_i)) return;
-    float x[20], y[20], l[20];
-    for (int i = 0; i < 20; i++) x[i] = 0.25f, y[i] = (float)(i % 2);
-    ck_assert_int_eq(simdloss_hinge_f32(20, x, y, SIMDLOSS_NONE, l, NULL), SIMDLOSS_OK);
-    ck_assert_msg(l[0] == 1.25f && l[1] == 0.75f, "[%s] converted: %g %g", tl_isa(), (double)l[0],
-                  (double)l[1]);
-    y[19] = 0.5f; /* one non-binary label, in the tail */
-    ck_assert_int_eq(simdloss_hinge_f32(20, x, y, SIMDLOSS_NONE, l, NULL), SIMDLOSS_OK);
-    ck_assert_msg(l[0] == 1.0f && l[1] == 0.75f, "[%s] as-is: %g %g", tl_isa(), (double)l[0],
-                  (double)l[1]);
-    y[19] = NAN;
-    ck_assert_int_eq(simdloss_squared_hinge_f32(20, x, y, SIMDLOSS_NONE, l, NULL), SIMDLOSS_OK);
-    ck_assert_msg(l[0] == 1.0f && isnan(l[19]), "[%s] NaN label: %g %g", tl_isa(), (double)l[0],
-                  (double)l[19]);
+    API_BEGIN;
+    if (L->prescan != SL_PRE_BINARY_TARGET) return;
+    enum { M = 20 };
+    for (int tail = 0; tail < 3; tail++) {
+        float x[SL_MAX_IN][M], y[SL_MAX_TGT][M], l[M];
+        for (int i = 0; i < M; i++) {
+            for (int j = 0; j < L->nin; j++) x[j][i] = 0.25f;
+            for (int j = 0; j < L->ntgt; j++) y[j][i] = (float)(i % 2);
+        }
+        if (tail == 1) y[0][M - 1] = 0.5f;
+        if (tail == 2) y[0][M - 1] = NAN;
+        tl_args a;
+        memset(&a, 0, sizeof a);
+        a.n = M;
+        for (int j = 0; j < L->nin; j++) a.in[j] = x[j];
+        for (int j = 0; j < L->ntgt; j++) a.tgt[j] = y[j];
+        for (int j = 0; j < L->npf; j++) a.pf[j] = L->pf[j].def;
+        for (int j = 0; j < L->npi; j++) a.pi[j] = L->pi[j].def;
+        a.red = SIMDLOSS_NONE;
+        a.loss = l;
+        ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_OK);
+        for (int i = 0; i < M; i++) {
+            ts_elem e;
+            ts_ref ref;
+            memset(&e, 0, sizeof e);
+            for (int j = 0; j < L->nin; j++) e.in[j] = x[j][i];
+            for (int j = 0; j < L->ntgt; j++) e.tgt[j] = y[j][i];
+            for (int j = 0; j < SL_MAX_CYC; j++) e.cyc[j] = 1.0;
+            for (int j = 0; j < L->npf; j++) e.pf[j] = L->pf[j].def;
+            for (int j = 0; j < L->npi; j++) e.pi[j] = L->pi[j].def;
+            e.flags = tail == 0 ? SL_F_CONVERT : 0;
+            tl_ref(k, &e, &ref);
+            if (isnan(e.tgt[0])) { /* NaN in, NaN out */
+                ck_assert_msg(isnan(l[i]), "[%s] %s: NaN label gave %g", tl_isa(), L->name,
+                              (double)l[i]);
+                continue;
+            }
+            ck_assert_msg(fabs(l[i] - ref.value) <= 1e-6,
+                          "[%s] %s labels case %d: loss[%d] = %g, reference %g", tl_isa(), L->name,
+                          tail, i, (double)l[i], ref.value);
+        }
+    }
 }
 END_TEST
 
@@ -426,14 +516,15 @@ int main(void)
 {
     Suite *s = suite_create("api");
     TCase *tc = tcase_create("contract");
-    tcase_add_loop_test(tc, common_einval, 0, TL_NISA);
-    tcase_add_loop_test(tc, parameter_einval, 0, TL_NISA);
-    tcase_add_loop_test(tc, aux_einval, 0, TL_NISA);
-    tcase_add_loop_test(tc, bce_edomain, 0, TL_NISA);
-    tcase_add_loop_test(tc, empty_input, 0, TL_NISA);
-    tcase_add_loop_test(tc, gaussian_grad_var, 0, TL_NISA);
-    tcase_add_loop_test(tc, size_overflow, 0, TL_NISA);
-    tcase_add_loop_test(tc, hinge_label_conversion, 0, TL_NISA);
+    const int loop = TL_NISA * TL_NLOSSES;
+    tcase_add_loop_test(tc, common_einval, 0, loop);
+    tcase_add_loop_test(tc, parameter_ranges, 0, loop);
+    tcase_add_loop_test(tc, cyclic_lengths, 0, loop);
+    tcase_add_loop_test(tc, domain_error, 0, loop);
+    tcase_add_loop_test(tc, empty_input, 0, loop);
+    tcase_add_loop_test(tc, size_overflow, 0, loop);
+    tcase_add_loop_test(tc, cyclic_gradient, 0, loop);
+    tcase_add_loop_test(tc, prescan_targets, 0, loop);
     tcase_add_test(tc, isa_control);
     tcase_add_test(tc, status_strings);
     suite_add_tcase(s, tc);

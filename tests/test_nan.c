@@ -79,147 +79,135 @@ static void tn_done(const tn_ctx *t, const char *part)
 #define TN_MAXN 1030
 static const size_t tn_sizes[] = {1, 5, 16, 37, TN_MAXN};
 
-typedef struct {
-    const char *loss;
-    float f[3];
-    int i[2];
-} tn_branch;
-
-/* default and less usual parameters of every loss with parameters, infinite
- * ones included (the others run once with tn_plain) */
-static const tn_branch tn_branches[] = {
-    {"huber", {1.0f}, {0}},
-    {"huber", {INFINITY}, {0}},
-    {"smooth_l1", {1.0f}, {0}},
-    {"smooth_l1", {0.0f}, {0}},
-    {"ale", {0.25f, 2.0f, 0.1f}, {0}},
-    {"ale", {0.0f, 2.5f, 0.0f}, {0}},
-    {"ale", {0.5f, INFINITY, 0.0f}, {0}},
-    {"binary_focal", {2.0f, 0.25f, 0.1f}, {0}},
-    {"binary_focal", {0.5f, -1.0f, 0.0f}, {0}},
-    {"binary_focal", {INFINITY, -INFINITY, 0.0f}, {0}},
-    {"sigmoid_focal", {0.25f, 2.0f}, {0}},
-    {"sigmoid_focal", {0.25f, 0.5f}, {0}},
-    {"sigmoid_focal", {-INFINITY, INFINITY}, {0}},
-    {"hinge_embedding", {1.0f}, {0}},
-    {"hinge_embedding", {INFINITY}, {0}},
-    {"kl_div", {0}, {0}},
-    {"kl_div", {0}, {1}},
-    {"poisson_nll", {1e-8f}, {1, 1}},
-    {"poisson_nll", {1e-8f}, {0, 1}},
-    {"gaussian_nll", {1e-6f}, {0}},
-    {"gaussian_nll", {INFINITY}, {1}},
-};
-#define TN_NBRANCHES (sizeof tn_branches / sizeof tn_branches[0])
-
-static float tn_x[TN_MAXN], tn_y[TN_MAXN], tn_a0[TN_MAXN], tn_a1[TN_MAXN];
-static float tn_loss[TN_MAXN], tn_grad[TN_MAXN], tn_gaux[TN_MAXN];
+static float tn_in[SL_MAX_IN][TN_MAXN], tn_tgt[SL_MAX_TGT][TN_MAXN], tn_cyc[SL_MAX_CYC][TN_MAXN];
+static float tn_loss[TN_MAXN], tn_grad[SL_MAX_IN][TN_MAXN], tn_gcyc[TN_MAXN];
 
 /* Valid values for every loss (probabilities, binary labels, positive
- * variances), then, when `nans`, every kind of NaN and infinities at spread
- * positions of the input, the target and both aux arrays. */
+ * cyclic values), then, when `nans`, every kind of NaN and infinities at
+ * spread positions of every input, target and cyclic array. */
 static void tn_fill(size_t n, int nans)
 {
     for (size_t i = 0; i < n; i++) {
-        tn_x[i] = 0.05f + 0.9f * (float)((i * 7) % 19) / 19.0f;
-        tn_y[i] = (float)(i % 2);
-        tn_a0[i] = 0.5f + (float)(i % 3);
-        tn_a1[i] = 2.0f - (float)(i % 2);
+        for (int j = 0; j < SL_MAX_IN; j++)
+            tn_in[j][i] = 0.05f + 0.9f * (float)((i * 7 + (size_t)j * 5) % 19) / 19.0f;
+        for (int j = 0; j < SL_MAX_TGT; j++) tn_tgt[j][i] = (float)(i % 2);
+        tn_cyc[0][i] = 0.5f + (float)(i % 3);
+        tn_cyc[1][i] = 2.0f - (float)(i % 2);
         if (!nans) continue;
-        if (i % 5 == 1) tn_x[i] = tn_nan(i);
-        if (i % 7 == 3) tn_y[i] = tn_nan(i + 1);
-        if (i % 11 == 4) tn_x[i] = INFINITY, tn_y[i] = INFINITY; /* inf - inf */
-        if (i % 13 == 6) tn_x[i] = -INFINITY;
-        if (i % 6 == 2) tn_a0[i] = tn_nan(i + 2);
-        if (i % 9 == 5) tn_a1[i] = tn_nan(i + 3);
-        if (i % 10 == 7) tn_a0[i] = INFINITY, tn_a1[i] = 0.0f;
+        for (int j = 0; j < SL_MAX_IN; j++) {
+            if (i % 5 == (size_t)(1 + j)) tn_in[j][i] = tn_nan(i + (size_t)j);
+            if (i % 13 == (size_t)(6 + j)) tn_in[j][i] = -INFINITY;
+        }
+        if (i % 7 == 3) tn_tgt[0][i] = tn_nan(i + 1);
+        if (i % 11 == 4) tn_in[0][i] = INFINITY, tn_tgt[0][i] = INFINITY; /* inf - inf */
+        if (i % 6 == 2) tn_cyc[0][i] = tn_nan(i + 2);
+        if (i % 9 == 5) tn_cyc[1][i] = tn_nan(i + 3);
+        if (i % 10 == 7) tn_cyc[0][i] = INFINITY, tn_cyc[1][i] = 0.0f;
     }
     if (nans) { /* the last element too (vector tails) */
-        tn_x[n - 1] = tn_nan(n);
-        tn_a0[n - 1] = tn_nan(n + 1);
+        tn_in[0][n - 1] = tn_nan(n);
+        tn_cyc[0][n - 1] = tn_nan(n + 1);
     }
 }
 
 static void tn_sentinel(size_t n)
 {
-    for (size_t i = 0; i < n; i++) tn_loss[i] = tn_grad[i] = tn_gaux[i] = TN_SENT;
+    for (size_t i = 0; i < n; i++) {
+        tn_loss[i] = tn_gcyc[i] = TN_SENT;
+        for (int j = 0; j < SL_MAX_IN; j++) tn_grad[j][i] = TN_SENT;
+    }
 }
 
 /* One call of every reduction; NaNs must be canonical, and a rejected call
  * must leave the outputs alone. */
-static void tn_elem_call(tn_ctx *t, const tl_loss *L, size_t n, const tl_params *p,
-                         const char *what)
+static void tn_elem_call(tn_ctx *t, int k, tl_args *a, const char *what)
 {
+    const sl_elem_info *L = tl_losses[k].info;
+    const size_t n = a->n;
     for (int r = 0; r < 3; r++) {
-        char w[200];
+        char w[240];
         snprintf(w, sizeof w, "%s n=%zu reduction %d", what, n, r);
         tn_sentinel(n);
-        const int rc = L->call(n, tn_x, tn_y, p, (simdloss_reduction)r, tn_loss, tn_grad, tn_gaux);
+        a->red = (simdloss_reduction)r;
+        a->loss = tn_loss;
+        for (int j = 0; j < L->nin; j++) a->grad[j] = tn_grad[j];
+        a->grad_cyc = L->ncg ? tn_gcyc : NULL;
+        const int rc = tl_losses[k].call(a);
         if (rc == SIMDLOSS_EINVAL) {
             tn_untouched(t, w, tn_loss, n);
-            tn_untouched(t, w, tn_grad, n);
+            for (int j = 0; j < L->nin; j++) tn_untouched(t, w, tn_grad[j], n);
             continue;
         }
         tn_scan(t, w, "loss", tn_loss, r == SIMDLOSS_NONE ? n : 1);
-        tn_scan(t, w, "grad", tn_grad, n);
-        tn_scan(t, w, "grad_var", tn_gaux, p->aux0 ? p->aux0_len : 0);
+        for (int j = 0; j < L->nin; j++) tn_scan(t, w, L->grad[j], tn_grad[j], n);
+        if (L->ncg) tn_scan(t, w, "cyclic grad", tn_gcyc, a->cyc_len[0]);
     }
 }
 
-static void tn_elem_params(tn_ctx *t, const tl_loss *L, const tn_branch *b, size_t n)
+/* Loss k with parameters pf/pi at size n: clean and NaN data, cyclic arrays
+ * absent, of one value (a NaN with NaN data) or n values; then each float
+ * parameter a NaN in turn. */
+static void tn_elem_params(tn_ctx *t, int k, const float *pf, const int *pi, size_t n)
 {
-    tl_params p;
-    memset(&p, 0, sizeof p);
-    if (b) {
-        memcpy(p.f, b->f, sizeof p.f);
-        memcpy(p.i, b->i, sizeof p.i);
-    }
-    char what[160];
+    const sl_elem_info *L = tl_losses[k].info;
+    tl_args a;
+    memset(&a, 0, sizeof a);
+    a.n = n;
+    for (int j = 0; j < L->nin; j++) a.in[j] = tn_in[j];
+    for (int j = 0; j < L->ntgt; j++) a.tgt[j] = tn_tgt[j];
+    memcpy(a.pf, pf, sizeof a.pf);
+    memcpy(a.pi, pi, sizeof a.pi);
+    char what[200];
     for (int nans = 0; nans < 2; nans++) {
         tn_fill(n, nans);
-        /* aux arrays: absent, one value (a NaN when nans), or n values */
-        for (int al = 0; al < (L->naux ? 3 : 1); al++) {
+        for (int al = 0; al < (L->ncyc ? 3 : 1); al++) {
             const size_t len = al == 0 ? 0 : al == 1 ? 1 : n;
-            if (L->naux >= 1) p.aux0 = len ? tn_a0 + (al == 1 ? n - 1 : 0) : NULL;
-            if (L->naux >= 2) p.aux1 = len ? tn_a1 : NULL;
-            p.aux0_len = p.aux1_len = len;
-            if (!strcmp(L->name, "gaussian_nll") && !len) continue; /* var is required */
-            snprintf(what, sizeof what, "simdloss_%s_f32 f={%g,%g,%g} i={%d,%d} aux_len=%zu%s",
-                     L->name, (double)p.f[0], (double)p.f[1], (double)p.f[2], p.i[0], p.i[1], len,
+            for (int j = 0; j < L->ncyc; j++) {
+                a.cyc[j] = len ? tn_cyc[j] + (al == 1 && j == 0 ? n - 1 : 0) : NULL;
+                a.cyc_len[j] = len;
+            }
+            if (L->ncg && !len) continue; /* required */
+            snprintf(what, sizeof what, "%s f={%g,%g,%g} i={%d,%d} cyclic length %zu%s", tl_fn(k),
+                     (double)a.pf[0], (double)a.pf[1], (double)a.pf[2], a.pi[0], a.pi[1], len,
                      nans ? " NaN data" : "");
-            tn_elem_call(t, L, n, &p, what);
-            /* each float parameter NaN in turn: rejected or canonical */
-            for (int j = 0; j < L->nf; j++)
-                for (size_t k = 0; k < TN_NNANS; k += 3) {
-                    tl_params q = p;
-                    q.f[j] = tn_nan(k);
-                    char w[200];
-                    snprintf(w, sizeof w, "%s, f[%d] = NaN 0x%08x", what, j, tn_nans[k]);
-                    tn_elem_call(t, L, n, &q, w);
+            tn_elem_call(t, k, &a, what);
+            for (int j = 0; j < L->npf; j++)
+                for (size_t q = 0; q < TN_NNANS; q += 3) {
+                    tl_args b = a;
+                    b.pf[j] = tn_nan(q);
+                    char w[240];
+                    snprintf(w, sizeof w, "%s, %s = NaN 0x%08x", what, L->pf[j].name, tn_nans[q]);
+                    tn_elem_call(t, k, &b, w);
                 }
         }
     }
 }
 
+/* every branch of every loss, and each float parameter at the infinite ends
+ * of its range */
 START_TEST(nan_elementwise)
 {
-    if (!tl_use_isa(_i)) return;
+    const int k = _i / TL_NISA;
+    if (!tl_use_isa(_i % TL_NISA)) return;
+    const sl_elem_info *L = tl_losses[k].info;
+    const ts_spec *sp = ts_specs[k];
     tn_ctx t = {0};
-    for (size_t k = 0; k < tl_nlosses; k++) {
-        const tl_loss *L = &tl_losses[k];
-        int has_branch = 0;
-        for (size_t s = 0; s < sizeof tn_sizes / sizeof tn_sizes[0]; s++)
-            for (size_t b = 0; b < TN_NBRANCHES; b++)
-                if (!strcmp(tn_branches[b].loss, L->name)) {
-                    has_branch = 1;
-                    tn_elem_params(&t, L, &tn_branches[b], tn_sizes[s]);
-                }
-        ck_assert_msg(has_branch || L->nf + L->ni == 0, "%s has parameters but no branch here",
-                      L->name);
-        for (size_t s = 0; !has_branch && s < sizeof tn_sizes / sizeof tn_sizes[0]; s++)
-            tn_elem_params(&t, L, NULL, tn_sizes[s]);
+    for (size_t s = 0; s < sizeof tn_sizes / sizeof tn_sizes[0]; s++) {
+        for (size_t b = 0; b < sp->nbranches; b++)
+            tn_elem_params(&t, k, sp->branches[b].pf, sp->branches[b].pi, tn_sizes[s]);
+        for (int j = 0; j < L->npf; j++) {
+            const sl_range *r = &L->pf[j].range;
+            for (int end = 0; end < 2; end++) {
+                const float v = end ? r->hi : r->lo;
+                if (!isinf(v) || (end ? r->hi_open : r->lo_open)) continue;
+                float pf[SL_MAX_PF];
+                memcpy(pf, sp->branches[0].pf, sizeof pf);
+                pf[j] = v;
+                tn_elem_params(&t, k, pf, sp->branches[0].pi, tn_sizes[s]);
+            }
+        }
     }
-    tn_done(&t, "elementwise");
+    tn_done(&t, L->name);
 }
 END_TEST
 
@@ -386,7 +374,7 @@ int main(void)
     TCase *tc = tcase_create("canonical");
     tcase_set_timeout(tc, 600);
     tcase_add_loop_test(tc, nan_nll_weight, 0, TL_NISA);
-    tcase_add_loop_test(tc, nan_elementwise, 0, TL_NISA);
+    tcase_add_loop_test(tc, nan_elementwise, 0, TL_NISA * TL_NLOSSES);
     tcase_add_loop_test(tc, nan_class, 0, TL_NISA);
     suite_add_tcase(s, tc);
     return tl_main(s);

@@ -1028,20 +1028,20 @@ def write(loss, notes):
         if ni:
             lines.append("i " + " ".join(str(v) for v in c["i"]))
         lines.append("n %d" % n)
-        lines.append(("x " + hexs(c["x"])).rstrip())
-        lines.append(("y " + hexs(c["y"])).rstrip())
-        for k in ("a0", "a1"):
+        lines.append(("in 0 " + hexs(c["x"])).rstrip())
+        lines.append(("tgt 0 " + hexs(c["y"])).rstrip())
+        for j, k in enumerate(("a0", "a1")):
             if c[k] is not None:
-                lines.append("%s %d %s" % (k, len(c[k]), hexs(c[k])))
+                lines.append("cyc %d %d %s" % (j, len(c[k]), hexs(c[k])))
         if "edomain" in r:
             lines.append("edomain %d" % r["edomain"])
         else:
             lines.append(("none " + hexs(r["none"])).rstrip())
-            lines.append(("gnone " + hexs(r["gnone"])).rstrip())
-            lines.append(("gmean " + hexs(r["gmean"])).rstrip())
+            lines.append(("gnone 0 " + hexs(r["gnone"])).rstrip())
+            lines.append(("gmean 0 " + hexs(r["gmean"])).rstrip())
             if loss == "gaussian_nll":
-                lines.append("gasum " + hexs(r["gasum"]))
-                lines.append("gamean " + hexs(r["gamean"]))
+                lines.append("gcsum " + hexs(r["gasum"]))
+                lines.append("gcmean " + hexs(r["gamean"]))
             lines.append("mean " + hexs([r["mean"]]))
             lines.append("sum " + hexs([r["sum"]]))
             for L, m, s in r["prefix"]:
