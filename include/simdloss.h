@@ -205,6 +205,16 @@ SIMDLOSS_API int simdloss_hinge_embedding_f32(size_t n, const float *input, cons
                                               float margin, simdloss_reduction reduction,
                                               float *loss, float *grad_input);
 
+/* loss = max(0, -y (x1 - x2) + margin) with y = target (usually +-1, any
+ * value scales); where -y (x1 - x2) + margin >= 0 (the clamp passes the
+ * gradient at 0): d/dx1 = -y, d/dx2 = y, else 0. The target is not
+ * differentiated. margin: any value but NaN. Any of loss, grad_input1,
+ * grad_input2 may be NULL, not all. F.margin_ranking_loss. */
+SIMDLOSS_API int simdloss_margin_ranking_f32(size_t n, const float *input1, const float *input2,
+                                             const float *target, float margin,
+                                             simdloss_reduction reduction, float *loss,
+                                             float *grad_input1, float *grad_input2);
+
 /* input = log-probabilities x. log_target == 0: loss = xlogy(t, t) - t x
  * (t == 0 gives 0, t < 0 gives NaN), d/dx = -t; log_target != 0:
  * loss = exp(t) (t - x), d/dx = -exp(t). Pointwise; PyTorch's 'batchmean' is

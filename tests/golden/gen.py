@@ -58,10 +58,13 @@ LOSSES = {
     "msle": (0, 0, 0),
     "poisson": (0, 0, 0),
     "gaussian_nll": (1, 1, 1),
+    "margin_ranking": (1, 0, 0),
 }
+# losses with a second differentiable input (c["x2"], "in 1" in the files)
+TWO_INPUTS = {"margin_ranking"}
 # losses whose torch function takes reduction= (the rest reduce the 'none' tensor)
 TORCH_RED = {"mse", "l1", "huber", "smooth_l1", "bce", "bce_with_logits", "hinge_embedding",
-             "kl_div", "poisson_nll", "gaussian_nll"}
+             "kl_div", "poisson_nll", "gaussian_nll", "margin_ranking"}
 
 SIZES = [1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33]
 SWEEP_N = 4097
@@ -104,9 +107,11 @@ def elem_or_red(none, red):
     return none.mean() if red == "mean" else none.sum()
 
 
-def forward(loss, x, y, f, iv, a0, a1, red):
-    """The reference: torch float32, reduction red. x (and a0 for gaussian) are leaves."""
+def forward(loss, x, y, f, iv, a0, a1, red, x2=None):
+    """The reference: torch float32, reduction red. x, x2 (and a0 for gaussian) are leaves."""
     n = x.numel()
+    if loss == "margin_ranking":
+        return F.margin_ranking_loss(x, x2, y, margin=pf(f[0]), reduction=red)
     if loss == "mse":
         return F.mse_loss(x, y, reduction=red)
     if loss == "l1":
@@ -211,9 +216,11 @@ def forward(loss, x, y, f, iv, a0, a1, red):
     raise KeyError(loss)
 
 
-def nan_mask(loss, x, y, a0, a1):
+def nan_mask(loss, x, y, a0, a1, x2=None):
     n = len(x)
     m = np.isnan(x) | np.isnan(y)
+    if x2 is not None:
+        m |= np.isnan(x2)
     for a in (a0, a1):
         if a is not None and n:
             m |= np.isnan(a[np.arange(n) % len(a)])
@@ -259,24 +266,26 @@ def fix_none(loss, x, y, none):
     return none
 
 
-def leaves(loss, x, y, a0, a1, grad=True):
+def leaves(loss, x, y, a0, a1, grad=True, x2=None):
     xt = torch.tensor(x, dtype=torch.float32, requires_grad=grad)
     yt = torch.tensor(y, dtype=torch.float32)
     a0t = None if a0 is None else torch.tensor(
         a0, dtype=torch.float32, requires_grad=grad and loss == "gaussian_nll")
     a1t = None if a1 is None else torch.tensor(a1, dtype=torch.float32)
-    return xt, yt, a0t, a1t
+    x2t = None if x2 is None else torch.tensor(x2, dtype=torch.float32, requires_grad=grad)
+    return xt, yt, a0t, a1t, x2t
 
 
-def reductions(c, xs, ys, notes, tag):
-    """mean and sum (torch) of the loss on xs, ys with c's params and aux."""
+def reductions(c, xs, ys, notes, tag, x2s=None):
+    """mean and sum (torch) of the loss on xs, ys (x2s) with c's params and aux."""
     with torch.no_grad():
-        xt, yt, a0t, a1t = leaves(c["loss"], xs, ys, c["a0"], c["a1"], grad=False)
-        m = forward(c["loss"], xt, yt, c["f"], c["i"], a0t, a1t, "mean").item()
-        s = forward(c["loss"], xt, yt, c["f"], c["i"], a0t, a1t, "sum").item()
-        none = forward(c["loss"], xt, yt, c["f"], c["i"], a0t, a1t, "none").numpy().astype(F32)
+        xt, yt, a0t, a1t, x2t = leaves(c["loss"], xs, ys, c["a0"], c["a1"], grad=False, x2=x2s)
+        m = forward(c["loss"], xt, yt, c["f"], c["i"], a0t, a1t, "mean", x2t).item()
+        s = forward(c["loss"], xt, yt, c["f"], c["i"], a0t, a1t, "sum", x2t).item()
+        none = forward(c["loss"], xt, yt, c["f"], c["i"], a0t, a1t, "none",
+                       x2t).numpy().astype(F32)
     none = fix_none(c["loss"], xs, ys, none.copy())
-    mask = nan_mask(c["loss"], xs, ys, c["a0"], c["a1"])
+    mask = nan_mask(c["loss"], xs, ys, c["a0"], c["a1"], x2s)
     none = none.copy()
     none[mask] = NAN
     m64, s64 = f64_reduce(none)
@@ -286,7 +295,7 @@ def reductions(c, xs, ys, notes, tag):
 
 
 def evaluate(c, notes):
-    loss, x, y, a0, a1 = c["loss"], c["x"], c["y"], c["a0"], c["a1"]
+    loss, x, y, a0, a1, x2 = c["loss"], c["x"], c["y"], c["a0"], c["a1"], c["x2"]
     n = len(x)
     r = {}
     if loss == "bce":
@@ -295,21 +304,26 @@ def evaluate(c, notes):
             r["edomain"] = int(bad[0])
             return r
     # none and its elementwise gradient
-    xt, yt, a0t, a1t = leaves(loss, x, y, a0, a1)
-    none = forward(loss, xt, yt, c["f"], c["i"], a0t, a1t, "none")
+    grad_of = lambda t: (t.grad.numpy() if t.grad is not None else np.zeros(n)).astype(F32).copy()
+    xt, yt, a0t, a1t, x2t = leaves(loss, x, y, a0, a1, x2=x2)
+    none = forward(loss, xt, yt, c["f"], c["i"], a0t, a1t, "none", x2t)
     none.backward(torch.ones_like(none))
     r["none"] = fix_none(loss, x, y, none.detach().numpy().astype(F32).copy())
-    r["gnone"] = (xt.grad.numpy() if xt.grad is not None else np.zeros(n)).astype(F32).copy()
-    # mean: value and gradient (input, and var for gaussian)
-    xt, yt, a0t, a1t = leaves(loss, x, y, a0, a1)
-    m = forward(loss, xt, yt, c["f"], c["i"], a0t, a1t, "mean")
+    r["gnone"] = grad_of(xt)
+    if x2 is not None:
+        r["gnone2"] = grad_of(x2t)
+    # mean: value and gradient (inputs, and var for gaussian)
+    xt, yt, a0t, a1t, x2t = leaves(loss, x, y, a0, a1, x2=x2)
+    m = forward(loss, xt, yt, c["f"], c["i"], a0t, a1t, "mean", x2t)
     m.backward()
     r["mean_t"] = m.item()
-    r["gmean"] = (xt.grad.numpy() if xt.grad is not None else np.zeros(n)).astype(F32).copy()
+    r["gmean"] = grad_of(xt)
+    if x2 is not None:
+        r["gmean2"] = grad_of(x2t)
     if loss == "gaussian_nll":
         r["gamean"] = a0t.grad.numpy().astype(F32).copy()
-    xt, yt, a0t, a1t = leaves(loss, x, y, a0, a1)
-    s = forward(loss, xt, yt, c["f"], c["i"], a0t, a1t, "sum")
+    xt, yt, a0t, a1t, x2t = leaves(loss, x, y, a0, a1, x2=x2)
+    s = forward(loss, xt, yt, c["f"], c["i"], a0t, a1t, "sum", x2t)
     s.backward()
     r["sum_t"] = s.item()
     if loss == "gaussian_nll":
@@ -334,15 +348,16 @@ def evaluate(c, notes):
             r["gnone"][fix] = gn[fix]
             r["gmean"][fix] = (gn[fix] * F32(1.0 / n)).astype(F32)
     # NaN in, NaN out
-    mask = nan_mask(loss, x, y, a0, a1)
+    mask = nan_mask(loss, x, y, a0, a1, x2)
     if loss == "l1":
         # torch.sign(NaN) = 0 (SPEC 0.3): also where x - y is NaN (inf - inf)
         with np.errstate(all="ignore"):
             dm = np.isnan((x - y).astype(F32))
         r["gnone"][dm] = NAN
         r["gmean"][dm] = NAN
-    for k in ("none", "gnone", "gmean"):
-        r[k][mask] = NAN
+    for k in ("none", "gnone", "gmean", "gnone2", "gmean2"):
+        if k in r:
+            r[k][mask] = NAN
     if loss == "gaussian_nll" and n:
         vl = len(a0)
         vmask = np.zeros(vl, dtype=bool)
@@ -359,7 +374,8 @@ def evaluate(c, notes):
     r["prefix"] = []
     for L in c["prefix"]:
         assert L < n
-        mm, ss = reductions(c, x[:L], y[:L], notes, "%s[:%d]" % (c["name"], L))
+        mm, ss = reductions(c, x[:L], y[:L], notes, "%s[:%d]" % (c["name"], L),
+                            None if x2 is None else x2[:L])
         r["prefix"].append((L, mm, ss))
     return r
 
@@ -368,10 +384,14 @@ def evaluate(c, notes):
 CASES = {k: [] for k in LOSSES}
 
 
-def add(loss, name, x, y, f=(), i=(), a0=None, a1=None, prefix=(), note=None):
+def add(loss, name, x, y, f=(), i=(), a0=None, a1=None, prefix=(), note=None, x2=None):
     nf, ni, naux = LOSSES[loss]
     x, y = f32(x), f32(y)
     assert len(x) == len(y), name
+    assert (x2 is not None) == (loss in TWO_INPUTS), name
+    if x2 is not None:
+        x2 = f32(x2)
+        assert len(x2) == len(x), name
     assert " " not in name
     assert len(f) == nf and len(i) == ni, (loss, name)
     n = len(x)
@@ -381,7 +401,7 @@ def add(loss, name, x, y, f=(), i=(), a0=None, a1=None, prefix=(), note=None):
     if loss == "gaussian_nll":
         assert a0 is not None
     assert all(c["name"] != name for c in CASES[loss]), name
-    CASES[loss].append(dict(loss=loss, name=name, x=x, y=y, f=[F32(v) for v in f],
+    CASES[loss].append(dict(loss=loss, name=name, x=x, y=y, x2=x2, f=[F32(v) for v in f],
                             i=[int(v) for v in i], a0=None if a0 is None else f32(a0),
                             a1=None if a1 is None else f32(a1), prefix=list(prefix), note=note))
 
@@ -417,7 +437,7 @@ DEFAULTS = {
     "soft_margin": ([], []), "hinge_embedding": ([1.0], []), "kl_div": ([], [0]),
     "poisson_nll": ([1e-8], [1, 0]), "log_cosh": ([], []), "hinge": ([], []),
     "squared_hinge": ([], []), "mape": ([], []), "msle": ([], []), "poisson": ([], []),
-    "gaussian_nll": ([1e-6], [0]),
+    "gaussian_nll": ([1e-6], [0]), "margin_ranking": ([0.0], []),
 }
 
 
@@ -477,7 +497,18 @@ def base(loss, rng, n, kind=0):
         return U(0, 4), rng.poisson(2.0, n).astype(np.float64)
     if loss == "gaussian_nll":
         return N(), N()
+    if loss == "margin_ranking":  # first score; the order mostly +-1, some scales
+        y = np.where(bits() > 0, 1.0, -1.0)
+        y[rng.random(n) < 0.1] = 0.5
+        return N(2.0), y
     raise KeyError(loss)
+
+
+def second(loss, rng, n):
+    """The second input of a TWO_INPUTS loss, as add()'s keyword (none otherwise)."""
+    if loss not in TWO_INPUTS:
+        return {}
+    return {"x2": rng.normal(0, 2.0, n)}
 
 
 def var_values(rng, k):
@@ -623,6 +654,13 @@ def pinned():
     add("poisson", "poisson_E1", [0.5, 1, 1, 4, 0, 0.5], [0, 1, 3, 2, 0, 0.5])
     add("poisson", "poisson_E2", [2, 0.5, 5, 3], [1, 2, 5, 0])
     add("poisson", "poisson_E3_tiny_prediction", [9.9999997e-10, 9.9999997e-10], [1, 0])
+    # margin ranking f = [margin]; x = input1, x2 = input2
+    add("margin_ranking", "margin_ranking_margin0", [1, 0.2, -0.5, 0.30000001], [1, 1, -1, 1],
+        f=[0.0], x2=[0.5, 0.69999999, -0.5, 0.30000001])
+    add("margin_ranking", "margin_ranking_margin0.5", [1, 0.2, -0.5, 2], [1, 1, -1, -1],
+        f=[0.5], x2=[0.5, 0.69999999, -0.5, 1])
+    add("margin_ranking", "margin_ranking_non_pm1_negative_margin", [1, 0, 2], [0.5, 2, -1],
+        f=[-0.25], x2=[1.5, 0.5, 1])
 
 
 # --------------------------------------------------------- generic cases --
@@ -647,11 +685,14 @@ def generic(loss):
             a = var_values(rng, n)
             a[0] = 0.0
             add(loss, "%s_tie_n%d" % (loss, n), x, x.copy(), f=fdef, i=idef, a0=a)
+        elif loss in TWO_INPUTS:  # the two inputs equal
+            add(loss, "%s_tie_n%d" % (loss, n), x, base(loss, rng, n)[1], f=fdef, i=idef,
+                x2=x.copy())
         else:
             add(loss, "%s_tie_n%d" % (loss, n), x, x.copy(), f=fdef, i=idef)
     # n = 0
     add(loss, loss + "_empty", [], [], f=fdef, i=idef,
-        **({"a0": [1.0]} if loss == "gaussian_nll" else {}))
+        **({"a0": [1.0]} if loss == "gaussian_nll" else {}), **second(loss, rng, 0))
     # edge values mixed into random data (no NaN); bce: only valid probabilities
     for j, n in enumerate((17, 33)):
         rng = rng_for(loss, "edge", n)
@@ -674,12 +715,13 @@ def generic(loss):
                 # infinite labels: the reference's 0 * inf = NaN in the inactive branch
                 ey = [v for v in ey if abs(v) < INF]
             place(rng, y, ey, last=None)
-        add(loss, "%s_edges_n%d" % (loss, n), x, y, f=fdef, i=idef, **aux_for(rng, n))
+        add(loss, "%s_edges_n%d" % (loss, n), x, y, f=fdef, i=idef, **aux_for(rng, n),
+            **second(loss, rng, n))
     # NaN at several positions including the tail (x, then y, then aux)
     for j, n in enumerate((9, 17, 33)):
         rng = rng_for(loss, "nan", n)
         x, y = base(loss, rng, n, kind=j)
-        extra = aux_for(rng, n)
+        extra = dict(aux_for(rng, n), **second(loss, rng, n))
         pos = nan_positions(n)
         if j == 0:
             x[pos] = NAN
@@ -690,6 +732,8 @@ def generic(loss):
             y[pos[-1]] = NAN
             if loss == "gaussian_nll":
                 extra["a0"][n // 3] = NAN
+            if loss in TWO_INPUTS:
+                extra["x2"][n // 3] = NAN
         if loss == "bce" and j != 1:
             continue  # NaN probabilities are EDOMAIN: see the bce edomain cases
         add(loss, "%s_nan_n%d" % (loss, n), x, y, f=fdef, i=idef, **extra)
@@ -697,12 +741,14 @@ def generic(loss):
     n = [1023, 1024, 1025][k0 % 3]
     rng = rng_for(loss, "large", n)
     x, y = base(loss, rng, n, kind=1)
-    add(loss, "%s_large_n%d" % (loss, n), x, y, f=fdef, i=idef, **aux_for(rng, n))
+    add(loss, "%s_large_n%d" % (loss, n), x, y, f=fdef, i=idef, **aux_for(rng, n),
+        **second(loss, rng, n))
     # the sweep: n = 4097, default parameters, prefixes for tails and block boundaries
     rng = rng_for(loss, "sweep")
     x, y = base(loss, rng, SWEEP_N)
     extra = {"a0": var_values(rng, 1)} if loss == "gaussian_nll" else {}
-    add(loss, loss + "_sweep", x, y, f=fdef, i=idef, prefix=SWEEP_PREFIX, **extra)
+    add(loss, loss + "_sweep", x, y, f=fdef, i=idef, prefix=SWEEP_PREFIX, **extra,
+        **second(loss, rng, SWEEP_N))
 
 
 # ------------------------------------------------------ per-loss branches --
@@ -1002,6 +1048,18 @@ def branches():
     x[:5] = [0.0, -1e-7, -2e-7, 1e-9, -0.5]
     y[:5] = [1, 1, 0, 3, 2]
     add("poisson", "poisson_edges_n16", x, y)
+    # margin ranking: margins, exact kinks -y (x1 - x2) + margin == 0, infinities
+    for j, m in enumerate((0.0, 0.5, -1.0, 2.0)):
+        n = [16, 33, 9, 17][j]
+        rng = rng_for("margin_ranking", m)
+        x, y = base("margin_ranking", rng, n)
+        x2 = rng.normal(0, 2.0, n)
+        for p in rng.permutation(n)[:4]:  # exact kinks for y = +-1
+            if y[p] in (1.0, -1.0):
+                x[p] = x2[p] + y[p] * m
+        add("margin_ranking", "margin_ranking_m%g_n%d" % (m, n), x, y, f=[m], x2=x2)
+    add("margin_ranking", "margin_ranking_infinities", [INF, -INF, INF, 1, 2], [1, -1, 1, 1, 0],
+        f=[0.5], x2=[1, 1, INF, -INF, 1])
     for loss in ("mape", "msle", "poisson"):
         for kind in range(2):
             n = nxt()
@@ -1029,6 +1087,8 @@ def write(loss, notes):
             lines.append("i " + " ".join(str(v) for v in c["i"]))
         lines.append("n %d" % n)
         lines.append(("in 0 " + hexs(c["x"])).rstrip())
+        if c["x2"] is not None:
+            lines.append(("in 1 " + hexs(c["x2"])).rstrip())
         lines.append(("tgt 0 " + hexs(c["y"])).rstrip())
         for j, k in enumerate(("a0", "a1")):
             if c[k] is not None:
@@ -1039,6 +1099,9 @@ def write(loss, notes):
             lines.append(("none " + hexs(r["none"])).rstrip())
             lines.append(("gnone 0 " + hexs(r["gnone"])).rstrip())
             lines.append(("gmean 0 " + hexs(r["gmean"])).rstrip())
+            if "gnone2" in r:
+                lines.append(("gnone 1 " + hexs(r["gnone2"])).rstrip())
+                lines.append(("gmean 1 " + hexs(r["gmean2"])).rstrip())
             if loss == "gaussian_nll":
                 lines.append("gcsum " + hexs(r["gasum"]))
                 lines.append("gcmean " + hexs(r["gamean"]))
