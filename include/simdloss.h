@@ -102,6 +102,26 @@ SIMDLOSS_API int simdloss_isa_supported(simdloss_isa isa);
  * not supported here; the active variant is then unchanged. */
 SIMDLOSS_API int simdloss_set_isa(simdloss_isa isa);
 
+/* The kernel tables compiled in, best first. Each belongs to an ISA, and
+ * an ISA may have several: "scalar" and "scalar-nofma" (x86 without FMA) on
+ * x86-64; "sve512", "sve256", "sve128" and "neon" for SIMDLOSS_ISA_NEON on
+ * AArch64 (the SVE table matching the CPU's vector length). */
+typedef struct {
+    const char *name; /* "avx512", "avx2", "scalar", "scalar-nofma", "sve256", "neon", ... */
+    simdloss_isa isa;
+    int runnable; /* the CPU and the OS support it here */
+    int exact;    /* bitwise identical to every other exact table; 0 for scalar-nofma */
+} simdloss_table_info;
+/* Describes table `index` (0 = the best) in *info; SIMDLOSS_EINVAL past the
+ * last table or with info NULL. */
+SIMDLOSS_API int simdloss_table(int index, simdloss_table_info *info);
+/* Pins the table called `name` for the whole process (thread-safe), for
+ * diagnostics and tests; SIMDLOSS_ENOTSUP when it is unknown or not runnable
+ * here (the active table is then unchanged). */
+SIMDLOSS_API int simdloss_set_table(const char *name);
+/* The name of the table in use. */
+SIMDLOSS_API const char *simdloss_active_table(void);
+
 /* ------------------------------------------------- regression losses --- */
 
 /* loss = (x - y)^2; d/dx = 2 (x - y). torch.nn.functional.mse_loss. */

@@ -158,6 +158,37 @@ const char *simdloss_isa_name(simdloss_isa isa)
 
 int simdloss_isa_supported(simdloss_isa isa) { return sl_best_of(isa) != NULL; }
 
+int simdloss_table(int index, simdloss_table_info *info)
+{
+    int count = 0;
+    while (sl_tables[count]) count++;
+    if (index < 0 || index >= count || !info)
+        return sl_fail(SIMDLOSS_EINVAL, "simdloss_table: index %d is not in [0, %d)%s", index,
+                       count, info ? "" : " or info is NULL");
+    const struct sl_table *t = sl_tables[index];
+    info->name = t->name;
+    info->isa = t->isa;
+    info->runnable = sl_table_runnable(t);
+    info->exact = t->exact;
+    return SIMDLOSS_OK;
+}
+
+int simdloss_set_table(const char *name)
+{
+    for (const struct sl_table *const *t = sl_tables; name && *t; t++)
+        if (!strcmp((*t)->name, name)) {
+            if (!sl_table_runnable(*t))
+                return sl_fail(SIMDLOSS_ENOTSUP, "simdloss_set_table: %s is not supported here",
+                               name);
+            atomic_store_explicit(&sl_current, *t, memory_order_release);
+            return SIMDLOSS_OK;
+        }
+    return sl_fail(SIMDLOSS_ENOTSUP, "simdloss_set_table: no table called '%s' in this build",
+                   name ? name : "(null)");
+}
+
+const char *simdloss_active_table(void) { return sl_active()->name; }
+
 int simdloss_set_isa(simdloss_isa isa)
 {
     const struct sl_table *t = sl_best_of(isa);

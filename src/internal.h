@@ -164,6 +164,7 @@ struct sl_table {
     const sl_kernel *k; /* SL_K_COUNT kernels */
     sl_rkernel r[SL_R_COUNT];
     sl_tscan tscan;
+    int exact; /* bitwise identical to every other exact table (FMA); 0: scalar-nofma */
 };
 
 /* dispatch.c */

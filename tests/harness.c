@@ -7,19 +7,41 @@
 
 static int tl_current = -1;
 
-int tl_use_isa(int i)
+/* (also called outside tests, by tl_main: no Check assertions) */
+static simdloss_table_info tl_info(int t)
 {
-    if (!simdloss_isa_supported((simdloss_isa)i)) return 0;
-    ck_assert_msg(simdloss_set_isa((simdloss_isa)i) == SIMDLOSS_OK, "set_isa(%d) failed", i);
-    ck_assert_int_eq(simdloss_active_isa(), i);
-    tl_current = i;
+    simdloss_table_info info = {"?", SIMDLOSS_ISA_SCALAR, 0, 0};
+    if (simdloss_table(t, &info) != SIMDLOSS_OK) {
+        fprintf(stderr, "no table %d: %s\n", t, simdloss_last_error());
+        abort();
+    }
+    return info;
+}
+
+int tl_ntables(void)
+{
+    simdloss_table_info info;
+    int n = 0;
+    while (simdloss_table(n, &info) == SIMDLOSS_OK) n++;
+    return n;
+}
+
+const char *tl_table_name(int t) { return tl_info(t).name; }
+int tl_table_runnable(int t) { return tl_info(t).runnable; }
+int tl_table_exact(int t) { return tl_info(t).exact; }
+
+int tl_use_table(int t)
+{
+    const simdloss_table_info info = tl_info(t);
+    if (!info.runnable) return 0;
+    ck_assert_msg(simdloss_set_table(info.name) == SIMDLOSS_OK, "set_table(%s) failed: %s",
+                  info.name, simdloss_last_error());
+    ck_assert_str_eq(simdloss_active_table(), info.name);
+    tl_current = t;
     return 1;
 }
 
-const char *tl_isa(void)
-{
-    return tl_current < 0 ? "?" : simdloss_isa_name((simdloss_isa)tl_current);
-}
+const char *tl_table(void) { return tl_current < 0 ? "?" : tl_table_name(tl_current); }
 
 /* ---- adapters: one per registry entry ------------------------------------ */
 #define TL_A_IN(k, nm, gr, dom) , a->in[k]
@@ -236,10 +258,11 @@ static int tl_check_required(void)
 {
     const char *req = getenv("SIMDLOSS_REQUIRE_ISAS");
     int ok = 1;
-    printf("ISAs:");
-    for (int i = 0; i < TL_NISA; i++)
-        printf(" %s=%s", simdloss_isa_name((simdloss_isa)i),
-               simdloss_isa_supported((simdloss_isa)i) ? "tested" : "SKIPPED(not supported here)");
+    printf("tables:");
+    for (int t = 0; t < tl_ntables(); t++)
+        printf(" %s=%s%s", tl_table_name(t),
+               tl_table_runnable(t) ? "tested" : "SKIPPED(not supported here)",
+               tl_table_exact(t) ? "" : "(inexact)");
     printf("\n");
     if (!req || !*req) return 1;
     char buf[256];

@@ -13,13 +13,20 @@
 #include "simdloss.h"
 #include "spec.h"
 
-/* ---- ISA loop: Check loop tests run i = 0 .. TL_NISA-1 ---------------- */
+/* ---- the kernel tables: loop tests run over every compiled table ------ */
+/* Tables compiled into the library (simdloss_table), best first. */
+int tl_ntables(void);
+/* Pins table t for the rest of this test. Returns 0 (and the test should
+ * return) when it is not runnable here; tl_main reports those. */
+int tl_use_table(int t);
+/* Name of the pinned table, for failure messages ("?" before any). */
+const char *tl_table(void);
+const char *tl_table_name(int t);
+int tl_table_runnable(int t);
+/* bitwise identical to the other exact tables (every table but scalar-nofma) */
+int tl_table_exact(int t);
+/* The public ISA enum's size, for the ISA-control tests. */
 #define TL_NISA 4
-/* Pins ISA i for the rest of this test. Returns 0 (and the test should
- * return) when the variant is not runnable here; tl_main reports those. */
-int tl_use_isa(int i);
-/* Name of the pinned ISA, for failure messages. */
-const char *tl_isa(void);
 
 /* ---- every elementwise loss behind one signature (from the registry) -- */
 /* One call: the arguments by kind, in registry order within each kind. */

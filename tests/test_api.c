@@ -40,12 +40,13 @@ static void fill_sentinel(void)
 static void assert_untouched(const char *what)
 {
     for (int i = 0; i < N; i++) {
-        ck_assert_msg(loss[i] == SENTINEL, "[%s] %s: loss[%d] written on error", tl_isa(), what, i);
+        ck_assert_msg(loss[i] == SENTINEL, "[%s] %s: loss[%d] written on error", tl_table(), what,
+                      i);
         for (int j = 0; j < SL_MAX_IN; j++)
             ck_assert_msg(grad[j][i] == SENTINEL, "[%s] %s: gradient %d [%d] written on error",
-                          tl_isa(), what, j, i);
-        ck_assert_msg(gcyc[i] == SENTINEL, "[%s] %s: cyclic gradient [%d] written", tl_isa(), what,
-                      i);
+                          tl_table(), what, j, i);
+        ck_assert_msg(gcyc[i] == SENTINEL, "[%s] %s: cyclic gradient [%d] written", tl_table(),
+                      what, i);
     }
 }
 
@@ -73,20 +74,20 @@ static void expect_einval(int k, const tl_args *a, const char *needle, const cha
     fill_sentinel();
     const int rc = tl_losses[k].call(a);
     const char *name = tl_losses[k].info->name, *msg = simdloss_last_error();
-    ck_assert_msg(rc == SIMDLOSS_EINVAL, "[%s] %s %s: rc %d, want EINVAL", tl_isa(), name, what,
+    ck_assert_msg(rc == SIMDLOSS_EINVAL, "[%s] %s %s: rc %d, want EINVAL", tl_table(), name, what,
                   rc);
-    ck_assert_msg(strstr(msg, tl_fn(k)) != NULL, "[%s] %s: message '%s' lacks %s", tl_isa(), what,
+    ck_assert_msg(strstr(msg, tl_fn(k)) != NULL, "[%s] %s: message '%s' lacks %s", tl_table(), what,
                   msg, tl_fn(k));
-    ck_assert_msg(strstr(msg, needle) != NULL, "[%s] %s %s: message '%s' lacks '%s'", tl_isa(),
+    ck_assert_msg(strstr(msg, needle) != NULL, "[%s] %s %s: message '%s' lacks '%s'", tl_table(),
                   name, what, msg, needle);
     assert_untouched(what);
 }
 
-/* _i: loss _i / TL_NISA on ISA _i % TL_NISA (the tests below) */
+/* _i: loss _i / tl_ntables() on table _i % tl_ntables() (the tests below) */
 #define API_BEGIN                                                                                  \
-    const int k = _i / TL_NISA;                                                                    \
+    const int k = _i / tl_ntables();                                                               \
     const sl_elem_info *L = tl_losses[k].info;                                                     \
-    if (!tl_use_isa(_i % TL_NISA)) return;                                                         \
+    if (!tl_use_table(_i % tl_ntables())) return;                                                  \
     fill_valid()
 
 START_TEST(common_einval)
@@ -95,7 +96,7 @@ START_TEST(common_einval)
     for (int r = 0; r < 3; r++) { /* the valid call works */
         tl_args a = valid_args(k, N, (simdloss_reduction)r);
         fill_sentinel();
-        ck_assert_msg(tl_losses[k].call(&a) == SIMDLOSS_OK, "[%s] %s valid call: %s", tl_isa(),
+        ck_assert_msg(tl_losses[k].call(&a) == SIMDLOSS_OK, "[%s] %s valid call: %s", tl_table(),
                       L->name, simdloss_last_error());
     }
     tl_args a = valid_args(k, N, (simdloss_reduction)3);
@@ -126,8 +127,8 @@ START_TEST(common_einval)
         if (q > 0) a.loss = NULL;
         if (q > 0 && q <= L->nin) a.grad[q - 1] = grad[q - 1];
         if (q == L->nin + 1) a.grad_cyc = gcyc;
-        ck_assert_msg(tl_losses[k].call(&a) == SIMDLOSS_OK, "[%s] %s output %d alone: %s", tl_isa(),
-                      L->name, q, simdloss_last_error());
+        ck_assert_msg(tl_losses[k].call(&a) == SIMDLOSS_OK, "[%s] %s output %d alone: %s",
+                      tl_table(), L->name, q, simdloss_last_error());
     }
 }
 END_TEST
@@ -190,7 +191,7 @@ START_TEST(parameter_ranges)
                 tl_args a = valid_args(k, N, (simdloss_reduction)r);
                 a.pf[p] = v[q];
                 const int rc = tl_losses[k].call(&a);
-                ck_assert_msg(rc == SIMDLOSS_OK, "[%s] %s %s = %g rejected: '%s'", tl_isa(),
+                ck_assert_msg(rc == SIMDLOSS_OK, "[%s] %s %s = %g rejected: '%s'", tl_table(),
                               L->name, L->pf[p].name, (double)v[q], simdloss_last_error());
             }
     }
@@ -207,7 +208,7 @@ START_TEST(parameter_ranges)
             tl_args a = valid_args(k, N, SIMDLOSS_MEAN);
             a.pi[p] = good[q];
             ck_assert_msg(tl_losses[k].call(&a) == SIMDLOSS_OK, "[%s] %s %s = %d rejected: '%s'",
-                          tl_isa(), L->name, L->pi[p].name, good[q], simdloss_last_error());
+                          tl_table(), L->name, L->pi[p].name, good[q], simdloss_last_error());
         }
     }
 }
@@ -228,8 +229,8 @@ START_TEST(cyclic_lengths)
         expect_einval(k, &a, c->len, "length n + 1");
         for (size_t len = 1; len <= N; len += N - 1) { /* 1 and n divide n */
             a.cyc_len[j] = len;
-            ck_assert_msg(tl_losses[k].call(&a) == SIMDLOSS_OK, "[%s] %s %s = %zu: '%s'", tl_isa(),
-                          L->name, c->len, len, simdloss_last_error());
+            ck_assert_msg(tl_losses[k].call(&a) == SIMDLOSS_OK, "[%s] %s %s = %zu: '%s'",
+                          tl_table(), L->name, c->len, len, simdloss_last_error());
         }
         if (c->grad) { /* required */
             a = valid_args(k, N, SIMDLOSS_SUM);
@@ -248,7 +249,7 @@ START_TEST(cyclic_lengths)
         expect_einval(k, &a, want, "negative cyclic value");
         cycs[0][30] = NAN; /* NaN is not negative: NaN out */
         ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_OK);
-        ck_assert_msg(isnan(loss[30]), "[%s] %s: NaN cyclic value gave %g", tl_isa(), L->name,
+        ck_assert_msg(isnan(loss[30]), "[%s] %s: NaN cyclic value gave %g", tl_table(), L->name,
                       (double)loss[30]);
     }
 }
@@ -273,18 +274,18 @@ START_TEST(domain_error)
             if (positions[p] + 2 < N) xs[0][positions[p] + 2] = sp->bad_inputs[0]; /* a later one */
             tl_args a = valid_args(k, N, SIMDLOSS_NONE);
             const int rc = tl_losses[k].call(&a);
-            ck_assert_msg(rc == SIMDLOSS_EDOMAIN, "[%s] rc %d", tl_isa(), rc);
+            ck_assert_msg(rc == SIMDLOSS_EDOMAIN, "[%s] rc %d", tl_table(), rc);
             char want[160];
             snprintf(want, sizeof want, "%s: %s[%zu] = %.9g %s", tl_fn(k), L->in[0], positions[p],
                      (double)sp->bad_inputs[b], L->domain);
             ck_assert_msg(!strcmp(simdloss_last_error(), want), "[%s] message '%s', want '%s'",
-                          tl_isa(), simdloss_last_error(), want);
+                          tl_table(), simdloss_last_error(), want);
             /* the pass completed: every element was computed */
             for (int i = 0; i < N; i++)
                 ck_assert_msg(loss[i] != SENTINEL && grad[0][i] != SENTINEL,
-                              "[%s] loss[%d] not written", tl_isa(), i);
+                              "[%s] loss[%d] not written", tl_table(), i);
             const size_t good = positions[p] == 0 ? 1 : 0;
-            ck_assert_msg(isfinite(loss[good]), "[%s] good element not finite", tl_isa());
+            ck_assert_msg(isfinite(loss[good]), "[%s] good element not finite", tl_table());
             a.red = SIMDLOSS_MEAN;
             ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_EDOMAIN);
             a.red = SIMDLOSS_SUM;
@@ -307,14 +308,15 @@ START_TEST(empty_input)
     assert_untouched("n = 0 NONE");
     a.red = SIMDLOSS_SUM;
     ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_OK);
-    ck_assert_msg(loss[0] == 0.0f && !signbit(loss[0]), "[%s] %s: n = 0 SUM = %g", tl_isa(),
+    ck_assert_msg(loss[0] == 0.0f && !signbit(loss[0]), "[%s] %s: n = 0 SUM = %g", tl_table(),
                   L->name, (double)loss[0]);
     a.red = SIMDLOSS_MEAN;
     for (int j = 0; j < L->nin; j++) a.grad[j] = NULL;
     ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_OK);
-    ck_assert_msg(isnan(loss[0]), "[%s] %s: n = 0 MEAN = %g", tl_isa(), L->name, (double)loss[0]);
+    ck_assert_msg(isnan(loss[0]), "[%s] %s: n = 0 MEAN = %g", tl_table(), L->name, (double)loss[0]);
     for (int j = 0; j < L->nin; j++)
-        ck_assert_msg(grad[j][0] == SENTINEL, "[%s] %s: n = 0 wrote a gradient", tl_isa(), L->name);
+        ck_assert_msg(grad[j][0] == SENTINEL, "[%s] %s: n = 0 wrote a gradient", tl_table(),
+                      L->name);
 }
 END_TEST
 
@@ -391,7 +393,7 @@ START_TEST(cyclic_gradient)
                 double sum = 0;
                 for (size_t i = j; i < M; i += len) sum += gfull[i];
                 ck_assert_msg(fabs(gl[j] - sum) <= 1e-6 * fabs(sum) + 1e-7,
-                              "[%s] %s len %zu j %zu: %g vs %g", tl_isa(), L->name, len, j,
+                              "[%s] %s len %zu j %zu: %g vs %g", tl_table(), L->name, len, j,
                               (double)gl[j], sum);
             }
             /* the input gradients do not depend on how the array is given */
@@ -400,7 +402,7 @@ START_TEST(cyclic_gradient)
             ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_OK);
             for (int j = 0; j < L->nin; j++)
                 ck_assert_msg(!memcmp(g1[j], g2[j], sizeof g1[j]),
-                              "[%s] %s: %s differs for length %zu", tl_isa(), L->name, L->grad[j],
+                              "[%s] %s: %s differs for length %zu", tl_table(), L->name, L->grad[j],
                               len);
         }
         /* n == 0: every sum is empty, so all len values are written as 0 */
@@ -415,7 +417,7 @@ START_TEST(cyclic_gradient)
             ck_assert_int_eq(tl_losses[k].call(&a), SIMDLOSS_OK);
             for (size_t j = 0; j < M; j++)
                 ck_assert_msg(j < len ? gl[j] == 0.0f && !signbit(gl[j]) : gl[j] == 7.0f,
-                              "[%s] %s n = 0, length %zu: gradient [%zu] = %g", tl_isa(), L->name,
+                              "[%s] %s n = 0, length %zu: gradient [%zu] = %g", tl_table(), L->name,
                               len, j, (double)gl[j]);
         }
     }
@@ -460,13 +462,13 @@ START_TEST(prescan_targets)
             e.flags = tail == 0 ? SL_F_CONVERT : 0;
             tl_ref(k, &e, &ref);
             if (isnan(e.tgt[0])) { /* NaN in, NaN out */
-                ck_assert_msg(isnan(l[i]), "[%s] %s: NaN label gave %g", tl_isa(), L->name,
+                ck_assert_msg(isnan(l[i]), "[%s] %s: NaN label gave %g", tl_table(), L->name,
                               (double)l[i]);
                 continue;
             }
             ck_assert_msg(fabs(l[i] - ref.value) <= 1e-6,
-                          "[%s] %s labels case %d: loss[%d] = %g, reference %g", tl_isa(), L->name,
-                          tail, i, (double)l[i], ref.value);
+                          "[%s] %s labels case %d: loss[%d] = %g, reference %g", tl_table(),
+                          L->name, tail, i, (double)l[i], ref.value);
         }
     }
 }
@@ -516,7 +518,7 @@ int main(void)
 {
     Suite *s = suite_create("api");
     TCase *tc = tcase_create("contract");
-    const int loop = TL_NISA * TL_NLOSSES;
+    const int loop = tl_ntables() * TL_NLOSSES;
     tcase_add_loop_test(tc, common_einval, 0, loop);
     tcase_add_loop_test(tc, parameter_ranges, 0, loop);
     tcase_add_loop_test(tc, cyclic_lengths, 0, loop);

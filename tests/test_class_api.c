@@ -84,11 +84,11 @@ static void ca_fill_sentinel(void)
 static void ca_assert_untouched(int kind, const char *what)
 {
     for (size_t i = 0; i < CA_MAXEL + 8; i++) {
-        ck_assert_msg(ca_loss[i] == CA_SENT, "[%s] %s %s: loss[%zu] written on error", tl_isa(),
+        ck_assert_msg(ca_loss[i] == CA_SENT, "[%s] %s %s: loss[%zu] written on error", tl_table(),
                       cr_infos[kind].name, what, i);
         ck_assert_msg(ca_grad[i] == CA_SENT && ca_gradb[i] == CA_SENT16,
-                      "[%s] %s %s: grad[%zu] written on error", tl_isa(), cr_infos[kind].name, what,
-                      i);
+                      "[%s] %s %s: grad[%zu] written on error", tl_table(), cr_infos[kind].name,
+                      what, i);
     }
 }
 
@@ -117,14 +117,14 @@ static void ca_expect(int kind, int want, const ca_shape *s, const cr_params *p,
     ca_fill_sentinel();
     const int rc = ca_do(kind, s, p, red);
     const char *msg = simdloss_last_error();
-    ck_assert_msg(rc == want, "[%s] %s %s (reduction %d): rc %d, want %d ('%s')", tl_isa(),
+    ck_assert_msg(rc == want, "[%s] %s %s (reduction %d): rc %d, want %d ('%s')", tl_table(),
                   cr_infos[kind].name, what, (int)red, rc, want, msg);
     ck_assert_msg(strstr(msg, cr_infos[kind].name) != NULL,
-                  "[%s] %s %s: message '%s' does not name the function", tl_isa(),
+                  "[%s] %s %s: message '%s' does not name the function", tl_table(),
                   cr_infos[kind].name, what, msg);
     if (needle)
-        ck_assert_msg(strstr(msg, needle) != NULL, "[%s] %s %s: message '%s' lacks '%s'", tl_isa(),
-                      cr_infos[kind].name, what, msg, needle);
+        ck_assert_msg(strstr(msg, needle) != NULL, "[%s] %s %s: message '%s' lacks '%s'",
+                      tl_table(), cr_infos[kind].name, what, msg, needle);
     ca_assert_untouched(kind, what);
 }
 
@@ -145,7 +145,7 @@ static cr_params ca_params(void)
 /* ---- EINVAL paths ------------------------------------------------------------------- */
 START_TEST(class_einval)
 {
-    if (!tl_use_isa(_i)) return;
+    if (!tl_use_table(_i)) return;
     for (int k = 0; k < CR_NKINDS; k++) {
         ca_fill_valid(k);
         const cr_params p = ca_params();
@@ -153,7 +153,7 @@ START_TEST(class_einval)
         for (int r = 0; r < 3; r++) { /* the valid call works */
             ca_fill_sentinel();
             const int rc = ca_do(k, &ok, &p, (simdloss_reduction)r);
-            ck_assert_msg(rc == SIMDLOSS_OK, "[%s] %s valid call: rc %d ('%s')", tl_isa(),
+            ck_assert_msg(rc == SIMDLOSS_OK, "[%s] %s valid call: rc %d ('%s')", tl_table(),
                           cr_infos[k].name, rc, simdloss_last_error());
         }
         ca_expect(k, SIMDLOSS_EINVAL, &ok, &p, (simdloss_reduction)3, "reduction", "reduction 3");
@@ -166,7 +166,7 @@ START_TEST(class_einval)
             ca_expect(k, SIMDLOSS_EINVAL, &s, &p, red, NULL, "NULL input");
             ck_assert_msg(strstr(simdloss_last_error(), cr_infos[k].input) ||
                               strstr(simdloss_last_error(), "input"),
-                          "[%s] %s NULL input: message '%s' names neither %s nor input", tl_isa(),
+                          "[%s] %s NULL input: message '%s' names neither %s nor input", tl_table(),
                           cr_infos[k].name, simdloss_last_error(), cr_infos[k].input);
             s = ok;
             s.null_t = 1;
@@ -189,7 +189,7 @@ END_TEST
 
 START_TEST(class_param_einval)
 {
-    if (!tl_use_isa(_i)) return;
+    if (!tl_use_table(_i)) return;
     const float nan = NAN, inf = INFINITY;
     for (int k = 0; k < CR_NKINDS; k++) {
         ca_fill_valid(k);
@@ -211,7 +211,7 @@ START_TEST(class_param_einval)
                     p.label_smoothing = (float)e;
                     ca_fill_sentinel();
                     ck_assert_msg(ca_do(k, &ok, &p, red) == SIMDLOSS_OK,
-                                  "[%s] %s label_smoothing = %d rejected ('%s')", tl_isa(),
+                                  "[%s] %s label_smoothing = %d rejected ('%s')", tl_table(),
                                   cr_infos[k].name, e, simdloss_last_error());
                 }
             }
@@ -231,7 +231,7 @@ START_TEST(class_param_einval)
                     p.margin = (float)s * inf;
                     ca_fill_sentinel();
                     ck_assert_msg(ca_do(k, &ok, &p, red) == SIMDLOSS_OK,
-                                  "[%s] margin = %g rejected ('%s')", tl_isa(), (double)p.margin,
+                                  "[%s] margin = %g rejected ('%s')", tl_table(), (double)p.margin,
                                   simdloss_last_error());
                 }
             }
@@ -264,8 +264,8 @@ START_TEST(class_param_einval)
                     p.gamma = g ? inf : 0.0f;
                     ca_fill_sentinel();
                     ck_assert_msg(ca_do(k, &ok, &p, red) == SIMDLOSS_OK,
-                                  "[%s] alpha_len = classes, gamma = %g rejected ('%s')", tl_isa(),
-                                  (double)p.gamma, simdloss_last_error());
+                                  "[%s] alpha_len = classes, gamma = %g rejected ('%s')",
+                                  tl_table(), (double)p.gamma, simdloss_last_error());
                 }
             }
         }
@@ -322,7 +322,7 @@ static int ca_size_child(void *v)
  * does not detect the overflow would read far outside the small arrays) */
 START_TEST(class_size_overflow)
 {
-    if (!tl_use_isa(_i)) return;
+    if (!tl_use_table(_i)) return;
     const size_t M = SIZE_MAX, h = (size_t)1 << (sizeof(size_t) * 4); /* 2^32 on 64-bit */
     const struct {
         size_t B, C, I;
@@ -361,7 +361,7 @@ START_TEST(class_size_overflow)
                 ck_assert_msg(st == 0,
                               "[%s] %s batch=%zu classes=%zu inner=%zu (reduction %d): %s "
                               "(status %d), want EINVAL with nothing written",
-                              tl_isa(), cr_infos[k].name, cases[j].B, cases[j].C, cases[j].I, r,
+                              tl_table(), cr_infos[k].name, cases[j].B, cases[j].C, cases[j].I, r,
                               st < 0 ? "crashed" : "failed", st);
             }
         }
@@ -384,7 +384,7 @@ static int ca_has_number(const char *s, const char *num)
 
 START_TEST(class_target_edomain)
 {
-    if (!tl_use_isa(_i)) return;
+    if (!tl_use_table(_i)) return;
     const int64_t bad_vals[] = {CA_C, CA_C + 1, -1, -2, -5, -100, -101, INT64_MAX, INT64_MIN, 1000};
     for (int k = 0; k < CR_NKINDS; k++) {
         if (cr_infos[k].target != CR_T_INDEX) continue;
@@ -408,14 +408,14 @@ START_TEST(class_target_edomain)
                     ck_assert_msg(ca_has_number(msg, pos) && strstr(msg, val),
                                   "[%s] %s %s: message '%s' does not name position %s and value "
                                   "%s",
-                                  tl_isa(), cr_infos[k].name, what, msg, pos, val);
+                                  tl_table(), cr_infos[k].name, what, msg, pos, val);
                     /* ignore_index itself is not a class, whatever its value */
                     if (cr_infos[k].has_ignore) {
                         p.ignore_index = bad_vals[v];
                         ca_fill_sentinel();
                         ck_assert_msg(ca_do(k, &ok, &p, (simdloss_reduction)r) == SIMDLOSS_OK,
                                       "[%s] %s target == ignore_index = %lld: rc != OK ('%s')",
-                                      tl_isa(), cr_infos[k].name, (long long)bad_vals[v],
+                                      tl_table(), cr_infos[k].name, (long long)bad_vals[v],
                                       simdloss_last_error());
                     }
                 }
@@ -437,7 +437,7 @@ START_TEST(class_target_edomain)
                 ca_expect(k, SIMDLOSS_EDOMAIN, &mok, &p, (simdloss_reduction)r, NULL, what);
                 snprintf(val, sizeof val, "%lld", (long long)mbad[v]);
                 ck_assert_msg(strstr(simdloss_last_error(), val) != NULL,
-                              "[%s] %s %s: message '%s' does not name the value", tl_isa(),
+                              "[%s] %s %s: message '%s' does not name the value", tl_table(),
                               cr_infos[k].name, what, simdloss_last_error());
             }
     /* -1 anywhere, and every class, are valid */
@@ -528,7 +528,7 @@ static const char *ca_status(int st)
  * in one, (c) are PROT_NONE altogether. */
 START_TEST(class_edomain_guard_page)
 {
-    if (!tl_use_isa(_i)) return;
+    if (!tl_use_table(_i)) return;
     const size_t shapes[][3] = {{3, 5, 1}, {1, 17, 1}, {4, 1000, 1}, {2, 3, 7}, {5, 2, 1}};
     const int64_t bad[] = {INT64_MAX, INT64_MIN, -5, 1 << 20};
     for (int k = 0; k < CR_NKINDS; k++) {
@@ -597,7 +597,7 @@ START_TEST(class_edomain_guard_page)
                         ck_assert_msg(st == 0,
                                       "[%s] %s batch=%zu classes=%zu inner=%zu, bad target %lld "
                                       "at the last position, %s, reduction %d: %s (status %d)",
-                                      tl_isa(), cr_infos[k].name, B, C, I, (long long)bad[b],
+                                      tl_table(), cr_infos[k].name, B, C, I, (long long)bad[b],
                                       lay[layout], r, ca_status(st), st);
                         ca_unmap(&rx);
                     }
@@ -611,7 +611,7 @@ END_TEST
  * read or write outside any argument, with valid inputs, for every shape kind. */
 START_TEST(class_no_overread)
 {
-    if (!tl_use_isa(_i)) return;
+    if (!tl_use_table(_i)) return;
     const size_t shapes[][3] = {{1, 1, 1},    {3, 3, 1}, {5, 17, 1}, {2, 33, 1}, {17, 16, 1},
                                 {3, 1000, 1}, {2, 3, 5}, {3, 17, 7}, {1, 10, 37}};
     for (int k = 0; k < CR_NKINDS; k++) {
@@ -656,7 +656,7 @@ START_TEST(class_no_overread)
                     ck_assert_msg(st == 0,
                                   "[%s] %s batch=%zu classes=%zu inner=%zu, arrays %s a PROT_NONE "
                                   "page, reduction %d: %s (status %d)",
-                                  tl_isa(), cr_infos[k].name, B, C, I,
+                                  tl_table(), cr_infos[k].name, B, C, I,
                                   at_end ? "ending at" : "starting after", r, ca_status(st), st);
                     ca_unmap(&rx), ca_unmap(&rti), ca_unmap(&rtf), ca_unmap(&rw);
                     ca_unmap(&ra), ca_unmap(&rl), ca_unmap(&rg);
@@ -670,7 +670,7 @@ END_TEST
  * ----------------------------------------------------------------------------------- */
 START_TEST(class_empty_batch)
 {
-    if (!tl_use_isa(_i)) return;
+    if (!tl_use_table(_i)) return;
     for (int k = 0; k < CR_NKINDS; k++) {
         ca_fill_valid(k);
         const cr_params p = ca_params();
@@ -683,20 +683,20 @@ START_TEST(class_empty_batch)
                              nulls ? ", NULL data" : "");
                     ca_fill_sentinel();
                     int rc = ca_do(k, &s, &p, SIMDLOSS_NONE);
-                    ck_assert_msg(rc == SIMDLOSS_OK, "[%s] %s %s NONE: rc %d ('%s')", tl_isa(),
+                    ck_assert_msg(rc == SIMDLOSS_OK, "[%s] %s %s NONE: rc %d ('%s')", tl_table(),
                                   cr_infos[k].name, what, rc, simdloss_last_error());
                     ca_assert_untouched(k, what);
                     rc = ca_do(k, &s, &p, SIMDLOSS_SUM);
-                    ck_assert_msg(rc == SIMDLOSS_OK, "[%s] %s %s SUM: rc %d ('%s')", tl_isa(),
+                    ck_assert_msg(rc == SIMDLOSS_OK, "[%s] %s %s SUM: rc %d ('%s')", tl_table(),
                                   cr_infos[k].name, what, rc, simdloss_last_error());
                     ck_assert_msg(ca_loss[0] == 0.0f && !signbit(ca_loss[0]),
-                                  "[%s] %s %s: SUM = %g, want +0", tl_isa(), cr_infos[k].name, what,
-                                  (double)ca_loss[0]);
+                                  "[%s] %s %s: SUM = %g, want +0", tl_table(), cr_infos[k].name,
+                                  what, (double)ca_loss[0]);
                     ca_loss[0] = CA_SENT;
                     rc = ca_do(k, &s, &p, SIMDLOSS_MEAN);
-                    ck_assert_msg(rc == SIMDLOSS_OK, "[%s] %s %s MEAN: rc %d ('%s')", tl_isa(),
+                    ck_assert_msg(rc == SIMDLOSS_OK, "[%s] %s %s MEAN: rc %d ('%s')", tl_table(),
                                   cr_infos[k].name, what, rc, simdloss_last_error());
-                    ck_assert_msg(isnan(ca_loss[0]), "[%s] %s %s: MEAN = %g, want NaN", tl_isa(),
+                    ck_assert_msg(isnan(ca_loss[0]), "[%s] %s %s: MEAN = %g, want NaN", tl_table(),
                                   cr_infos[k].name, what, (double)ca_loss[0]);
                     ca_loss[0] = CA_SENT;
                     ca_assert_untouched(k, what); /* no gradient written */
@@ -741,7 +741,7 @@ static int ca_empty_child(void *v)
 
 START_TEST(class_empty_batch_sizes)
 {
-    if (!tl_use_isa(_i)) return;
+    if (!tl_use_table(_i)) return;
     const size_t M = SIZE_MAX, e60 = (size_t)1 << 60;
     const size_t classes[] = {0, 1, 2, 17, 256, 257, e60, 2 * e60, 3 * e60, M / 8 + 1, M};
     const size_t inners[] = {0, 1, 2, (size_t)1 << 62, M};
@@ -763,7 +763,7 @@ START_TEST(class_empty_batch_sizes)
                         ck_assert_msg(st == 0,
                                       "[%s] %s batch=0 classes=%zu inner=%zu%s%s: %s (status %d), "
                                       "want OK, NONE untouched, SUM +0, MEAN NaN",
-                                      tl_isa(), cr_infos[k].name, classes[ci], inners[ii],
+                                      tl_table(), cr_infos[k].name, classes[ci], inners[ii],
                                       ps ? " weight ls=0.1" : "", nulls ? " NULL data" : "",
                                       st < 0 ? "crashed" : "failed", st);
                     }
@@ -799,7 +799,7 @@ static int ca_ce_call(int kind, size_t B, size_t C, size_t I, const float *x, co
 
 START_TEST(class_all_ignored)
 {
-    if (!tl_use_isa(_i)) return;
+    if (!tl_use_table(_i)) return;
     const int kinds[] = {CR_CE, CR_CE_BF16, CR_NLL};
     const size_t B = 3, C = 4, I = 5, n = B * C * I, np = B * I;
     float x[3 * 4 * 5], w[4] = {0.5f, 2, 1, 3}, zw[4] = {0, 0, 0, 0}, l[3 * 5], g[3 * 4 * 5];
@@ -819,22 +819,22 @@ START_TEST(class_all_ignored)
                         const int rc =
                             ca_ce_call(k, B, C, I, x, t, wi ? w : NULL, ign[j], ls, r, l, g);
                         ck_assert_msg(rc == SIMDLOSS_OK, "[%s] %s all ignored: rc %d ('%s')",
-                                      tl_isa(), cr_infos[k].name, rc, simdloss_last_error());
+                                      tl_table(), cr_infos[k].name, rc, simdloss_last_error());
                         if (r == SIMDLOSS_NONE)
                             for (size_t i = 0; i < np; i++)
                                 ck_assert_msg(l[i] == 0.0f, "[%s] %s all ignored: loss[%zu] = %g",
-                                              tl_isa(), cr_infos[k].name, i, (double)l[i]);
+                                              tl_table(), cr_infos[k].name, i, (double)l[i]);
                         if (r == SIMDLOSS_SUM)
-                            ck_assert_msg(l[0] == 0.0f, "[%s] %s all ignored: SUM = %g", tl_isa(),
+                            ck_assert_msg(l[0] == 0.0f, "[%s] %s all ignored: SUM = %g", tl_table(),
                                           cr_infos[k].name, (double)l[0]);
                         if (r == SIMDLOSS_MEAN)
                             ck_assert_msg(isnan(l[0]), "[%s] %s all ignored: MEAN = %g, want NaN",
-                                          tl_isa(), cr_infos[k].name, (double)l[0]);
+                                          tl_table(), cr_infos[k].name, (double)l[0]);
                         for (size_t i = 0; i < n; i++)
                             ck_assert_msg(g[i] == 0.0f,
                                           "[%s] %s all ignored (ignore_index %lld, reduction %d): "
                                           "grad[%zu] = %g, want 0",
-                                          tl_isa(), cr_infos[k].name, (long long)ign[j], r, i,
+                                          tl_table(), cr_infos[k].name, (long long)ign[j], r, i,
                                           (double)g[i]);
                     }
                 }
@@ -844,15 +844,15 @@ START_TEST(class_all_ignored)
         for (size_t i = 0; i < np; i++) t[i] = (int64_t)(i % C);
         ck_assert_int_eq(ca_ce_call(k, B, C, I, x, t, zw, -100, 0.0f, SIMDLOSS_MEAN, l, g),
                          SIMDLOSS_OK);
-        ck_assert_msg(isnan(l[0]), "[%s] %s zero weights: MEAN = %g, want NaN", tl_isa(),
+        ck_assert_msg(isnan(l[0]), "[%s] %s zero weights: MEAN = %g, want NaN", tl_table(),
                       cr_infos[k].name, (double)l[0]);
         for (size_t i = 0; i < n; i++) g[i] = CA_SENT;
         ck_assert_int_eq(ca_ce_call(k, B, C, I, x, t, zw, -100, 0.0f, SIMDLOSS_SUM, l, g),
                          SIMDLOSS_OK);
         for (size_t i = 0; i < n; i++)
-            ck_assert_msg(g[i] == 0.0f, "[%s] %s zero weights: SUM grad[%zu] = %g", tl_isa(),
+            ck_assert_msg(g[i] == 0.0f, "[%s] %s zero weights: SUM grad[%zu] = %g", tl_table(),
                           cr_infos[k].name, i, (double)g[i]);
-        ck_assert_msg(l[0] == 0.0f, "[%s] %s zero weights: SUM = %g", tl_isa(), cr_infos[k].name,
+        ck_assert_msg(l[0] == 0.0f, "[%s] %s zero weights: SUM = %g", tl_table(), cr_infos[k].name,
                       (double)l[0]);
     }
 }
@@ -860,7 +860,7 @@ END_TEST
 
 START_TEST(class_ignore_real_class)
 {
-    if (!tl_use_isa(_i)) return;
+    if (!tl_use_table(_i)) return;
     const int kinds[] = {CR_CE, CR_CE_BF16, CR_NLL};
     enum { B = 7, C = 6, I = 3, NEL = B * C * I, NP = B * I };
     float x[NEL], w[C], l0[NP], g0[NEL], l1[NP], g1[NEL], s1, m1;
@@ -888,12 +888,12 @@ START_TEST(class_ignore_real_class)
                     const int ign = t[pos] == 2;
                     if (ign) {
                         ck_assert_msg(l1[pos] == 0.0f, "[%s] %s ignored position %zu: loss %g",
-                                      tl_isa(), cr_infos[k].name, pos, (double)l1[pos]);
+                                      tl_table(), cr_infos[k].name, pos, (double)l1[pos]);
                     } else {
                         ck_assert_msg(tl_bits(l1[pos]) == tl_bits(l0[pos]),
                                       "[%s] %s position %zu: loss %.9g with ignore_index 2, %.9g "
                                       "without",
-                                      tl_isa(), cr_infos[k].name, pos, (double)l1[pos],
+                                      tl_table(), cr_infos[k].name, pos, (double)l1[pos],
                                       (double)l0[pos]);
                         sum += l1[pos];
                         div += wp ? (double)w[t[pos]] : 1.0;
@@ -902,21 +902,21 @@ START_TEST(class_ignore_real_class)
                         const size_t at = ((pos / I) * C + c) * I + pos % I;
                         if (ign)
                             ck_assert_msg(g1[at] == 0.0f, "[%s] %s ignored position %zu: grad %g",
-                                          tl_isa(), cr_infos[k].name, pos, (double)g1[at]);
+                                          tl_table(), cr_infos[k].name, pos, (double)g1[at]);
                         else
                             ck_assert_msg(tl_bits(g1[at]) == tl_bits(g0[at]),
                                           "[%s] %s position %zu class %zu: grad %.9g with "
                                           "ignore_index 2, %.9g without",
-                                          tl_isa(), cr_infos[k].name, pos, c, (double)g1[at],
+                                          tl_table(), cr_infos[k].name, pos, c, (double)g1[at],
                                           (double)g0[at]);
                     }
                 }
                 ck_assert_msg(fabs(s1 - sum) <= 4e-7 * fabs(sum) + 1e-30,
-                              "[%s] %s ignore_index 2: SUM %.9g, sum of the others %.9g", tl_isa(),
-                              cr_infos[k].name, (double)s1, sum);
+                              "[%s] %s ignore_index 2: SUM %.9g, sum of the others %.9g",
+                              tl_table(), cr_infos[k].name, (double)s1, sum);
                 ck_assert_msg(fabs(m1 - sum / div) <= 4e-7 * fabs(sum / div) + 1e-30,
                               "[%s] %s ignore_index 2: MEAN %.9g, want %.9g = %.9g / %.9g",
-                              tl_isa(), cr_infos[k].name, (double)m1, sum / div, sum, div);
+                              tl_table(), cr_infos[k].name, (double)m1, sum / div, sum, div);
             }
     }
 }
@@ -927,7 +927,7 @@ END_TEST
  * weighted MEAN divides by the weights of all the kept positions. */
 START_TEST(class_many_positions)
 {
-    if (!tl_use_isa(_i)) return;
+    if (!tl_use_table(_i)) return;
     enum { B = 3001, C = 3 };
     static float x[B * C], g[B * C];
     static int64_t t[B];
@@ -952,7 +952,7 @@ START_TEST(class_many_positions)
             snprintf(want, sizeof want, "target[%zu] = -7 ", firsts[f][0]);
             ck_assert_msg(rc == SIMDLOSS_EDOMAIN && strstr(simdloss_last_error(), want),
                           "[%s] function %d, bad targets at %zu and %zu: status %d, message '%s'",
-                          tl_isa(), fn, firsts[f][0], firsts[f][1], rc, simdloss_last_error());
+                          tl_table(), fn, firsts[f][0], firsts[f][1], rc, simdloss_last_error());
         }
     /* ignore_index = 1, a real class */
     double sum = 0.0, div = 0.0;
@@ -965,7 +965,7 @@ START_TEST(class_many_positions)
     float mean = 0.0f;
     ck_assert_int_eq(simdloss_nll_f32(B, C, 1, x, t, w, 1, SIMDLOSS_MEAN, &mean, g), SIMDLOSS_OK);
     ck_assert_msg(fabs(mean - sum / div) <= 4e-7 * fabs(sum / div),
-                  "[%s] nll MEAN over %d positions: %.9g, want %.9g", tl_isa(), (int)B,
+                  "[%s] nll MEAN over %d positions: %.9g, want %.9g", tl_table(), (int)B,
                   (double)mean, sum / div);
 }
 END_TEST
@@ -975,17 +975,17 @@ int main(void)
     Suite *s = suite_create("class_api");
     TCase *tc = tcase_create("contract");
     tcase_set_timeout(tc, 600);
-    tcase_add_loop_test(tc, class_einval, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_param_einval, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_size_overflow, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_target_edomain, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_edomain_guard_page, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_no_overread, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_empty_batch, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_empty_batch_sizes, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_all_ignored, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_ignore_real_class, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_many_positions, 0, TL_NISA);
+    tcase_add_loop_test(tc, class_einval, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_param_einval, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_size_overflow, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_target_edomain, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_edomain_guard_page, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_no_overread, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_empty_batch, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_empty_batch_sizes, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_all_ignored, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_ignore_real_class, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_many_positions, 0, tl_ntables());
     suite_add_tcase(s, tc);
     return tl_main(s);
 }

@@ -760,12 +760,12 @@ static void cg_run_case(cg_ctx *t, int kind, const cg_case *c)
 
 static void cg_run_file(int kind, int isa)
 {
-    if (!tl_use_isa(isa)) return;
+    if (!tl_use_table(isa)) return;
     char path[512];
     snprintf(path, sizeof path, "%s/class/%s.txt", TL_GOLDEN_DIR, cg_files[kind]);
     FILE *f = fopen(path, "r");
     ck_assert_msg(f != NULL, "cannot open golden file %s", path);
-    cg_ctx t = {kind, cg_files[kind], tl_isa(), "", 0, 0};
+    cg_ctx t = {kind, cg_files[kind], tl_table(), "", 0, 0};
     cg_case c;
     int ncases = 0;
     while (cg_next(f, kind, &c)) {
@@ -779,7 +779,7 @@ static void cg_run_file(int kind, int isa)
     }
     fclose(f);
     ck_assert_msg(ncases > 0, "%s: no cases", path);
-    ck_assert_msg(t.failures == 0, "[%s] %s: %d of %d golden checks failed in %d cases", tl_isa(),
+    ck_assert_msg(t.failures == 0, "[%s] %s: %d of %d golden checks failed in %d cases", tl_table(),
                   cg_files[kind], t.failures, t.checks, ncases);
 }
 
@@ -801,16 +801,16 @@ int main(void)
 {
     Suite *s = suite_create("class-golden");
     TCase *tc = tcase_create("torch-1.13");
-    tcase_add_loop_test(tc, class_golden_cross_entropy, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_golden_cross_entropy_probs, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_golden_cross_entropy_bf16, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_golden_nll, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_golden_categorical_crossentropy, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_golden_categorical_hinge, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_golden_categorical_focal, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_golden_multi_margin, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_golden_multilabel_margin, 0, TL_NISA);
-    tcase_add_loop_test(tc, class_golden_multilabel_soft_margin, 0, TL_NISA);
+    tcase_add_loop_test(tc, class_golden_cross_entropy, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_golden_cross_entropy_probs, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_golden_cross_entropy_bf16, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_golden_nll, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_golden_categorical_crossentropy, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_golden_categorical_hinge, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_golden_categorical_focal, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_golden_multi_margin, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_golden_multilabel_margin, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_golden_multilabel_soft_margin, 0, tl_ntables());
     suite_add_tcase(s, tc);
     return tl_main(s);
 }

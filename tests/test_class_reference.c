@@ -125,7 +125,7 @@ static void cb_fail(cb_ctx *c, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     char head[200];
-    snprintf(head, sizeof head, "[%s] %s/%s batch=%zu classes=%zu inner=%zu %s", tl_isa(),
+    snprintf(head, sizeof head, "[%s] %s/%s batch=%zu classes=%zu inner=%zu %s", tl_table(),
              cr_infos[c->b->kind].name, c->b->label, c->B, c->C, c->I, c->what);
     if (c->fails < CB_MAX_PRINT) fprintf(stderr, "FAIL %s: %s\n", head, msg);
     if (c->fails == 0) snprintf(c->first, sizeof c->first, "%s: %s", head, msg);
@@ -725,7 +725,7 @@ static void cb_run_kind(int kind)
         /* many classes across positions: sums over thousands of classes */
         if (cr_infos[kind].has_inner) cb_run_case(b, 1, 4000, 3);
         if (stats) {
-            printf("stats [%s] %-38s %-40s", tl_isa(), cr_infos[kind].name, b->label);
+            printf("stats [%s] %-38s %-40s", tl_table(), cr_infos[kind].name, b->label);
             for (int s = 0; s < S_N; s++) printf(" %s=%.3g", cb_stat_names[s], cb_stat[s]);
             printf("\n");
             fflush(stdout);
@@ -736,8 +736,8 @@ static void cb_run_kind(int kind)
 
 START_TEST(ref_class)
 {
-    const int kind = _i / TL_NISA;
-    if (!tl_use_isa(_i % TL_NISA)) return;
+    const int kind = _i / tl_ntables();
+    if (!tl_use_table(_i % tl_ntables())) return;
     cb_run_kind(kind);
 }
 END_TEST
@@ -936,7 +936,7 @@ int main(void)
     suite_add_tcase(s, self);
     TCase *tc = tcase_create("class");
     tcase_set_timeout(tc, 600);
-    tcase_add_loop_test(tc, ref_class, 0, CR_NKINDS * TL_NISA);
+    tcase_add_loop_test(tc, ref_class, 0, CR_NKINDS * tl_ntables());
     suite_add_tcase(s, tc);
     return tl_main(s);
 }

@@ -334,17 +334,17 @@ done:
     for (int j = 0; j < I->nin; j++) free(grad[j]);
 }
 
-/* _i: loss _i / TL_NISA on ISA _i % TL_NISA */
+/* _i: loss _i / tl_ntables() on table _i % tl_ntables() */
 START_TEST(golden)
 {
-    const int k = _i / TL_NISA;
-    if (!tl_use_isa(_i % TL_NISA)) return;
+    const int k = _i / tl_ntables();
+    if (!tl_use_table(_i % tl_ntables())) return;
     const char *name = tl_losses[k].info->name;
     char path[512];
     snprintf(path, sizeof path, "%s/%s.txt", TL_GOLDEN_DIR, name);
     FILE *f = fopen(path, "r");
     ck_assert_msg(f != NULL, "cannot open golden file %s", path);
-    tg_ctx t = {name, tl_isa(), "", 0, 0};
+    tg_ctx t = {name, tl_table(), "", 0, 0};
     tg_case c;
     int ncases = 0;
     while (tg_next(f, &c)) {
@@ -354,7 +354,7 @@ START_TEST(golden)
     }
     fclose(f);
     ck_assert_msg(ncases > 0, "%s: no cases", path);
-    ck_assert_msg(t.failures == 0, "[%s] %s: %d of %d golden checks failed in %d cases", tl_isa(),
+    ck_assert_msg(t.failures == 0, "[%s] %s: %d of %d golden checks failed in %d cases", tl_table(),
                   name, t.failures, t.checks, ncases);
 }
 END_TEST
@@ -363,7 +363,7 @@ int main(void)
 {
     Suite *s = suite_create("golden");
     TCase *tc = tcase_create("torch-1.13");
-    tcase_add_loop_test(tc, golden, 0, TL_NISA * TL_NLOSSES);
+    tcase_add_loop_test(tc, golden, 0, tl_ntables() * TL_NLOSSES);
     suite_add_tcase(s, tc);
     return tl_main(s);
 }

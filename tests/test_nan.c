@@ -41,7 +41,7 @@ static void tn_scan(tn_ctx *t, const char *what, const char *out, const float *v
     for (size_t i = 0; i < n; i++)
         if (isnan(v[i]) && tl_bits(v[i]) != TN_CANON) {
             if (t->fails++ == 0)
-                snprintf(t->first, sizeof t->first, "[%s] %s: %s[%zu] = 0x%08x", tl_isa(), what,
+                snprintf(t->first, sizeof t->first, "[%s] %s: %s[%zu] = 0x%08x", tl_table(), what,
                          out, i, (unsigned)tl_bits(v[i]));
             return;
         }
@@ -52,7 +52,7 @@ static void tn_scan16(tn_ctx *t, const char *what, const uint16_t *v, size_t n)
     for (size_t i = 0; i < n; i++)
         if ((v[i] & 0x7f80u) == 0x7f80u && (v[i] & 0x7fu) && v[i] != TN_CANON16) {
             if (t->fails++ == 0)
-                snprintf(t->first, sizeof t->first, "[%s] %s: grad[%zu] = 0x%04x", tl_isa(), what,
+                snprintf(t->first, sizeof t->first, "[%s] %s: grad[%zu] = 0x%04x", tl_table(), what,
                          i, (unsigned)v[i]);
             return;
         }
@@ -64,7 +64,7 @@ static void tn_untouched(tn_ctx *t, const char *what, const float *v, size_t n)
         if (tl_bits(v[i]) != tl_bits(TN_SENT)) {
             if (t->fails++ == 0)
                 snprintf(t->first, sizeof t->first, "[%s] %s: rejected, but output [%zu] written",
-                         tl_isa(), what, i);
+                         tl_table(), what, i);
             return;
         }
 }
@@ -187,8 +187,8 @@ static void tn_elem_params(tn_ctx *t, int k, const float *pf, const int *pi, siz
  * of its range */
 START_TEST(nan_elementwise)
 {
-    const int k = _i / TL_NISA;
-    if (!tl_use_isa(_i % TL_NISA)) return;
+    const int k = _i / tl_ntables();
+    if (!tl_use_table(_i % tl_ntables())) return;
     const sl_elem_info *L = tl_losses[k].info;
     const ts_spec *sp = ts_specs[k];
     tn_ctx t = {0};
@@ -297,7 +297,7 @@ static cr_params tn_cparams(int which, size_t C, size_t k)
 
 START_TEST(nan_class)
 {
-    if (!tl_use_isa(_i)) return;
+    if (!tl_use_table(_i)) return;
     tn_ctx t = {0};
     for (int kind = 0; kind < CR_NKINDS; kind++)
         for (size_t si = 0; si < sizeof tn_shapes / sizeof tn_shapes[0]; si++) {
@@ -326,7 +326,7 @@ START_TEST(nan_class)
                             tn_untouched(&t, what, tn_closs, npos);
                             continue;
                         }
-                        ck_assert_msg(rc == SIMDLOSS_OK, "[%s] %s: rc %d ('%s')", tl_isa(), what,
+                        ck_assert_msg(rc == SIMDLOSS_OK, "[%s] %s: rc %d ('%s')", tl_table(), what,
                                       rc, simdloss_last_error());
                         tn_scan(&t, what, "loss", tn_closs, r == SIMDLOSS_NONE ? npos : 1);
                         if (bf16)
@@ -343,7 +343,7 @@ END_TEST
 /* The cases the fuzzer found, by hand. */
 START_TEST(nan_nll_weight)
 {
-    if (!tl_use_isa(_i)) return;
+    if (!tl_use_table(_i)) return;
     const float x[2] = {0.5f, 0.25f};
     const int64_t tgt[1] = {0};
     for (size_t k = 0; k < TN_NNANS; k++) {
@@ -352,7 +352,7 @@ START_TEST(nan_nll_weight)
         ck_assert_int_eq(simdloss_nll_f32(1, 2, 1, x, tgt, w, -100, SIMDLOSS_SUM, &loss, grad),
                          SIMDLOSS_OK);
         ck_assert_msg(tl_bits(grad[0]) == TN_CANON && tl_bits(loss) == TN_CANON,
-                      "[%s] nll weight NaN 0x%08x: loss 0x%08x grad[0] 0x%08x", tl_isa(),
+                      "[%s] nll weight NaN 0x%08x: loss 0x%08x grad[0] 0x%08x", tl_table(),
                       tn_nans[k], (unsigned)tl_bits(loss), (unsigned)tl_bits(grad[0]));
     }
     /* MEAN over a zero weight sum: 0 times the infinite factor */
@@ -361,9 +361,9 @@ START_TEST(nan_nll_weight)
     ck_assert_int_eq(simdloss_nll_f32(1, 2, 1, x, tgt, w0, -100, SIMDLOSS_MEAN, &loss, grad),
                      SIMDLOSS_OK);
     ck_assert_msg(tl_bits(grad[0]) == TN_CANON && tl_bits(loss) == TN_CANON,
-                  "[%s] nll MEAN zero weight sum: loss 0x%08x grad[0] 0x%08x", tl_isa(),
+                  "[%s] nll MEAN zero weight sum: loss 0x%08x grad[0] 0x%08x", tl_table(),
                   (unsigned)tl_bits(loss), (unsigned)tl_bits(grad[0]));
-    ck_assert_msg(tl_bits(grad[1]) == 0, "[%s] nll: grad[1] 0x%08x, want +0", tl_isa(),
+    ck_assert_msg(tl_bits(grad[1]) == 0, "[%s] nll: grad[1] 0x%08x, want +0", tl_table(),
                   (unsigned)tl_bits(grad[1]));
 }
 END_TEST
@@ -373,9 +373,9 @@ int main(void)
     Suite *s = suite_create("nan");
     TCase *tc = tcase_create("canonical");
     tcase_set_timeout(tc, 600);
-    tcase_add_loop_test(tc, nan_nll_weight, 0, TL_NISA);
-    tcase_add_loop_test(tc, nan_elementwise, 0, TL_NISA * TL_NLOSSES);
-    tcase_add_loop_test(tc, nan_class, 0, TL_NISA);
+    tcase_add_loop_test(tc, nan_nll_weight, 0, tl_ntables());
+    tcase_add_loop_test(tc, nan_elementwise, 0, tl_ntables() * TL_NLOSSES);
+    tcase_add_loop_test(tc, nan_class, 0, tl_ntables());
     suite_add_tcase(s, tc);
     return tl_main(s);
 }

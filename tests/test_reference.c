@@ -52,11 +52,11 @@ static void tb_fail(tb_ctx *c, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (c->fails < TB_MAX_PRINT)
-        fprintf(stderr, "FAIL [%s] %s/%s n=%zu %s: %s\n", tl_isa(), c->loss, c->label, c->n,
+        fprintf(stderr, "FAIL [%s] %s/%s n=%zu %s: %s\n", tl_table(), c->loss, c->label, c->n,
                 c->what, msg);
     if (c->fails == 0)
-        snprintf(c->first, sizeof c->first, "[%s] %s/%s n=%zu %s: %s", tl_isa(), c->loss, c->label,
-                 c->n, c->what, msg);
+        snprintf(c->first, sizeof c->first, "[%s] %s/%s n=%zu %s: %s", tl_table(), c->loss,
+                 c->label, c->n, c->what, msg);
     c->fails++;
 }
 
@@ -464,7 +464,7 @@ static void tb_run_case(int k, const ts_branch *b, size_t n, int sparse)
 
 static size_t tb_round_up(size_t n, size_t m) { return m ? (n + m - 1) / m * m : n; }
 
-/* _i: loss _i / TL_NISA on ISA _i % TL_NISA, every branch, every size */
+/* _i: loss _i / tl_ntables() on table _i % tl_ntables(), every branch, every size */
 START_TEST(reference)
 {
 #ifdef TL_EMULATED /* qemu: the block edges and a multi-block size suffice */
@@ -472,8 +472,8 @@ START_TEST(reference)
 #else
     static const size_t big[] = {1023, 1024, 1025, 4097, 100003};
 #endif
-    const int k = _i / TL_NISA;
-    if (!tl_use_isa(_i % TL_NISA)) return;
+    const int k = _i / tl_ntables();
+    if (!tl_use_table(_i % tl_ntables())) return;
     const ts_spec *sp = ts_specs[k];
     const int stats = getenv("TB_STATS") != NULL;
     ck_assert_msg(sp->nbranches > 0, "no branches for %s", tl_losses[k].info->name);
@@ -490,7 +490,7 @@ START_TEST(reference)
             tb_run_case(k, b, n, n > 5000);
         }
         if (stats) {
-            printf("stats [%s] %-16s %-36s", tl_isa(), tl_losses[k].info->name, b->label);
+            printf("stats [%s] %-16s %-36s", tl_table(), tl_losses[k].info->name, b->label);
             for (int s = 0; s < S_N; s++) printf(" %s=%.3g", tb_stat_names[s], tb_stat[s]);
             printf("\n");
             fflush(stdout);
@@ -537,7 +537,7 @@ int main(void)
     tcase_add_test(tc, reference_self_check);
     suite_add_tcase(s, tc);
     TCase *t = tcase_create("losses");
-    tcase_add_loop_test(t, reference, 0, TL_NISA * TL_NLOSSES);
+    tcase_add_loop_test(t, reference, 0, tl_ntables() * TL_NLOSSES);
     suite_add_tcase(s, t);
     return tl_main(s);
 }

@@ -41,6 +41,14 @@ static const sl_kernel sl_kernels[SL_K_COUNT] = {
     [SL_R_categorical_focal] = k_categorical_focal, [SL_R_multi_margin] = k_multi_margin,          \
     [SL_R_multilabel_margin] = k_multilabel_margin,                                                \
     [SL_R_multilabel_soft_margin] = k_multilabel_soft_margin
+/* The FMA-less scalar table is correct to 1 ulp, not bitwise equal to the
+ * others (SLEEF's non-FMA functions). */
+#ifdef SL_SCALAR_NOFMA
+#define SL_TABLE_EXACT 0
+#else
+#define SL_TABLE_EXACT 1
+#endif
 #define SL_DEFINE_TABLE(var, name_, isa_, needs_)                                                  \
     SL_HIDDEN extern const struct sl_table var;                                                    \
-    const struct sl_table var = {name_, isa_, needs_, sl_kernels, {SL_CLASS_TABLE}, k_target_scan}
+    const struct sl_table var = {                                                                  \
+        name_, isa_, needs_, sl_kernels, {SL_CLASS_TABLE}, k_target_scan, SL_TABLE_EXACT}
