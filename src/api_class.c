@@ -1,7 +1,5 @@
 /* Entry points: softmax cross-entropy (class-index and probability targets,
  * float32 and bfloat16) and NLL. */
-#include <string.h>
-
 #include "class_call.h"
 
 /* MEAN of the index-target losses divides both parts by the sum of the
@@ -90,59 +88,6 @@ int simdloss_cross_entropy_probs_f32(size_t batch, size_t classes, size_t inner,
     return sl_crun(&c, &p);
 }
 
-/* NLL needs no vector code: one element per position. */
-static void nll_positions(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
-{
-    (void)l1;
-    const float *x = a->x;
-    for (size_t j = 0; j < cnt; j++) {
-        const size_t P = pos + j, b = P / a->inner, i = P % a->inner;
-        const int64_t y = a->ti[P];
-        if (y == a->ignore) {
-            l0[j] = 0.0f;
-            continue;
-        }
-        const float w = a->w ? a->w[y] : 1.0f;
-        l0[j] = -(w * x[(b * a->classes + (size_t)y) * a->inner + i]);
-    }
-}
-
-/* -w[y] g at each target, 0 elsewhere; a NaN at the target gives a NaN
- * gradient there (NaN in, NaN out; PyTorch's is finite). The value is
- * canonicalised too: a NaN weight, or 0 times the infinite MEAN factor of a
- * zero weight sum, gives a NaN whose sign depends on the operands and the
- * compiler. Each element is read before it is written, so grad may be the
- * input. */
-static float nll_grad_at(const sl_rargs *a, int64_t y, float x, float g)
-{
-    const float v = -((a->w ? a->w[y] : 1.0f) * g);
-    return sl_canon1(x != x ? x : v);
-}
-
-static void nll_grad(const sl_rargs *a, float g, float *grad)
-{
-    const size_t C = a->classes, inner = a->inner;
-    for (size_t b = 0; b < a->batch; b++) {
-        const int64_t *t = a->ti + b * inner;
-        const float *x = (const float *)a->x + b * C * inner;
-        float *d = grad + b * C * inner;
-        if (inner == 1) {
-            const int64_t y = t[0];
-            const int on = y != a->ignore;
-            const float v = on ? nll_grad_at(a, y, x[y], g) : 0.0f;
-            memset(d, 0, C * sizeof(float));
-            if (on) d[y] = v;
-            continue;
-        }
-        for (size_t c = 0; c < C; c++)
-            for (size_t i = 0; i < inner; i++) {
-                const int64_t y = t[i];
-                const size_t e = c * inner + i;
-                d[e] = y == (int64_t)c && y != a->ignore ? nll_grad_at(a, y, x[e], g) : 0.0f;
-            }
-    }
-}
-
 int simdloss_nll_f32(size_t batch, size_t classes, size_t inner, const float *logprobs,
                      const int64_t *target, const float *weight, int64_t ignore_index,
                      simdloss_reduction reduction, float *loss, float *grad_logprobs)
@@ -157,13 +102,19 @@ int simdloss_nll_f32(size_t batch, size_t classes, size_t inner, const float *lo
     a->ti = target;
     a->w = weight;
     a->ignore = ignore_index;
+    a->gn = reduction == SIMDLOSS_MEAN ? (float)(1.0 / wsum) : 1.0f;
     if (loss) {
-        const sl_cplan p = {nll_positions, 0, 1.0f, 0.0f, wsum, 1.0, 0};
+        const sl_rkernel k = sl_rkernel_of(&c, SL_R_nll);
+        if (!k) return SIMDLOSS_ENOTSUP;
+        const sl_cplan p = {k, 0, 1.0f, 0.0f, wsum, 1.0, 0};
         rc = sl_crun(&c, &p);
         if (rc) return rc;
     }
     /* after the losses: the gradient may alias the input */
-    if (grad_logprobs && batch > 0)
-        nll_grad(a, reduction == SIMDLOSS_MEAN ? (float)(1.0 / wsum) : 1.0f, grad_logprobs);
+    if (grad_logprobs && batch > 0) {
+        const sl_rkernel k = sl_rkernel_of(&c, SL_R_nll_grad);
+        if (!k) return SIMDLOSS_ENOTSUP;
+        k(a, 0, c.npos, NULL, NULL);
+    }
     return SIMDLOSS_OK;
 }

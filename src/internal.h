@@ -131,7 +131,9 @@ static inline size_t sl_col_groups(size_t classes)
     X(categorical_focal)                                                                           \
     X(multi_margin)                                                                                \
     X(multilabel_margin)                                                                           \
-    X(multilabel_soft_margin)
+    X(multilabel_soft_margin)                                                                      \
+    X(nll)                                                                                         \
+    X(nll_grad)
 
 enum {
 #define SL_ENUM_CLASS(name) SL_R_##name,

@@ -7,6 +7,7 @@
 #include "categorical.h"
 #include "cross_entropy.h"
 #include "margin.h"
+#include "nll.h"
 #include "other.h"
 #include "targets.h"
 
@@ -40,7 +41,8 @@ static const sl_kernel sl_kernels[SL_K_COUNT] = {
     [SL_R_categorical_hinge] = k_categorical_hinge,                                                \
     [SL_R_categorical_focal] = k_categorical_focal, [SL_R_multi_margin] = k_multi_margin,          \
     [SL_R_multilabel_margin] = k_multilabel_margin,                                                \
-    [SL_R_multilabel_soft_margin] = k_multilabel_soft_margin
+    [SL_R_multilabel_soft_margin] = k_multilabel_soft_margin, [SL_R_nll] = k_nll,                 \
+    [SL_R_nll_grad] = k_nll_grad
 /* The FMA-less scalar table is correct to 1 ulp, not bitwise equal to the
  * others (SLEEF's non-FMA functions). */
 #ifdef SL_SCALAR_NOFMA
