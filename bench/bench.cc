@@ -1,8 +1,10 @@
 // simdloss-bench: google-benchmark harness for every loss.
 //
 // Names:
-//   <loss>/fwd/<isa>/<n>       loss MEAN only (grad_input NULL)
-//   <loss>/fwdgrad/<isa>/<n>   loss MEAN + grad_input (the fused pass)
+//   <loss>/fwd/<isa>/<n>       loss MEAN only (gradient outputs NULL)
+//   <loss>/fwdgrad/<isa>/<n>   loss MEAN + the gradient of every input (the
+//                              fused pass); the elementwise losses are the
+//                              registry's (src/losses.def, registry_calls.c)
 //   <loss>/fwd|fwdgrad/<isa>/<shape>
 //                              the class-dimension losses, shape BxC or BxCxI
 //                              (batch x classes x inner), n = B*C*I elements;
@@ -31,9 +33,9 @@
 // Times are CPU time of the (single) benchmark thread, which on a shared
 // machine is less affected by preemption than wall time.
 // Counters: items_per_second = elements/s; bytes_per_second = bytes the call
-// must read plus bytes it writes (input, target, full-length aux arrays,
-// grad_input; class-index targets are 8 bytes per position); write-allocate
-// traffic is not counted.
+// must read plus bytes it writes (inputs, targets, full-length cyclic arrays,
+// input gradients; class-index targets are 8 bytes per position);
+// write-allocate traffic is not counted.
 
 #include <benchmark/benchmark.h>
 
@@ -56,6 +58,7 @@
 extern "C" {
 #include "internal.h"
 }
+#include "registry_calls.h"
 
 namespace
 {
@@ -102,7 +105,8 @@ struct Rng {
     size_t below(size_t m) { return static_cast<size_t>(bits() % m); } // [0, m)
 };
 
-// What a loss's input / target / aux array hold (each loss's domain).
+// What a loss's input / target / cyclic array hold (each loss's domain): the
+// registry's SL_D_* (src/registry.h), in the same order (see domain_of()).
 enum Domain {
     D_REAL,     // [-4, 4]
     D_PROB,     // (0, 1)
@@ -144,18 +148,40 @@ void fill(float *p, size_t n, Domain d, uint64_t seed)
 }
 
 // ---------------------------------------------------------------- losses --
+//
+// The elementwise losses are the registry's (src/losses.def), in its order:
+// registry_calls.c says which arrays each loss reads (inputs, targets, cyclic
+// arrays) and their domains, and calls it with the registry's default
+// parameters (those of the loss's reference library). A cyclic array is
+// left out (NULL: all ones), except one that is required and has a gradient
+// (CYCG), which gets n values of its domain and no gradient output.
 
-struct Data {
-    const float *x, *y, *aux;
-};
-using Call = std::function<int(size_t n, const Data &d, float *loss, float *grad)>;
+// The registry's SL_D_* data domains are bench.cc's Domain, in the same order.
+static_assert(SL_D_COUNT_OF_DOMAINS == D_VAR + 1, "SL_D_* and Domain differ");
+
+Domain domain_of(int sl_d)
+{
+    switch (sl_d) {
+    case SL_D_REAL: return D_REAL;
+    case SL_D_PROB: return D_PROB;
+    case SL_D_LOGIT: return D_LOGIT;
+    case SL_D_LABEL01: return D_LABEL01;
+    case SL_D_SOFT01: return D_SOFT01;
+    case SL_D_PM1: return D_PM1;
+    case SL_D_LOGPROB: return D_LOGPROB;
+    case SL_D_COUNT: return D_COUNT;
+    case SL_D_POSITIVE: return D_POSITIVE;
+    case SL_D_AWAY0: return D_AWAY0;
+    case SL_D_VAR: return D_VAR;
+    default: break;
+    }
+    std::fprintf(stderr, "simdloss-bench: unknown data domain %d in the registry\n", sl_d);
+    std::abort();
+}
 
 struct Loss {
-    const char *name;
-    Domain dx, dy;
-    bool has_aux; // a full-length third input array (gaussian_nll's var)
-    Domain daux;
-    Call call;
+    int k;                    // registry index (SL_K_<name>), for bench_call()
+    const sl_elem_info *info; // its arrays, domains, parameters
 };
 
 constexpr simdloss_reduction MEAN = SIMDLOSS_MEAN;
@@ -170,91 +196,13 @@ void fail(benchmark::State &st, const std::string &msg)
     st.SkipWithError(msg.c_str());
 }
 
-// Default parameters are PyTorch's / Keras' / torchvision's / ale.py's defaults.
 const std::vector<Loss> &losses()
 {
-    static const std::vector<Loss> L = {
-        {"mse", D_REAL, D_REAL, false, D_REAL,
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_mse_f32(n, d.x, d.y, MEAN, l, g);
-         }},
-        {"l1", D_REAL, D_REAL, false, D_REAL,
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_l1_f32(n, d.x, d.y, MEAN, l, g);
-         }},
-        {"huber", D_REAL, D_REAL, false, D_REAL,
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_huber_f32(n, d.x, d.y, 1.0f, MEAN, l, g);
-         }},
-        {"smooth_l1", D_REAL, D_REAL, false, D_REAL,
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_smooth_l1_f32(n, d.x, d.y, 1.0f, MEAN, l, g);
-         }},
-        {"bce", D_PROB, D_SOFT01, false, D_REAL,
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_bce_f32(n, d.x, d.y, nullptr, 0, MEAN, l, g);
-         }},
-        {"bce_with_logits", D_LOGIT, D_SOFT01, false, D_REAL,
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_bce_with_logits_f32(n, d.x, d.y, nullptr, 0, nullptr, 0, MEAN, l, g);
-         }},
-        {"ale", D_PROB, D_LABEL01, false, D_REAL, // alpha = 0, gamma = 0, ls = 0
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_ale_f32(n, d.x, d.y, 0.0f, 0.0f, 0.0f, MEAN, l, g);
-         }},
-        {"binary_focal", D_PROB, D_LABEL01, false, D_REAL, // gamma = 2, no class balancing
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_binary_focal_f32(n, d.x, d.y, 2.0f, -1.0f, 0.0f, MEAN, l, g);
-         }},
-        {"sigmoid_focal", D_LOGIT, D_LABEL01, false, D_REAL, // alpha = 0.25, gamma = 2
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_sigmoid_focal_f32(n, d.x, d.y, 0.25f, 2.0f, MEAN, l, g);
-         }},
-        {"soft_margin", D_LOGIT, D_PM1, false, D_REAL,
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_soft_margin_f32(n, d.x, d.y, MEAN, l, g);
-         }},
-        {"hinge_embedding", D_REAL, D_PM1, false, D_REAL,
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_hinge_embedding_f32(n, d.x, d.y, 1.0f, MEAN, l, g);
-         }},
-        {"kl_div", D_LOGPROB, D_PROB, false, D_REAL, // log_target = False
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_kl_div_f32(n, d.x, d.y, 0, MEAN, l, g);
-         }},
-        {"poisson_nll", D_REAL, D_COUNT, false, D_REAL, // log_input, not full, eps 1e-8
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_poisson_nll_f32(n, d.x, d.y, 1, 0, 1e-8f, MEAN, l, g);
-         }},
-        {"log_cosh", D_REAL, D_REAL, false, D_REAL,
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_log_cosh_f32(n, d.x, d.y, MEAN, l, g);
-         }},
-        {"hinge", D_REAL, D_PM1, false, D_REAL, // -1/1 labels: no conversion pass
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_hinge_f32(n, d.x, d.y, MEAN, l, g);
-         }},
-        {"squared_hinge", D_REAL, D_PM1, false, D_REAL,
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_squared_hinge_f32(n, d.x, d.y, MEAN, l, g);
-         }},
-        {"mape", D_REAL, D_AWAY0, false, D_REAL,
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_mape_f32(n, d.x, d.y, MEAN, l, g);
-         }},
-        {"msle", D_POSITIVE, D_POSITIVE, false, D_REAL,
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_msle_f32(n, d.x, d.y, MEAN, l, g);
-         }},
-        {"poisson", D_POSITIVE, D_COUNT, false, D_REAL,
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_poisson_f32(n, d.x, d.y, MEAN, l, g);
-         }},
-        {"gaussian_nll", D_REAL, D_REAL, true, D_VAR, // heteroscedastic var, eps 1e-6
-         [](size_t n, const Data &d, float *l, float *g) {
-             return simdloss_gaussian_nll_f32(n, d.x, d.y, d.aux, n, 0, 1e-6f, MEAN, l, g, nullptr);
-         }},
-    };
+    static const std::vector<Loss> L = [] {
+        std::vector<Loss> v;
+        for (int k = 0; k < bench_nelem(); k++) v.push_back({k, bench_elem(k)});
+        return v;
+    }();
     return L;
 }
 
@@ -264,24 +212,42 @@ void run_loss(benchmark::State &st, const Loss &L, simdloss_isa isa, size_t n, b
         fail(st, simdloss_last_error());
         return;
     }
-    Buf x = alloc(n), y = alloc(n), aux = alloc(L.has_aux ? n : 0), grad = alloc(n);
-    fill(x.get(), n, L.dx, 1);
-    fill(y.get(), n, L.dy, 2);
-    if (L.has_aux) fill(aux.get(), n, L.daux, 3);
-    const Data d{x.get(), y.get(), aux.get()};
+    const sl_elem_info &I = *L.info;
+    // the arrays read, filled in call order (inputs, targets, cyclic) with
+    // seeds 1, 2, 3, ...; then one gradient output per input
+    std::vector<Buf> bufs;
+    const float *in[SL_MAX_IN] = {}, *tgt[SL_MAX_TGT] = {}, *cyc[SL_MAX_CYC] = {};
+    float *grad[SL_MAX_IN] = {};
+    uint64_t seed = 1;
+    auto data = [&](int dom) {
+        bufs.push_back(alloc(n));
+        fill(bufs.back().get(), n, domain_of(dom), seed++);
+        return static_cast<const float *>(bufs.back().get());
+    };
+    int64_t arrays_read = 0;
+    for (int j = 0; j < I.nin; j++, arrays_read++) in[j] = data(I.in_dom[j]);
+    for (int j = 0; j < I.ntgt; j++, arrays_read++) tgt[j] = data(I.tgt_dom[j]);
+    for (int j = 0; j < I.ncyc; j++)
+        if (I.cyc[j].grad) { // required, with a gradient (CYCG): full length
+            cyc[j] = data(I.cyc[j].dom);
+            arrays_read++;
+        }
+    for (int j = 0; j < I.nin; j++) {
+        bufs.push_back(alloc(n));
+        grad[j] = bufs.back().get();
+    }
     float loss = 0.0f;
-    float *const g = with_grad ? grad.get() : nullptr;
-    if (L.call(n, d, &loss, g) != SIMDLOSS_OK) { // also warms up
+    float *const *const g = with_grad ? grad : nullptr;
+    if (bench_call(L.k, n, in, tgt, cyc, MEAN, &loss, g) != SIMDLOSS_OK) { // also warms up
         fail(st, simdloss_last_error());
         return;
     }
     for (auto _ : st) {
-        L.call(n, d, &loss, g);
+        bench_call(L.k, n, in, tgt, cyc, MEAN, &loss, g);
         benchmark::DoNotOptimize(loss);
         benchmark::ClobberMemory();
     }
-    const int64_t arrays_read = 2 + (L.has_aux ? 1 : 0);
-    const int64_t arrays_written = with_grad ? 1 : 0;
+    const int64_t arrays_written = with_grad ? I.nin : 0;
     const int64_t items = static_cast<int64_t>(st.iterations()) * static_cast<int64_t>(n);
     st.SetItemsProcessed(items);
     st.SetBytesProcessed(items * (arrays_read + arrays_written) * int64_t(sizeof(float)));
@@ -791,7 +757,7 @@ void register_all()
             for (const sl_table *t : tables)
                 for (size_t n : kSizes) {
                     const bool with_grad = std::strcmp(mode, "fwdgrad") == 0;
-                    const std::string name = std::string(L.name) + "/" + mode + "/" +
+                    const std::string name = std::string(L.info->name) + "/" + mode + "/" +
                                              simdloss_isa_name(t->isa) + "/" + std::to_string(n);
                     const Loss *lp = &L;
                     const simdloss_isa isa = t->isa;

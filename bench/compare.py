@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """simdloss against its limits and against PyTorch 1.13, with a report and plots.
 
-Runs simdloss-bench (every loss, forward + gradient, MEAN, each runnable ISA)
+Runs simdloss-bench (every loss of the registry, src/losses.def, read by
+registry.py; forward + gradient, MEAN, each runnable ISA)
 and PyTorch (the same loss, forward with reduction='mean' + backward(), one
 thread) on the same cases, interleaved: for each size n, for each loss, the
 simdloss ISAs, then PyTorch. Writes to --out (default bench/results/):
 
   <date>-<cpu>.md            machine, method, reference limits, a table per
-                             loss family, a summary, the losses furthest from
-                             their limit
+                             loss family (FAMILIES: grouped by the registry's
+                             data domains, "other" for the rest), a summary,
+                             the losses furthest from their limit
   <date>-<cpu>-<family>.png  Melem/s vs n per loss: simdloss per ISA, PyTorch,
                              the limit
   <date>-<cpu>-speedup.png   speed-up over PyTorch per loss at n = 1M
@@ -24,10 +26,11 @@ gradient, one exp per logit for the softmax losses).
 
 Limits, per ISA and n (simdloss-bench's reference kernels):
   memory   ref_stream/<isa>/<n> (read 2 arrays, write 1), scaled by 3/arrays
-           for losses that move more (gaussian_nll reads var too: 3/4);
-  compute  1 / (sum of the ns/element of the SLEEF calls the loss makes,
-           from ref_log|ref_exp|ref_log1p|ref_expm1/<isa> over 4096 cached
-           elements); none for losses without SLEEF calls;
+           for losses that move more (a second input, a full-length cyclic
+           array: registry.arrays_moved);
+  compute  1 / (sum of the ns/element of the SLEEF calls the loss makes (the
+           registry's sleef column), from ref_log|ref_exp|ref_log1p|ref_expm1/<isa>
+           over 4096 cached elements); none for losses without SLEEF calls;
   limit    the smaller of the two; "% of limit" = measured / limit.
 
 Usually run through bench/compare.sh, which installs the Debian packages,
@@ -54,50 +57,61 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import class_cases as CC  # noqa: E402
+import registry as R  # noqa: E402
 
-# name, SLEEF calls per element (bench.cc's default parameters), arrays moved
-# per element by forward + gradient (reads + writes)
-LOSSES = [
-    ("mse", [], 3),
-    ("l1", [], 3),
-    ("huber", [], 3),
-    ("smooth_l1", [], 3),
-    ("log_cosh", ["expm1", "log1p"], 3),
-    ("mape", [], 3),
-    ("msle", ["log", "log"], 3),
-    ("bce", ["log", "log"], 3),
-    ("bce_with_logits", ["exp", "log"], 3),
-    ("binary_focal", ["log", "log"], 3),
-    ("sigmoid_focal", ["exp", "log"], 3),
-    ("ale", ["log"], 3),
-    ("soft_margin", ["exp", "log"], 3),
-    ("hinge_embedding", [], 3),
-    ("hinge", [], 3),
-    ("squared_hinge", [], 3),
-    ("kl_div", ["log"], 3),
-    ("poisson_nll", ["exp"], 3),
-    ("poisson", ["log"], 3),
-    ("gaussian_nll", ["log"], 4),
-]
-CALLS = {name: calls for name, calls, _ in LOSSES}
-ARRAYS = {name: arrays for name, _, arrays in LOSSES}
+
+def _entry(nm):
+    """The registry's entry of a loss, None for a name it does not have (an
+    old results JSON)."""
+    try:
+        return R.loss(nm)
+    except KeyError:
+        return None
+
+
+def calls_of(nm):
+    """SLEEF calls per element (the registry's sleef column), None if unknown."""
+    L = _entry(nm)
+    return None if L is None else R.sleef_calls(L)
+
+
+def arrays_of(nm):
+    """Arrays moved per element by forward + gradient, None if unknown."""
+    L = _entry(nm)
+    return None if L is None else R.arrays_moved(L)
+
+
+def _tgt(L):
+    return L["targets"][0]["dom"] if L["targets"] else None
+
+
+# The report's sections (a presentation choice), by the data a loss reads (its
+# registry domains): a loss goes to the first section whose rule it matches,
+# to "other" when none does.
 FAMILIES = [
     ("regression", "Regression",
-     ["mse", "l1", "huber", "smooth_l1", "log_cosh", "mape", "msle"]),
-    ("binary", "Binary classification",
-     ["bce", "bce_with_logits", "binary_focal", "sigmoid_focal", "ale"]),
-    ("margin", "Margin", ["soft_margin", "hinge_embedding", "hinge", "squared_hinge"]),
+     lambda L: not R.full_length_cyc(L) and _tgt(L) in ("real", "away0", "positive")),
+    ("binary", "Binary classification", lambda L: _tgt(L) in ("label01", "soft01")),
+    ("margin", "Margin", lambda L: _tgt(L) == "pm1"),
     ("likelihood", "Divergence and likelihood",
-     ["kl_div", "poisson_nll", "poisson", "gaussian_nll"]),
+     lambda L: bool(R.full_length_cyc(L)) or _tgt(L) in ("count", "prob", "logprob")),
 ]
+OTHER = ("other", "Other")
+
+
+def families(names):
+    """[(slug, title, losses)]: the sections of FAMILIES, then "other", each with
+    its losses in the order of names; empty sections are left out."""
+    sections = [(slug, title) for slug, title, _ in FAMILIES] + [OTHER]
+    groups = {slug: [] for slug, _ in sections}
+    for nm in names:
+        L = _entry(nm)
+        slug = next((sl for sl, _, rule in FAMILIES if L is not None and rule(L)), OTHER[0])
+        groups[slug].append(nm)
+    return [(slug, title, groups[slug]) for slug, title in sections if groups[slug]]
+
+
 ISA_ORDER = ["avx512", "avx2", "neon", "scalar"]  # best first
-# the torch.nn.functional call of the losses torch has
-TORCH_FN = {"mse": "`F.mse_loss`", "l1": "`F.l1_loss`", "huber": "`F.huber_loss`",
-            "smooth_l1": "`F.smooth_l1_loss`", "bce": "`F.binary_cross_entropy`",
-            "bce_with_logits": "`F.binary_cross_entropy_with_logits`",
-            "soft_margin": "`F.soft_margin_loss`", "hinge_embedding": "`F.hinge_embedding_loss`",
-            "kl_div": "`F.kl_div`", "poisson_nll": "`F.poisson_nll_loss`",
-            "gaussian_nll": "`F.gaussian_nll_loss`"}
 SIZES = [4096, 65536, 1048576, 16777216]
 MATH = ["log", "exp", "log1p", "expm1"]
 
@@ -135,9 +149,20 @@ def run_bench(binary, regex, reps, min_time):
 
 
 def list_isas(binary):
-    p = subprocess.run([binary, "--benchmark_list_tests=true", "--benchmark_filter=^mse/fwdgrad/"],
+    """The ISAs of the binary's benchmarks, best first; exits when its
+    elementwise losses are not the registry's (a stale build)."""
+    p = subprocess.run([binary, "--benchmark_list_tests=true"],
                        capture_output=True, text=True, check=True)
-    found = {line.split("/")[2] for line in p.stdout.split() if line.count("/") == 3}
+    lines = p.stdout.split()
+    found = {line.split("/")[1] for line in lines
+             if line.startswith("ref_stream/") and line.count("/") == 2}
+    elem = {line.split("/")[0] for line in lines
+            if re.fullmatch(r"[^/]+/fwdgrad/[^/]+/[0-9]+", line)}
+    if elem != set(R.names()):
+        sys.exit(f"compare.py: {binary} benchmarks other elementwise losses than "
+                 f"src/losses.def (rebuild it?): only in the binary: "
+                 f"{', '.join(sorted(elem - set(R.names()))) or '-'}; only in the registry: "
+                 f"{', '.join(sorted(set(R.names()) - elem)) or '-'}")
     return [i for i in ISA_ORDER if i in found] + sorted(found - set(ISA_ORDER))
 
 
@@ -165,7 +190,7 @@ def measure(args):
     warnings.filterwarnings("ignore", message="reduction: 'mean' divides")
 
     isas = list_isas(args.bench)
-    losses = args.losses.split(",") if args.losses else [n for n, _, _ in LOSSES]
+    losses = args.losses.split(",") if args.losses else R.names()
     losses = [] if losses == ["none"] else losses
     closses = args.class_losses.split(",") if args.class_losses else list(CC.CLASS_LOSSES)
     closses = [] if closses == ["none"] else closses
@@ -175,8 +200,8 @@ def measure(args):
             sys.exit(f"compare.py: unknown class loss {nm}")
     sizes = [int(s) for s in args.sizes.split(",")]
     for nm in losses:
-        if nm not in CALLS:
-            sys.exit(f"compare.py: unknown loss {nm}")
+        if nm not in R.names():
+            sys.exit(f"compare.py: unknown loss {nm} (not in src/losses.def)")
     isa_re = "(" + "|".join(isas) + ")"
     info = probe(args.probe)
     meta = {
@@ -269,8 +294,9 @@ def analyse(res):
             for isa in meta["isas"]:
                 v = med(f"{nm}/fwdgrad/{isa}/{n}")
                 stream = med(f"ref_stream/{isa}/{n}")
-                mem = stream * 3.0 / ARRAYS[nm] if stream else None
-                calls = CALLS[nm]
+                arrays = arrays_of(nm)
+                mem = stream * 3.0 / arrays if stream and arrays else None
+                calls = calls_of(nm) or []
                 cost = sum(ns.get((isa, c), float("nan")) for c in calls)
                 cpu = 1e3 / cost if calls and cost == cost else None
                 lim = min(x for x in (mem, cpu) if x) if (mem or cpu) else None
@@ -438,20 +464,23 @@ def write_markdown(res, rows, ns, stem, out_dir, pngs, crows=None):
         L.append(meta["note"])
         L.append("")
     L.append(
-        "Every number is Melem/s of **loss (MEAN) + gradient w.r.t. the input**, one thread, "
+        "Every number is Melem/s of **loss (MEAN) + gradient w.r.t. the inputs**, one thread, "
         "float32. simdloss: `simdloss-bench` `<loss>/fwdgrad/<isa>/<n>`, median of "
         f"{meta['reps']} repetitions of at least {meta['min_time']} s each (CPU time of the "
         "benchmark thread). PyTorch: `loss = f(x, y, reduction='mean'); loss.backward()` with "
         f"`x.grad = None` before each call, median of {meta['torch_reps']} repetitions of at "
         f"least {meta['torch_min_time']} s each (wall time) after two warm-up calls. Data in each "
         "loss's domain, the same distributions on both sides (`bench/bench.cc`, "
-        "`bench/torch_ref.py`); default parameters. The cases are interleaved: for each n, for "
-        "each loss, simdloss (every ISA) then PyTorch.")
+        "`bench/torch_ref.py`); the registry's default parameters (`src/losses.def`). The "
+        "cases are interleaved: for each n, for each loss, simdloss (every ISA) then PyTorch.")
     L.append("")
+    more = [(nm, arrays_of(nm)) for nm in meta["losses"] if arrays_of(nm) not in (None, 3)]
+    more = ("" if not more else " (×3/arrays for a loss that moves more arrays of n floats: " +
+            ", ".join(f"`{nm}` {a}" for nm, a in more) + ")")
     L.append(
         "**Limit** (per ISA and n): the smaller of the *memory* limit — `ref_stream` at the "
-        "same n, a read-2-write-1 loop with ordinary stores (×3/4 for `gaussian_nll`, which "
-        "reads a third array) — and the *compute* limit, 1 / Σ (ns per element of the SLEEF "
+        f"same n, a read-2-write-1 loop with ordinary stores{more} "
+        "— and the *compute* limit, 1 / Σ (ns per element of the SLEEF "
         "calls the loss makes), from the `ref_log/exp/log1p/expm1` kernels over 4096 cached "
         "elements; losses without SLEEF calls have only the memory limit. A cell "
         "`1234 (80 %)` is Melem/s and the fraction of that ISA's limit. **Speed-up** is "
@@ -462,13 +491,18 @@ def write_markdown(res, rows, ns, stem, out_dir, pngs, crows=None):
         "core (branchy scalar code is faster there than at 64K), and the per-call overhead "
         "counts.")
     L.append("")
-    L.append(
-        "Where torch has no such loss, the PyTorch column runs the reference's formula "
-        "op-by-op in torch (autograd for the gradient), as the loss's own reference would "
-        "run it on the torch backend: the Keras losses (`binary_focal`, `log_cosh`, `hinge`, "
-        "`squared_hinge`, `mape`, `msle`, `poisson`) as **torch (Keras formula)**, "
-        "`sigmoid_focal` as torchvision's function, `ale` as `ale.py`.")
-    L.append("")
+    formula = {}  # label -> losses, for the losses whose torch side is not a torch function
+    for nm in meta["losses"]:
+        if W.get(nm, "torch") != "torch":
+            formula.setdefault(W[nm], []).append(nm)
+    if formula:
+        L.append(
+            "Where the loss's reference is not a torch function, the PyTorch column runs the "
+            "reference's formula op-by-op in torch (autograd for the gradient), as the loss's "
+            "own reference would run it on the torch backend: " +
+            "; ".join(f"**{what}** for " + ", ".join(f"`{nm}`" for nm in names)
+                      for what, names in formula.items()) + ".")
+        L.append("")
 
     L.append("## Reference limits")
     L.append("")
@@ -489,10 +523,7 @@ def write_markdown(res, rows, ns, stem, out_dir, pngs, crows=None):
                  " | ".join(fmt(v, 3) for v in vals) + " |")
     L.append("")
 
-    for slug, title, names in FAMILIES:
-        names = [x for x in names if x in meta["losses"]]
-        if not names:
-            continue
+    for slug, title, names in families(meta["losses"]):
         L.append(f"## {title}")
         L.append("")
         L.append(f"![{title}]({pngs[slug]})")
@@ -534,7 +565,10 @@ def write_markdown(res, rows, ns, stem, out_dir, pngs, crows=None):
         bounds = [r["bound"] or "–" for r in rs]
         bound = bounds[0] if len(set(bounds)) == 1 else " / ".join(bounds)
         what = W.get(nm, "torch")
-        side = TORCH_FN.get(nm, "?") if what == "torch" else what[7:-1]
+        if what == "torch":
+            side = R.torch_side(_entry(nm)) if _entry(nm) else "?"
+        else:
+            side = what[7:-1]
         L.append(f"| `{nm}` | " + " | ".join(fmt(r["melem"]) for r in rs) + " | " +
                  " | ".join(pct(r["frac"]) for r in rs) + f" | {bound} | " +
                  " | ".join(fx(speedup(r["melem"], T.get(f"{nm}/{n}")))
@@ -587,10 +621,7 @@ def plot(res, rows, stem, out_dir):
     best = isas[0]
     c = meta.get("cpu") or {}
     pngs = {}
-    for slug, title, names in FAMILIES:
-        names = [x for x in names if x in meta["losses"]]
-        if not names:
-            continue
+    for slug, title, names in families(meta["losses"]):
         ncol = len(names) if len(names) <= 5 else 4
         nrow = (len(names) + ncol - 1) // ncol
         height = 3.1 * nrow + 0.4  # inches; the bottom 0.4 for the legend

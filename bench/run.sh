@@ -10,7 +10,7 @@
 #   OUT          also keep the raw JSON there (default: a temp file, removed)
 #
 # Examples:
-#   bench/run.sh '^(bce|mse)/fwdgrad/avx512/'
+#   bench/run.sh '/fwdgrad/avx512/65536$'   (every loss; names: src/losses.def)
 #   bench/run.sh '^ref_' --benchmark_min_time=0.2
 #   taskset -c 1 bench/run.sh '/fwdgrad/avx512/16777216$'
 set -eu

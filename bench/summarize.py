@@ -12,12 +12,14 @@ TORCH_JSON: bench/torch_ref.py --json output (optional).
 --run2: a second simdloss-bench run of the same ISA, shown as an extra column
   (run-to-run spread on a shared machine); the limits come from the first run.
 
-For each loss and n, on the chosen ISA:
+For each loss of the registry (src/losses.def, read by registry.py) and n, on
+the chosen ISA:
   memory limit  = ref_stream Melem/s at the same n (read 2, write 1 array),
-                  scaled by 3 / (arrays moved) for losses that move more
-                  (gaussian_nll reads var too: 3/4);
-  compute limit = 1 / (sum of the ns/elem of the SLEEF calls the loss makes
-                  with the benchmark's parameters, from ref_log/exp/log1p/expm1);
+                  scaled by 3 / (arrays moved) for losses that move more (a
+                  second input, a full-length cyclic array:
+                  registry.arrays_moved);
+  compute limit = 1 / (sum of the ns/elem of the SLEEF calls the loss makes,
+                  the registry's sleef column, from ref_log/exp/log1p/expm1);
   limit         = min of the two; "% of limit" = measured / limit.
 
 Then, when SIMDLOSS_JSON holds class-dimension benchmarks
@@ -33,32 +35,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import class_cases as CC  # noqa: E402
-
-# SLEEF calls per element with bench.cc's default parameters, and arrays moved
-# per element by fwdgrad (reads + writes); divisions are listed for diagnosis.
-LOSSES = [
-    # name, sleef calls, arrays moved, vdivps per vector
-    ("mse", [], 3, 0),
-    ("l1", [], 3, 0),
-    ("huber", [], 3, 0),
-    ("smooth_l1", [], 3, 2),
-    ("bce", ["log", "log"], 3, 1),
-    ("bce_with_logits", ["exp", "log"], 3, 1),
-    ("ale", ["log"], 3, 1),
-    ("binary_focal", ["log", "log"], 3, 2),
-    ("sigmoid_focal", ["exp", "log"], 3, 1),
-    ("soft_margin", ["exp", "log"], 3, 1),
-    ("hinge_embedding", [], 3, 0),
-    ("kl_div", ["log"], 3, 0),
-    ("poisson_nll", ["exp"], 3, 0),
-    ("log_cosh", ["expm1", "log1p"], 3, 1),
-    ("hinge", [], 3, 0),
-    ("squared_hinge", [], 3, 0),
-    ("mape", [], 3, 2),
-    ("msle", ["log", "log"], 3, 1),
-    ("poisson", ["log"], 3, 1),
-    ("gaussian_nll", ["log"], 4, 3),
-]
+import registry as R  # noqa: E402
 
 
 def load_bench(path):
@@ -112,10 +89,11 @@ def main():
         print(f"### n = {n} ({n >> 20}M), fwdgrad, MEAN; ref_stream/{isa} = "
               f"{fmt(mem)} Melem/s\n")
         r2h, r2s = (" run 2 |", "---:|") if R2 else ("", "")
-        print(f"| loss | SLEEF calls | divs | {isa} Melem/s |{r2h} mem limit | compute limit | limit "
+        print(f"| loss | SLEEF calls | {isa} Melem/s |{r2h} mem limit | compute limit | limit "
               f"| % of limit | avx2 | scalar | {isa}/scalar | PyTorch | vs PyTorch |")
-        print(f"|---|---|---:|---:|{r2s}---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for name, calls, arrays, divs in LOSSES:
+        print(f"|---|---|---:|{r2s}---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for L in R.losses():
+            name, calls, arrays = L["name"], R.sleef_calls(L), R.arrays_moved(L)
             v = B.get(f"{name}/fwdgrad/{isa}/{n}")
             v2 = B.get(f"{name}/fwdgrad/avx2/{n}")
             sc = B.get(f"{name}/fwdgrad/scalar/{n}")
@@ -127,7 +105,7 @@ def main():
             frac = 100.0 * v / lim if v and lim else None
             tv = T.get((name, n))
             r2c = f" {fmt(R2.get(f'{name}/fwdgrad/{isa}/{n}'))} |" if R2 else ""
-            print(f"| {name} | {'+'.join(calls) or '-'} | {divs} | {fmt(v)} |{r2c} {fmt(ml)} | "
+            print(f"| {name} | {'+'.join(calls) or '-'} | {fmt(v)} |{r2c} {fmt(ml)} | "
                   f"{fmt(cl)} | {fmt(lim)}{bound} | {fmt(frac)}% | {fmt(v2)} | {fmt(sc, 1)} | "
                   f"{fmt(v / sc if v and sc else None, 1)}x | {fmt(tv, 1)} | "
                   f"{fmt(v / tv if v and tv else None, 1)}{'x' if v and tv else ''} |")

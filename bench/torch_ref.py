@@ -3,20 +3,22 @@
 
 Measures, on one thread (torch.set_num_threads(1)), float32 CPU tensors, the
 forward pass with reduction='mean' plus loss.backward() for the gradient with
-respect to the input, and reports elements per second (Melem/s) as the median
+respect to the inputs, and reports elements per second (Melem/s) as the median
 of several repetitions. This is the work simdloss's `<loss>/fwdgrad/<isa>/<n>`
 benchmarks do in one fused pass.
 
-Each repetition: input.grad = None (set_to_none, no accumulation pass),
-loss = f(input, target), loss.backward(). Data lie in each loss's domain and
-follow the distributions of bench/bench.cc.
+Each repetition: input.grad = None for every differentiable input
+(set_to_none, no accumulation pass), loss = f(inputs, target), loss.backward().
 
-Losses without a torch.nn.functional equivalent are written op-by-op in
-torch, as their reference computes them (LABELS says which): ALE as ale.py
-(alpha = 0, gamma = 0, label_smoothing = 0); sigmoid_focal as torchvision's
-sigmoid_focal_loss (alpha = 0.25, gamma = 2); the Keras losses as Keras 3
-computes them with its torch backend (binary_focal: gamma = 2, no class
-balancing, no label smoothing).
+The elementwise losses are the registry's (src/losses.def, read by
+registry.py), and so are their data: each array lies in its registry domain
+with bench/bench.cc's distributions (gen(), keyed by domain), a cyclic array
+is left out (None) except a required one with a gradient (CYCG), which gets
+n values and no gradient, as simdloss-bench does. The torch reference of each
+loss is the golden generator's, tests/golden/gen.py's forward() with its
+DEFAULTS parameters (checked against the registry's defaults): a torch
+function where the registry's reference is one (LABELS "torch"), else the
+reference's formula op-by-op in torch (LABELS "torch (<library> formula)").
 
 Each repetition runs the call enough times to take at least --min-time
 seconds (small n) and reports the mean time per call; the result is the
@@ -35,102 +37,37 @@ losses have no torch counterpart and are not run. A case PyTorch cannot run
 (e.g. a dtype without a CPU kernel) is reported as unsupported.
 
 usage: bench/torch_ref.py [--sizes 1048576,16777216] [--reps 7] [--json]
-                          [--losses mse,bce,...] [--class-losses cross_entropy,...|none]
+                          [--losses LOSS,...|none] [--class-losses cross_entropy,...|none]
                           [--shapes 8192x10,512x1000,...]
 """
 import argparse
 import json
 import math
+import os
 import statistics
 import sys
 import time
 import warnings
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
 import class_cases as CC
+import registry as R
 
-EPS = 1e-7
-
-
-def ale(y_pred, y_true, alpha=0.0, gamma=0.0, label_smoothing=0.0):
-    """ale.py's loss, op-by-op in torch float32, reduce='mean'."""
-    t = torch.clamp(y_true, label_smoothing, 1.0 - label_smoothing)
-    p = torch.clamp(y_pred, EPS, 1.0 - EPS)
-    a = torch.clamp(torch.abs(t - p), 0.0, 1.0)
-    loss = -torch.log((1.0 + EPS) - a)
-    if alpha > 0.0:
-        loss = loss * torch.where(y_true != 1.0, alpha, 1.0 - alpha)
-    if gamma >= 1.0:
-        loss = loss * torch.pow(a, gamma)
-    return loss.mean()
-
-
-def keras_binary_focal(y_pred, y_true, gamma=2.0):
-    """keras.losses.binary_focal_crossentropy (from_logits=False, no class balancing,
-    no label smoothing); ops.binary_crossentropy of Keras' torch backend."""
-    bce = F.binary_cross_entropy(torch.clip(y_pred, EPS, 1.0 - EPS), y_true, reduction="none")
-    p_t = y_true * y_pred + (1 - y_true) * (1 - y_pred)
-    return (torch.pow(1.0 - p_t, gamma) * bce).mean()
-
-
-def keras_log_cosh(y_pred, y_true):
-    """keras.losses.log_cosh."""
-    x = y_pred - y_true
-    return (x + F.softplus(x * -2.0) - math.log(2.0)).mean()
-
-
-def keras_hinge_labels(y_true):
-    """Keras' convert_binary_labels_to_hinge: {0, 1} labels become {-1, 1}."""
-    is_binary = torch.all(torch.logical_or(y_true == 0, y_true == 1))
-    return 2.0 * y_true - 1.0 if bool(is_binary) else y_true
-
-
-def keras_hinge(y_pred, y_true):
-    """keras.losses.hinge."""
-    y = keras_hinge_labels(y_true)
-    return torch.maximum(1.0 - y * y_pred, torch.zeros_like(y_pred)).mean()
-
-
-def keras_squared_hinge(y_pred, y_true):
-    """keras.losses.squared_hinge."""
-    y = keras_hinge_labels(y_true)
-    return torch.square(torch.maximum(1.0 - y * y_pred, torch.zeros_like(y_pred))).mean()
-
-
-def keras_mape(y_pred, y_true):
-    """keras.losses.mean_absolute_percentage_error."""
-    diff = torch.abs((y_true - y_pred) / torch.clamp(torch.abs(y_true), min=EPS))
-    return 100.0 * diff.mean()
-
-
-def keras_msle(y_pred, y_true):
-    """keras.losses.mean_squared_logarithmic_error."""
-    first = torch.log(torch.clamp(y_pred, min=EPS) + 1.0)
-    second = torch.log(torch.clamp(y_true, min=EPS) + 1.0)
-    return torch.square(first - second).mean()
-
-
-def keras_poisson(y_pred, y_true):
-    """keras.losses.poisson."""
-    return (y_pred - y_true * torch.log(y_pred + EPS)).mean()
-
-
-def sigmoid_focal(inputs, targets, alpha=0.25, gamma=2.0):
-    """torchvision.ops.sigmoid_focal_loss, reduction='mean'."""
-    p = torch.sigmoid(inputs)
-    ce_loss = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
-    p_t = p * targets + (1 - p) * (1 - targets)
-    loss = ce_loss * ((1 - p_t) ** gamma)
-    if alpha >= 0:
-        alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
-        loss = alpha_t * loss
-    return loss.mean()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "tests", "golden"))
+# gen.py defines its tables and functions; at import it also sets
+# torch.set_num_threads(1) (wanted here) and ignores every warning, which
+# catch_warnings undoes
+with warnings.catch_warnings():
+    import gen as golden  # noqa: E402
 
 
 def gen(kind, n, g):
-    """Data in a loss's domain (same distributions as bench/bench.cc)."""
+    """Data of a registry domain, kind = SL_D_<KIND> in lower case (bench/bench.cc's
+    fill(): the same distributions)."""
     u = torch.rand(n, generator=g, dtype=torch.float32).clamp_(1e-7, 1 - 6e-8)
     if kind == "real":
         return u * 8 - 4
@@ -159,38 +96,34 @@ def gen(kind, n, g):
     raise ValueError(kind)
 
 
-# name: (input domain, target domain, f(input, target, extra))
-LOSSES = {
-    "mse": ("real", "real", lambda x, y, v: F.mse_loss(x, y)),
-    "l1": ("real", "real", lambda x, y, v: F.l1_loss(x, y)),
-    "huber": ("real", "real", lambda x, y, v: F.huber_loss(x, y, delta=1.0)),
-    "bce": ("prob", "soft01", lambda x, y, v: F.binary_cross_entropy(x, y)),
-    "bce_with_logits": ("logit", "soft01",
-                        lambda x, y, v: F.binary_cross_entropy_with_logits(x, y)),
-    "soft_margin": ("logit", "pm1", lambda x, y, v: F.soft_margin_loss(x, y)),
-    "kl_div": ("logprob", "prob", lambda x, y, v: F.kl_div(x, y, reduction="mean")),
-    "poisson_nll": ("real", "count",
-                    lambda x, y, v: F.poisson_nll_loss(x, y, log_input=True, full=False)),
-    "gaussian_nll": ("real", "real", lambda x, y, v: F.gaussian_nll_loss(x, y, v)),
-    "ale": ("prob", "label01", lambda x, y, v: ale(x, y)),
-    "sigmoid_focal": ("logit", "label01", lambda x, y, v: sigmoid_focal(x, y)),
-    "smooth_l1": ("real", "real", lambda x, y, v: F.smooth_l1_loss(x, y, beta=1.0)),
-    "hinge_embedding": ("real", "pm1", lambda x, y, v: F.hinge_embedding_loss(x, y, margin=1.0)),
-    "binary_focal": ("prob", "label01", lambda x, y, v: keras_binary_focal(x, y)),
-    "log_cosh": ("real", "real", lambda x, y, v: keras_log_cosh(x, y)),
-    "hinge": ("real", "pm1", lambda x, y, v: keras_hinge(x, y)),
-    "squared_hinge": ("real", "pm1", lambda x, y, v: keras_squared_hinge(x, y)),
-    "mape": ("real", "away0", lambda x, y, v: keras_mape(x, y)),
-    "msle": ("positive", "positive", lambda x, y, v: keras_msle(x, y)),
-    "poisson": ("positive", "count", lambda x, y, v: keras_poisson(x, y)),
-}
+# the elementwise losses, in registry order
+LOSSES = R.names()
 
 # What the torch side of each comparison is.
-LABELS = {name: "torch" for name in LOSSES}
-LABELS["ale"] = "torch (ale.py formula)"
-LABELS["sigmoid_focal"] = "torch (torchvision formula)"
-for _k in ("binary_focal", "log_cosh", "hinge", "squared_hinge", "mape", "msle", "poisson"):
-    LABELS[_k] = "torch (Keras formula)"
+LABELS = {L["name"]: R.torch_label(L) for L in R.losses()}
+
+
+def torch_case(name):
+    """The golden generator's parameters (f, iv) of an elementwise loss, after
+    checking that the generator has the loss, can call it (its inputs,
+    targets and cyclic arrays), and that its DEFAULTS are the registry's
+    defaults (those simdloss-bench passes)."""
+    L = R.loss(name)
+    if name not in golden.LOSSES or name not in golden.DEFAULTS:
+        sys.exit(f"torch_ref.py: {name} has no entry in tests/golden/gen.py (LOSSES, DEFAULTS)")
+    if (len(L["inputs"]) != 1 + (name in golden.TWO_INPUTS) or len(L["targets"]) != 1
+            or len(L["cyc"]) > 2):
+        sys.exit(f"torch_ref.py: {name}: gen.py's forward() takes 1 or 2 inputs (TWO_INPUTS), "
+                 f"1 target and up to 2 cyclic arrays; the registry has "
+                 f"{len(L['inputs'])}, {len(L['targets'])}, {len(L['cyc'])}")
+    f, iv = golden.DEFAULTS[name]
+    reg_f = [p["default"] for p in L["pf"]]
+    reg_i = [p["default"] for p in L["pi"]]
+    if ([np.float32(v) for v in f] != [np.float32(v) for v in reg_f] or
+            [int(v) for v in iv] != reg_i):
+        sys.exit(f"torch_ref.py: {name}: gen.py's DEFAULTS {f}, {iv} are not the registry's "
+                 f"defaults {reg_f}, {reg_i}")
+    return list(f), list(iv)
 
 
 # class-dimension losses: f(input, target)
@@ -295,15 +228,21 @@ def cpu_capability():
 def measure(name, n, reps, warmup=2, min_time=0.0):
     """Median seconds per forward + backward call over reps repetitions; each
     repetition loops until it has run for min_time seconds (at least once)."""
-    dx, dy, f = LOSSES[name]
+    L = R.loss(name)
+    f, iv = torch_case(name)
     g = torch.Generator().manual_seed(1234)
-    x = gen(dx, n, g).requires_grad_(True)
-    y = gen(dy, n, g)
-    var = gen("var", n, g) if name == "gaussian_nll" else None
+    # in call order, as simdloss-bench: inputs, targets, full-length cyclic arrays
+    xs = [gen(a["dom"], n, g).requires_grad_(True) for a in L["inputs"]]
+    y = gen(L["targets"][0]["dom"], n, g)
+    cyc = [gen(c["dom"], n, g) if c["grad"] else None for c in L["cyc"]] + [None, None]
+    x2 = xs[1] if len(xs) > 1 else None
 
     def once():
-        x.grad = None
-        loss = f(x, y, var)
+        for x in xs:
+            x.grad = None
+        timed = golden.TORCH_TIMED.get(name)
+        loss = (timed(xs[0], y, f, iv, "mean") if timed else
+                golden.forward(name, xs[0], y, f, iv, cyc[0], cyc[1], "mean", x2=x2))
         loss.backward()
         return loss
 

@@ -1,0 +1,42 @@
+/*
+ * The benchmark's elementwise cases, generated from the registry
+ * (src/losses.def) in bench/registry_calls.c: C, because the registry's
+ * sl_elem_info table is built with designated initialisers. A loss added to
+ * the registry is benchmarked with no edit here.
+ */
+#ifndef BENCH_REGISTRY_CALLS_H
+#define BENCH_REGISTRY_CALLS_H
+
+#include <stddef.h>
+
+#include "registry.h"
+#include "simdloss.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The number of elementwise losses (SL_K_NELEM), in registry order. */
+int bench_nelem(void);
+
+/* What the registry says of loss k (0 <= k < bench_nelem()): name, nin,
+ * ntgt, ncyc, ncg, the SL_D_* domain of every array (in_dom, tgt_dom,
+ * cyc[j].dom), cyc[j].grad != NULL for a required cyclic array with a
+ * gradient (CYCG), sleef[] = SLEEF calls per element (log, exp, log1p,
+ * expm1, pow), pf[] / pi[] with their defaults, ref_lib / ref_fn. */
+const sl_elem_info *bench_elem(int k);
+
+/* simdloss_<name>_f32 of loss k on n elements with the registry's default
+ * parameters: inputs in[0 .. nin), targets tgt[0 .. ntgt); a cyclic array
+ * (CYC) is NULL (all ones); a required one with a gradient (CYCG) is cyc[j],
+ * n values, its gradient output NULL. grad[j] is input j's gradient output
+ * (NULL: none); grad itself may be NULL (no gradients). Returns the call's
+ * status, SIMDLOSS_EINVAL for a k out of range. */
+int bench_call(int k, size_t n, const float *const *in, const float *const *tgt,
+               const float *const *cyc, simdloss_reduction red, float *loss, float *const *grad);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
