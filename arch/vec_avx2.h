@@ -2,6 +2,12 @@
 #ifndef SL_VEC_AVX2_H
 #define SL_VEC_AVX2_H
 
+/* compiled with the wrong flags, the intrinsics would not build or, worse,
+ * the FMA of vf_fma would silently be two roundings */
+#if !defined(__AVX2__) || !defined(__FMA__)
+#error "vec_avx2.h needs -mavx2 -mfma"
+#endif
+
 #include <immintrin.h>
 #include <sleef.h>
 #include <stddef.h>

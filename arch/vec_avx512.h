@@ -3,6 +3,12 @@
 #ifndef SL_VEC_AVX512_H
 #define SL_VEC_AVX512_H
 
+/* the table is built for x86-64-v4: AVX-512 F, BW, DQ, VL (with AVX2, FMA) */
+#if !defined(__AVX512F__) || !defined(__AVX512BW__) || !defined(__AVX512DQ__) ||                   \
+    !defined(__AVX512VL__) || !defined(__AVX2__) || !defined(__FMA__)
+#error "vec_avx512.h needs -mavx512f -mavx512bw -mavx512dq -mavx512vl -mavx2 -mfma"
+#endif
+
 #include <immintrin.h>
 #include <sleef.h>
 #include <stddef.h>

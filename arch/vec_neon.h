@@ -3,6 +3,10 @@
 #ifndef SL_VEC_NEON_H
 #define SL_VEC_NEON_H
 
+#if !defined(__aarch64__) || !defined(__ARM_NEON) || !defined(__ARM_FEATURE_FMA)
+#error "vec_neon.h needs AArch64 with Advanced SIMD and FMA"
+#endif
+
 #include <arm_neon.h>
 #include <sleef.h>
 #include <stddef.h>

@@ -60,6 +60,12 @@
 #ifndef SL_VEC_SCALAR_H
 #define SL_VEC_SCALAR_H
 
+/* the exact scalar table matches the vector tables bit for bit only with
+ * FMA: on x86 it is compiled with -mfma (arch/scalar.c), scalar-nofma is not */
+#if defined(__x86_64__) && !defined(SL_SCALAR_NOFMA) && !defined(__FMA__)
+#error "vec_scalar.h needs -mfma on x86-64 (or SL_SCALAR_NOFMA for the FMA-less table)"
+#endif
+
 #include <math.h>
 #include <sleef.h>
 #include <stddef.h>

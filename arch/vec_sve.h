@@ -13,6 +13,12 @@
 #ifndef SL_VEC_SVE_H
 #define SL_VEC_SVE_H
 
+/* one table per vector length: the types are sized only with
+ * -msve-vector-bits=N (arch/sve<N>.c) */
+#if !defined(__ARM_FEATURE_SVE) || !defined(__ARM_FEATURE_SVE_BITS) || __ARM_FEATURE_SVE_BITS == 0
+#error "vec_sve.h needs -march=armv8.2-a+sve -msve-vector-bits=N (128, 256 or 512)"
+#endif
+
 #include <arm_sve.h>
 #include <sleef.h>
 #include <stddef.h>
