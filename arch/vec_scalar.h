@@ -43,7 +43,11 @@
  *   vm_first(m)                  index of the first true lane (m not empty).
  *   vf_select(m, a, b)           m ? a : b.
  *   vf_log/exp/log1p/expm1(a),   SLEEF's deterministic ("finz", 1.0-ulp)
- *   vf_pow(a, b)                 functions: the same bits on every ISA.
+ *   vf_pow(a, b)                 functions: the same bits on every ISA, but
+ *                                for the sign and payload of a NaN result
+ *                                (AVX-512's log passes a NaN input's payload
+ *                                and returns -NaN for x < 0): every output
+ *                                goes through sl_canon.
  *   vacc_zero(acc)               all 16 lanes = 0.0.
  *   vacc_add(acc, v, part)       for the vector holding elements
  *                                [i, i + SL_VL) with i % 16 == part * SL_VL:

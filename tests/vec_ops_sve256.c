@@ -1,0 +1,8 @@
+/* test_vec_ops for vec_sve.h (-march=armv8.2-a+sve -msve-vector-bits=256), compiled like
+ * arch/sve256.c. */
+#define _DEFAULT_SOURCE /* mmap, sigsetjmp */
+#include "../arch/vec_sve.h"
+
+#define VO_ISA "sve256"
+#define VO_FN vec_ops_sve256
+#include "vec_ops.h"
