@@ -165,19 +165,26 @@ void tl_args_of(tl_args *a, const tl_data *d)
     memcpy(a->pi, d->pi, sizeof a->pi);
 }
 
-void tl_elem_of(ts_elem *e, int k, const tl_data *d, size_t i)
+void tl_elem_at(ts_elem *e, int k, const tl_args *a, int flags, size_t i)
 {
     const sl_elem_info *L = &tl_infos[k];
     memset(e, 0, sizeof *e);
-    for (int j = 0; j < L->nin; j++) e->in[j] = d->in[j][i];
-    for (int j = 0; j < L->ntgt; j++) e->tgt[j] = d->tgt[j][i];
+    for (int j = 0; j < L->nin; j++) e->in[j] = a->in[j][i];
+    for (int j = 0; j < L->ntgt; j++) e->tgt[j] = a->tgt[j][i];
     for (int j = 0; j < SL_MAX_CYC; j++) {
-        e->has_cyc[j] = d->cyc[j] != NULL;
-        e->cyc[j] = d->cyc[j] ? d->cyc[j][i % d->cyc_len[j]] : 1.0;
+        e->has_cyc[j] = a->cyc[j] != NULL;
+        e->cyc[j] = a->cyc[j] ? a->cyc[j][i % a->cyc_len[j]] : 1.0;
     }
-    for (int j = 0; j < SL_MAX_PF; j++) e->pf[j] = d->pf[j];
-    for (int j = 0; j < SL_MAX_PI; j++) e->pi[j] = d->pi[j];
-    e->flags = d->flags;
+    for (int j = 0; j < SL_MAX_PF; j++) e->pf[j] = a->pf[j];
+    for (int j = 0; j < SL_MAX_PI; j++) e->pi[j] = a->pi[j];
+    e->flags = flags;
+}
+
+void tl_elem_of(ts_elem *e, int k, const tl_data *d, size_t i)
+{
+    tl_args a;
+    tl_args_of(&a, d);
+    tl_elem_at(e, k, &a, d->flags, i);
 }
 
 void tl_ref(int k, const ts_elem *e, ts_ref *r)

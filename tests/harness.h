@@ -75,6 +75,8 @@ int tl_data_flags(int k, const tl_data *d);
 void tl_args_of(tl_args *a, const tl_data *d);
 /* Element i of d in double, for the reference. */
 void tl_elem_of(ts_elem *e, int k, const tl_data *d, size_t i);
+/* Element i of a call's arguments, with the prescan's flags. */
+void tl_elem_at(ts_elem *e, int k, const tl_args *a, int flags, size_t i);
 /* The reference at e (kink and sing preset to INFINITY). */
 void tl_ref(int k, const ts_elem *e, ts_ref *r);
 /* The cyclic lengths of b that n must be a multiple of (their lcm, 1 if none). */

@@ -205,20 +205,6 @@ static void tg_args(const tg_case *c, size_t n, tl_args *a)
     memcpy(a->pi, c->pi, sizeof a->pi);
 }
 
-static void tg_elem(int k, const tg_case *c, size_t i, ts_elem *e)
-{
-    const sl_elem_info *L = tl_losses[k].info;
-    memset(e, 0, sizeof *e);
-    for (int j = 0; j < L->nin; j++) e->in[j] = c->in[j][i];
-    for (int j = 0; j < L->ntgt; j++) e->tgt[j] = c->tgt[j][i];
-    for (int j = 0; j < SL_MAX_CYC; j++) {
-        e->has_cyc[j] = c->cyc[j] != NULL;
-        e->cyc[j] = c->cyc[j] ? c->cyc[j][i % c->cyc_len[j]] : 1.0;
-    }
-    for (int j = 0; j < SL_MAX_PF; j++) e->pf[j] = c->pf[j];
-    for (int j = 0; j < SL_MAX_PI; j++) e->pi[j] = c->pi[j];
-}
-
 static void tg_run_case(tg_ctx *t, int k, const tg_case *c)
 {
     const tl_loss *L = &tl_losses[k];
@@ -259,7 +245,7 @@ static void tg_run_case(tg_ctx *t, int k, const tg_case *c)
     for (size_t i = 0; sp->golden && i < n; i++) {
         ts_elem e;
         double g[SL_MAX_IN] = {0}, gc = 0.0;
-        tg_elem(k, c, i, &e);
+        tl_elem_at(&e, k, &a, 0, i);
         sp->golden(&e, &lt[i], g, &gc);
         for (int j = 0; j < I->nin; j++) gt[j][i] = g[j];
         if (cg) ct[i % c->cyc_len[0]] += gc;
