@@ -108,7 +108,7 @@ static double sl_chunk_total(const float *v, size_t cnt)
         for (size_t k = 0; k < 16; k++) l[k] += (double)v[j + k];
     for (; j < cnt; j++) l[j % 16] += (double)v[j];
     for (int w = 8; w > 0; w /= 2)
-        for (int j = 0; j < w; j++) l[j] += l[j + w];
+        for (int k = 0; k < w; k++) l[k] += l[k + w];
     return l[0];
 }
 

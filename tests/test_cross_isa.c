@@ -174,17 +174,18 @@ static void tc_run(tc_env *e, int red, int mode, int variant, int off, tc_res *r
     tl_args a;
     tl_args_of(&a, e->d);
     a.red = (simdloss_reduction)red;
+    float *x[SL_MAX_IN] = {0}, *y[SL_MAX_TGT] = {0}; /* the copies, writable for aliasing */
     for (int j = 0; j < L->nin; j++) {
-        float *x = e->bin[j] + TC_GUARD + (mis ? (size_t)(1 + (off + j) % 3) : 0);
+        x[j] = e->bin[j] + TC_GUARD + (mis ? (size_t)(1 + (off + j) % 3) : 0);
         tc_fill(e->bin[j], n + 2 * TC_GUARD + 8);
-        if (n) memcpy(x, e->d->in[j], n * sizeof(float));
-        a.in[j] = x;
+        if (n) memcpy(x[j], e->d->in[j], n * sizeof(float));
+        a.in[j] = x[j];
     }
     for (int j = 0; j < L->ntgt; j++) {
-        float *y = e->btgt[j] + TC_GUARD + (mis ? (size_t)(1 + (off + 1 + j) % 3) : 0);
+        y[j] = e->btgt[j] + TC_GUARD + (mis ? (size_t)(1 + (off + 1 + j) % 3) : 0);
         tc_fill(e->btgt[j], n + 2 * TC_GUARD + 8);
-        if (n) memcpy(y, e->d->tgt[j], n * sizeof(float));
-        a.tgt[j] = y;
+        if (n) memcpy(y[j], e->d->tgt[j], n * sizeof(float));
+        a.tgt[j] = y[j];
     }
     float *o[TC_NOUT] = {0};
     for (int q = 0; q < TC_NOUT; q++) {
@@ -192,11 +193,11 @@ static void tc_run(tc_env *e, int red, int mode, int variant, int off, tc_res *r
         o[q] = e->bout[q] + TC_GUARD + (mis ? (size_t)(1 + (off + 2 + q) % 3) : 0);
         tc_fill(e->bout[q], (q == 1 + SL_MAX_IN ? cl : n) + 2 * TC_GUARD + 8);
     }
-    if (variant == V_ALIAS_LOSS_X && want_l) o[0] = (float *)a.in[0];
+    if (variant == V_ALIAS_LOSS_X && want_l) o[0] = x[0];
     if (variant == V_ALIAS_GRAD_X)
         for (int j = 0; j < L->nin; j++)
-            if (want[1 + j]) o[1 + j] = (float *)a.in[j];
-    if (variant == V_ALIAS_GRAD_Y && want[1]) o[1] = (float *)a.tgt[0];
+            if (want[1 + j]) o[1 + j] = x[j];
+    if (variant == V_ALIAS_GRAD_Y && want[1]) o[1] = y[0];
     a.loss = o[0];
     for (int j = 0; j < L->nin; j++) a.grad[j] = o[1 + j];
     a.grad_cyc = o[1 + SL_MAX_IN];

@@ -223,9 +223,9 @@ SL_INLINE void sl_mls_row(const sl_rargs *a, size_t r, float *l0, int wt, int gr
             if (gr) {
                 /* sigmoid(x) - t as (1 - t) sigmoid(x) - t sigmoid(-x): no
                  * cancellation for hard targets */
-                const vf e1 = vf_add(one, e), q = vf_div(one, e1), r = vf_div(e, e1);
+                const vf e1 = vf_add(one, e), q = vf_div(one, e1), qe = vf_div(e, e1);
                 const vm pos = vf_ge(xv, zero);
-                const vf sp = vf_select(pos, q, r), sn = vf_select(pos, r, q);
+                const vf sp = vf_select(pos, q, qe), sn = vf_select(pos, qe, q);
                 vf d = vf_sub(vf_mul(vf_sub(one, tv), sp), vf_mul(tv, sn));
                 if (wt) d = vf_mul(d, wg.v[v]);
                 dg.v[v] = vf_mul(d, g);
