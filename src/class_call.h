@@ -48,6 +48,32 @@ static inline size_t sl_scratch(size_t k, size_t classes)
     return classes > SIZE_MAX / sizeof(float) / k ? SIZE_MAX : k * classes;
 }
 
+/* The arguments of one call of a class-dimension loss, as the generated
+ * entry point (src/entry_points.c) packs them. */
+typedef struct sl_class_call {
+    size_t batch, classes, inner;
+    const void *x; /* float or uint16_t */
+    const int64_t *ti;
+    const float *tf;
+    const int64_t *tl;
+    const float *w, *alpha;
+    size_t alpha_len;
+    int64_t ignore;
+    float pf[SL_MAX_PF];
+    int pi[SL_MAX_PI];
+    simdloss_reduction red;
+    float *loss;
+    void *grad;
+} sl_class_call;
+
+/* What the registry says of each class-dimension loss, by kernel number. */
+SL_HIDDEN extern const sl_class_info sl_class_infos[SL_R_NCLASS];
+
+/* Checks what the registry describes (shape, reduction, outputs, parameter
+ * ranges, NULL target, alpha, every target), then runs loss `id`'s plan
+ * (sl_plan_<name>, in its kernel header). */
+SL_HIDDEN int sl_class(int id, const sl_class_call *q);
+
 /* Runs the plan over every position and writes the loss. */
 SL_HIDDEN int sl_crun(sl_ccall *c, const sl_cplan *p);
 /* The active table's class kernel `id`, or NULL (with the error set) when

@@ -1,8 +1,9 @@
 /*
- * The public entry points of the elementwise losses, one per registry entry
- * (src/losses.def), with the parameter names and order of include/simdloss.h:
- * the compiler checks that the two agree.
+ * The public entry points, one per registry entry (src/losses.def), with the
+ * parameter names and order of include/simdloss.h: the compiler checks that
+ * the two agree.
  */
+#include "class_call.h"
 #include "elementwise.h"
 
 /* the parameter list between n and reduction, and the gradient outputs */
@@ -45,3 +46,55 @@
     }
 #include "losses.def"
 #undef SL_ELEMENTWISE
+
+/* ---- class-dimension losses ---- */
+#define SL_CP_X(nm, gr, type) , const type *nm
+#define SL_CP_TIDX(nm) , const int64_t *nm
+#define SL_CP_TFLT(nm) , const float *nm
+#define SL_CP_TLAB(nm) , const int64_t *nm
+#define SL_CP_W(nm) , const float *nm
+#define SL_CP_ALPHA(nm, len) , const float *nm, size_t len
+#define SL_CP_IGN(nm) , int64_t nm
+#define SL_CP_PF(k, nm, def, range) , float nm
+#define SL_CP_PI(k, nm, def, rule) , int nm
+#define SL_CP(kind, ...) SL_CP_##kind(__VA_ARGS__)
+#define SL_CG_X(nm, gr, type) , type *gr
+#define SL_CG_TIDX(...)
+#define SL_CG_TFLT(...)
+#define SL_CG_TLAB(...)
+#define SL_CG_W(...)
+#define SL_CG_ALPHA(...)
+#define SL_CG_IGN(...)
+#define SL_CG_PF(...)
+#define SL_CG_PI(...)
+#define SL_CG(kind, ...) SL_CG_##kind(__VA_ARGS__)
+#define SL_CQ_X(nm, gr, type) q.x = nm, q.grad = gr;
+#define SL_CQ_TIDX(nm) q.ti = nm;
+#define SL_CQ_TFLT(nm) q.tf = nm;
+#define SL_CQ_TLAB(nm) q.tl = nm;
+#define SL_CQ_W(nm) q.w = nm;
+#define SL_CQ_ALPHA(nm, len) q.alpha = nm, q.alpha_len = len;
+#define SL_CQ_IGN(nm) q.ignore = nm;
+#define SL_CQ_PF(k, nm, def, range) q.pf[k] = nm;
+#define SL_CQ_PI(k, nm, def, rule) q.pi[k] = nm;
+#define SL_CQ(kind, ...) SL_CQ_##kind(__VA_ARGS__)
+#define SL_INNER_PARAM_INNER , size_t inner
+#define SL_INNER_PARAM_ROWS
+#define SL_INNER_VALUE_INNER inner
+#define SL_INNER_VALUE_ROWS 1
+
+#define SL_CLASS(name, shape, mean, ref)                                                           \
+    SIMDLOSS_API int simdloss_##name(                                                              \
+        size_t batch, size_t classes SL_INNER_PARAM_##shape SL_CARGS_##name(SL_CP),                \
+        simdloss_reduction reduction, float *loss SL_CARGS_##name(SL_CG))                          \
+    {                                                                                              \
+        sl_class_call q = {0};                                                                     \
+        q.batch = batch;                                                                           \
+        q.classes = classes;                                                                       \
+        q.inner = SL_INNER_VALUE_##shape;                                                          \
+        q.red = reduction;                                                                         \
+        q.loss = loss;                                                                             \
+        SL_CARGS_##name(SL_CQ) return sl_class(SL_R_##name, &q);                                   \
+    }
+#include "losses.def"
+#undef SL_CLASS

@@ -122,25 +122,6 @@ static inline size_t sl_col_groups(size_t classes)
     return u < 1 ? 1 : u > 8 ? 8 : u;
 }
 
-#define SL_CLASS_KERNELS(X)                                                                        \
-    X(cross_entropy_f32)                                                                           \
-    X(cross_entropy_bf16)                                                                          \
-    X(cross_entropy_probs)                                                                         \
-    X(categorical_crossentropy)                                                                    \
-    X(categorical_hinge)                                                                           \
-    X(categorical_focal)                                                                           \
-    X(multi_margin)                                                                                \
-    X(multilabel_margin)                                                                           \
-    X(multilabel_soft_margin)                                                                      \
-    X(nll)                                                                                         \
-    X(nll_grad)
-
-enum {
-#define SL_ENUM_CLASS(name) SL_R_##name,
-    SL_CLASS_KERNELS(SL_ENUM_CLASS) SL_R_COUNT
-#undef SL_ENUM_CLASS
-};
-
 /* CPU capability bits a table may need (see cpu.c). */
 enum {
     SL_CPU_FMA = 1u << 0,
@@ -162,9 +143,9 @@ enum {
 struct sl_table {
     const char *name; /* "avx512", "avx2", "scalar", "scalar-nofma", "neon", "sve256", ... */
     simdloss_isa isa;
-    unsigned needs;     /* SL_CPU_* bits */
-    const sl_kernel *k; /* SL_K_COUNT kernels */
-    sl_rkernel r[SL_R_COUNT];
+    unsigned needs;      /* SL_CPU_* bits */
+    const sl_kernel *k;  /* SL_K_COUNT kernels */
+    const sl_rkernel *r; /* SL_R_COUNT class kernels */
     sl_tscan tscan;
     int exact; /* bitwise identical to every other exact table (FMA); 0: scalar-nofma */
 };

@@ -256,6 +256,92 @@ typedef struct {
 #include "losses.def"
 #undef SL_ELEMENTWISE
 
+/* ---- the class-dimension family ---------------------------------------------------------------
+ */
+enum { SL_MEAN_POSITIONS, SL_MEAN_WEIGHTS };  /* what MEAN divides by */
+enum { SL_T_INDEX, SL_T_FLOAT, SL_T_LABELS }; /* the kind of target */
+
+typedef struct {
+    const char *name; /* as in simdloss_<name> */
+    const char *fn;   /* "simdloss_<name>" */
+    int inner;        /* takes `inner`; else rows of classes */
+    int mean;         /* SL_MEAN_* */
+    const char *x, *grad;
+    int bf16; /* input and gradient are bfloat16 (uint16_t) */
+    int target;
+    const char *tgt;
+    const char *w;                 /* per-class weights, or NULL */
+    const char *alpha, *alpha_len; /* required per-class factor, or NULL */
+    const char *ignore;            /* ignore_index, or NULL */
+    int npf, npi;
+    sl_pf_info pf[SL_MAX_PF];
+    sl_pi_info pi[SL_MAX_PI];
+    const char *ref_lib, *ref_fn;
+} sl_class_info;
+
+#define SL_BF16_float 0
+#define SL_BF16_uint16_t 1
+#define SL_CI_X(nm, gr, type) .x = #nm, .grad = #gr, .bf16 = SL_BF16_##type,
+#define SL_CI_TIDX(nm) .target = SL_T_INDEX, .tgt = #nm,
+#define SL_CI_TFLT(nm) .target = SL_T_FLOAT, .tgt = #nm,
+#define SL_CI_TLAB(nm) .target = SL_T_LABELS, .tgt = #nm,
+#define SL_CI_W(nm) .w = #nm,
+#define SL_CI_ALPHA(nm, len) .alpha = #nm, .alpha_len = #len,
+#define SL_CI_IGN(nm) .ignore = #nm,
+#define SL_CI_PF(k, nm, def, range) .pf[k] = {#nm, def, SL_RANGE_INIT(range)},
+#define SL_CI_PI(k, nm, def, rule) .pi[k] = {#nm, def, rule},
+#define SL_CI(kind, ...) SL_CI_##kind(__VA_ARGS__)
+#define SL_SHAPE_INNER 1
+#define SL_SHAPE_ROWS 0
+/* parameter counts of a class loss (its other kinds count nothing) */
+#define SL_CCNT_PF_X(...)
+#define SL_CCNT_PF_TIDX(...)
+#define SL_CCNT_PF_TFLT(...)
+#define SL_CCNT_PF_TLAB(...)
+#define SL_CCNT_PF_W(...)
+#define SL_CCNT_PF_ALPHA(...)
+#define SL_CCNT_PF_IGN(...)
+#define SL_CCNT_PF_PF(...) +1
+#define SL_CCNT_PF_PI(...)
+#define SL_CCNT_PF(kind, ...) SL_CCNT_PF_##kind(__VA_ARGS__)
+#define SL_CCNT_PI_X(...)
+#define SL_CCNT_PI_TIDX(...)
+#define SL_CCNT_PI_TFLT(...)
+#define SL_CCNT_PI_TLAB(...)
+#define SL_CCNT_PI_W(...)
+#define SL_CCNT_PI_ALPHA(...)
+#define SL_CCNT_PI_IGN(...)
+#define SL_CCNT_PI_PF(...)
+#define SL_CCNT_PI_PI(...) +1
+#define SL_CCNT_PI(kind, ...) SL_CCNT_PI_##kind(__VA_ARGS__)
+#define SL_DECLARE_CLASS(name, ...)                                                                \
+    enum {                                                                                         \
+        SL_##name##_NPF = 0 SL_CARGS_##name(SL_CCNT_PF),                                           \
+        SL_##name##_NPI = 0 SL_CARGS_##name(SL_CCNT_PI)                                            \
+    };
+#define SL_CLASS SL_DECLARE_CLASS
+#include "losses.def"
+#undef SL_CLASS
+
+/* The sl_class_info initialiser of an SL_CLASS entry. */
+#define SL_CLASS_INFO(name_, shape_, mean_, ref_)                                                  \
+    {                                                                                              \
+        .name = #name_, .fn = "simdloss_" #name_, .inner = SL_SHAPE_##shape_, .mean = SL_##mean_,  \
+        .npf = SL_##name_##_NPF, .npi = SL_##name_##_NPI,                                          \
+        SL_CARGS_##name_(SL_CI).ref_lib = SL_1ST(ref_), .ref_fn = SL_2ND(ref_)                     \
+    }
+
+/* Kernel numbers of the class-dimension losses, in registry order, then the
+ * class kernels that are not losses (NLL's gradient pass). */
+enum {
+#define SL_CLASS(name, ...) SL_R_##name,
+#include "losses.def"
+#undef SL_CLASS
+    SL_R_NCLASS,
+    SL_R_nll_grad = SL_R_NCLASS,
+    SL_R_COUNT
+};
+
 /* Kernel numbers of the elementwise losses, in registry order. */
 enum {
 #define SL_ELEMENTWISE(name, ...) SL_K_##name,

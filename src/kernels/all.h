@@ -4,10 +4,6 @@
  */
 #include "common.h"
 
-#include "categorical.h"
-#include "cross_entropy.h"
-#include "margin.h"
-#include "nll.h"
 #include "other.h"
 #include "targets.h"
 
@@ -31,18 +27,12 @@ static const sl_kernel sl_kernels[SL_K_COUNT] = {
 #undef SL_TABLE_OTHER
 };
 
-/* Class-dimension kernels not written yet stay NULL (the entry point then
- * reports SIMDLOSS_ENOTSUP). */
-#define SL_CLASS_TABLE                                                                             \
-    [SL_R_cross_entropy_f32] = k_cross_entropy_f32,                                                \
-    [SL_R_cross_entropy_bf16] = k_cross_entropy_bf16,                                              \
-    [SL_R_cross_entropy_probs] = k_cross_entropy_probs,                                            \
-    [SL_R_categorical_crossentropy] = k_categorical_crossentropy,                                  \
-    [SL_R_categorical_hinge] = k_categorical_hinge,                                                \
-    [SL_R_categorical_focal] = k_categorical_focal, [SL_R_multi_margin] = k_multi_margin,          \
-    [SL_R_multilabel_margin] = k_multilabel_margin,                                                \
-    [SL_R_multilabel_soft_margin] = k_multilabel_soft_margin, [SL_R_nll] = k_nll,                 \
-    [SL_R_nll_grad] = k_nll_grad
+static const sl_rkernel sl_rkernels[SL_R_COUNT] = {
+#define SL_CLASS(name, ...) [SL_R_##name] = k_##name,
+#include "../losses.def"
+#undef SL_CLASS
+    [SL_R_nll_grad] = k_nll_grad};
+
 /* The FMA-less scalar table is correct to 1 ulp, not bitwise equal to the
  * others (SLEEF's non-FMA functions). */
 #ifdef SL_SCALAR_NOFMA
@@ -52,5 +42,5 @@ static const sl_kernel sl_kernels[SL_K_COUNT] = {
 #endif
 #define SL_DEFINE_TABLE(var, name_, isa_, needs_)                                                  \
     SL_HIDDEN extern const struct sl_table var;                                                    \
-    const struct sl_table var = {                                                                  \
-        name_, isa_, needs_, sl_kernels, {SL_CLASS_TABLE}, k_target_scan, SL_TABLE_EXACT}
+    const struct sl_table var = {name_,       isa_,          needs_,        sl_kernels,            \
+                                 sl_rkernels, k_target_scan, SL_TABLE_EXACT}

@@ -50,6 +50,57 @@
 #ifndef SL_KERNELS_CATEGORICAL_H
 #define SL_KERNELS_CATEGORICAL_H
 
+#ifdef SL_PLANS /* the plans, compiled once (src/class_entry.c) */
+
+/* MEAN is Keras' sum_over_batch_size: the sum of the row losses divided by
+ * batch. Label smoothing as Keras: y_true * (1.0 - label_smoothing) +
+ * label_smoothing / num_classes, in float32, only when it is not 0. */
+static int sl_plan_categorical(sl_ccall *c, const sl_class_call *q, int id, float ls)
+{
+    const sl_rkernel k = sl_rkernel_of(c, id);
+    if (!k) return SIMDLOSS_ENOTSUP;
+    sl_rargs *a = &c->a;
+    a->tf = q->tf;
+    a->gn = c->red == SIMDLOSS_MEAN && q->batch > 0 ? (float)(1.0 / (double)q->batch) : 1.0f;
+    if (ls != 0.0f && q->classes != 0) {
+        a->flags |= SL_CE_SMOOTH;
+        a->p[2] = 1.0f - ls;
+        a->p[3] = ls / (float)q->classes;
+    }
+    const sl_cplan p = {k, 0, 1.0f, 0.0f, (double)c->npos, 1.0, 0};
+    return sl_crun(c, &p);
+}
+
+static int sl_plan_categorical_crossentropy_f32(sl_ccall *c, const sl_class_call *q, double wsum)
+{
+    (void)wsum;
+    return sl_plan_categorical(c, q, SL_R_categorical_crossentropy_f32, q->pf[0]);
+}
+
+static int sl_plan_categorical_hinge_f32(sl_ccall *c, const sl_class_call *q, double wsum)
+{
+    (void)wsum;
+    return sl_plan_categorical(c, q, SL_R_categorical_hinge_f32, 0.0f);
+}
+
+/* alpha: one value for every class, or one per class (SL_CE_W) */
+static int sl_plan_categorical_focal_f32(sl_ccall *c, const sl_class_call *q, double wsum)
+{
+    (void)wsum;
+    const float gamma = q->pf[0];
+    sl_rargs *a = &c->a;
+    a->p[0] = q->alpha[0];
+    a->p[1] = gamma;
+    if (q->alpha_len > 1) {
+        a->w = q->alpha;
+        a->flags |= SL_CE_W;
+    }
+    a->flags |= sl_pow_flags(gamma);
+    return sl_plan_categorical(c, q, SL_R_categorical_focal_f32, q->pf[1]);
+}
+
+#elif !defined(SL_SPECS) /* the kernels, compiled per table */
+
 #include "rows.h"
 
 /* Canonical sum of one row of C floats. */
@@ -224,14 +275,14 @@ SL_INLINE void sl_cat_rows(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
     for (size_t r = 0; r < cnt; r++) sl_cat_row(a, pos + r, l0 + r, focal, kind);
 }
 
-static void k_categorical_crossentropy(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
-                                       float *l1)
+static void k_categorical_crossentropy_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
+                                           float *l1)
 {
     (void)l1;
     sl_cat_rows(a, pos, cnt, l0, 0, SL_POW_0);
 }
 
-static void k_categorical_focal(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
+static void k_categorical_focal_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
 {
     (void)l1;
     /* a loop with a constant exponent kind for each kind */
@@ -244,10 +295,11 @@ static void k_categorical_focal(const sl_rargs *a, size_t pos, size_t cnt, float
     }
 }
 
-static void k_categorical_hinge(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
+static void k_categorical_hinge_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
 {
     (void)l1;
     for (size_t r = 0; r < cnt; r++) sl_chinge_row(a, pos + r, l0 + r);
 }
 
+#endif
 #endif

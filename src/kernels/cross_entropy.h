@@ -24,6 +24,69 @@
 #ifndef SL_KERNELS_CROSS_ENTROPY_H
 #define SL_KERNELS_CROSS_ENTROPY_H
 
+#ifdef SL_PLANS /* the plans, compiled once (src/class_entry.c) */
+
+/* MEAN of the index-target losses divides both parts by the sum of the
+ * targets' weights (PyTorch 1.13, also with label smoothing). */
+static int sl_plan_ce_index(sl_ccall *c, const sl_class_call *q, double wsum, int id, int bf16)
+{
+    const sl_rkernel k = sl_rkernel_of(c, id);
+    if (!k) return SIMDLOSS_ENOTSUP;
+    const float ls = q->pf[0];
+    const size_t classes = q->classes;
+    const int smooth = ls > 0.0f;
+    sl_cplan p = {
+        k, smooth, (float)(1.0 - (double)ls), (float)((double)ls / (double)classes), wsum, wsum, 0};
+    sl_rargs *a = &c->a;
+    a->ti = q->ti;
+    a->w = q->w;
+    a->ignore = q->ignore;
+    a->flags = (q->w ? SL_CE_W : 0) | (smooth ? SL_CE_SMOOTH : 0);
+    /* with no position, `classes` may exceed any array: nothing is read */
+    a->wsum = c->npos ? sl_weight_total(q->w, classes) : 0.0f;
+    a->gn = c->red == SIMDLOSS_MEAN ? (float)((double)p.f0 / wsum) : p.f0;
+    a->gs = smooth ? (c->red == SIMDLOSS_MEAN ? (float)((double)p.f1 / wsum) : p.f1) : 0.0f;
+    if (!sl_rowwise(classes, q->inner))
+        p.scratch =
+            sl_scratch(16 * (sl_col_groups(classes) + 1), classes); /* tiles, a block of rows */
+    else if (bf16 && q->grad)
+        p.scratch = classes; /* the row's exponentials */
+    return sl_crun(c, &p);
+}
+
+static int sl_plan_cross_entropy_f32(sl_ccall *c, const sl_class_call *q, double wsum)
+{
+    return sl_plan_ce_index(c, q, wsum, SL_R_cross_entropy_f32, 0);
+}
+
+static int sl_plan_cross_entropy_bf16(sl_ccall *c, const sl_class_call *q, double wsum)
+{
+    return sl_plan_ce_index(c, q, wsum, SL_R_cross_entropy_bf16, 1);
+}
+
+/* MEAN divides by the number of positions (not by the weights), as PyTorch. */
+static int sl_plan_cross_entropy_probs_f32(sl_ccall *c, const sl_class_call *q, double wsum)
+{
+    (void)wsum;
+    const sl_rkernel k = sl_rkernel_of(c, SL_R_cross_entropy_probs_f32);
+    if (!k) return SIMDLOSS_ENOTSUP;
+    const float ls = q->pf[0];
+    sl_cplan p = {k, 0, 1.0f, 0.0f, (double)c->npos, 1.0, 0};
+    sl_rargs *a = &c->a;
+    a->tf = q->tf;
+    a->w = q->w;
+    a->flags = q->w ? SL_CE_W : 0;
+    a->p[0] = ls;
+    a->p[1] = (float)(1.0 - (double)ls);
+    a->p[2] = (float)((double)ls / (double)q->classes);
+    a->gn = c->red == SIMDLOSS_MEAN && c->npos > 0 ? (float)(1.0 / (double)c->npos) : 1.0f;
+    if (!sl_rowwise(q->classes, q->inner))
+        p.scratch = sl_scratch(48, q->classes); /* logits and targets tiles, a block of rows */
+    return sl_crun(c, &p);
+}
+
+#elif !defined(SL_SPECS) /* the kernels, compiled per table */
+
 #include "rows.h"
 
 /* e[c] = exp(x[c] - m) for the n classes of row x from c0 into eb[0..n),
@@ -466,7 +529,8 @@ SL_INLINE void sl_cep_cols(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
     }
 }
 
-static void k_cross_entropy_probs(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
+static void k_cross_entropy_probs_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
+                                      float *l1)
 {
     (void)l1;
     const int wt = (a->flags & SL_CE_W) != 0;
@@ -484,4 +548,5 @@ static void k_cross_entropy_probs(const sl_rargs *a, size_t pos, size_t cnt, flo
     }
 }
 
+#endif
 #endif

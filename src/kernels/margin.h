@@ -44,6 +44,53 @@
 #ifndef SL_KERNELS_MARGIN_H
 #define SL_KERNELS_MARGIN_H
 
+#ifdef SL_PLANS /* the plans, compiled once (src/class_entry.c) */
+
+/* What the three share: MEAN divides the sum of the row losses by batch;
+ * the gradient factor is PyTorch's g = 1 / C (1 / (batch C) for MEAN),
+ * formed in double and rounded once. */
+static int sl_plan_margin(sl_ccall *c, const sl_class_call *q, int id)
+{
+    const sl_rkernel k = sl_rkernel_of(c, id);
+    if (!k) return SIMDLOSS_ENOTSUP;
+    sl_rargs *a = &c->a;
+    if (c->npos > 0)
+        a->p[1] = (float)(c->red == SIMDLOSS_MEAN ? 1.0 / ((double)c->npos * (double)a->classes)
+                                                  : 1.0 / (double)a->classes);
+    if (!q->loss) a->flags |= SL_MM_NOLOSS;
+    sl_cplan p = {k, 0, 1.0f, 0.0f, (double)c->npos, 1.0, 0};
+    if (id == SL_R_multilabel_margin_f32)
+        p.scratch = sl_scratch(2, a->classes); /* label mask, counts */
+    return sl_crun(c, &p);
+}
+
+static int sl_plan_multi_margin_f32(sl_ccall *c, const sl_class_call *q, double wsum)
+{
+    (void)wsum;
+    c->a.ti = q->ti;
+    c->a.w = q->w;
+    c->a.p[0] = q->pf[0]; /* margin */
+    c->a.flags = q->pi[0] == 2 ? SL_MM_P2 : 0;
+    return sl_plan_margin(c, q, SL_R_multi_margin_f32);
+}
+
+static int sl_plan_multilabel_margin_f32(sl_ccall *c, const sl_class_call *q, double wsum)
+{
+    (void)wsum;
+    c->a.ti = q->tl;
+    return sl_plan_margin(c, q, SL_R_multilabel_margin_f32);
+}
+
+static int sl_plan_multilabel_soft_margin_f32(sl_ccall *c, const sl_class_call *q, double wsum)
+{
+    (void)wsum;
+    c->a.tf = q->tf;
+    c->a.w = q->w;
+    return sl_plan_margin(c, q, SL_R_multilabel_soft_margin_f32);
+}
+
+#elif !defined(SL_SPECS) /* the kernels, compiled per table */
+
 #include "rows.h"
 
 /* d where z > 0, else 0; z (NaN) where nan_in: an input of z is NaN. */
@@ -104,7 +151,7 @@ SL_INLINE void sl_mm_rows(const sl_rargs *a, size_t pos, size_t cnt, float *l0, 
     for (size_t r = 0; r < cnt; r++) sl_mm_row(a, pos + r, l0 + r, p2, gr, lo);
 }
 
-static void k_multi_margin(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
+static void k_multi_margin_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
 {
     (void)l1;
     const int p2 = (a->flags & SL_MM_P2) != 0, gr = a->grad != NULL,
@@ -182,7 +229,7 @@ SL_INLINE void sl_mlm_rows(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
     for (size_t r = 0; r < cnt; r++) sl_mlm_row(a, pos + r, l0 + r, gr, lo);
 }
 
-static void k_multilabel_margin(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
+static void k_multilabel_margin_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
 {
     (void)l1;
     const int gr = a->grad != NULL, lo = !gr || !(a->flags & SL_MM_NOLOSS);
@@ -243,8 +290,8 @@ SL_INLINE void sl_mls_rows(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
     for (size_t r = 0; r < cnt; r++) sl_mls_row(a, pos + r, l0 + r, wt, gr, lo);
 }
 
-static void k_multilabel_soft_margin(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
-                                     float *l1)
+static void k_multilabel_soft_margin_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
+                                         float *l1)
 {
     (void)l1;
     const int wt = a->w != NULL, gr = a->grad != NULL, lo = !gr || !(a->flags & SL_MM_NOLOSS);
@@ -258,4 +305,5 @@ static void k_multilabel_soft_margin(const sl_rargs *a, size_t pos, size_t cnt, 
     }
 }
 
+#endif
 #endif

@@ -13,9 +13,37 @@
 #ifndef SL_KERNELS_NLL_H
 #define SL_KERNELS_NLL_H
 
+#ifdef SL_PLANS /* the plans, compiled once (src/class_entry.c) */
+
+/* MEAN divides by the sum of the targets' weights; the gradient is written
+ * after every loss (it may alias the input). */
+static int sl_plan_nll_f32(sl_ccall *c, const sl_class_call *q, double wsum)
+{
+    sl_rargs *a = &c->a;
+    a->ti = q->ti;
+    a->w = q->w;
+    a->ignore = q->ignore;
+    a->gn = c->red == SIMDLOSS_MEAN ? (float)(1.0 / wsum) : 1.0f;
+    if (q->loss) {
+        const sl_rkernel k = sl_rkernel_of(c, SL_R_nll_f32);
+        if (!k) return SIMDLOSS_ENOTSUP;
+        const sl_cplan p = {k, 0, 1.0f, 0.0f, wsum, 1.0, 0};
+        const int rc = sl_crun(c, &p);
+        if (rc) return rc;
+    }
+    if (q->grad && q->batch > 0) {
+        const sl_rkernel k = sl_rkernel_of(c, SL_R_nll_grad);
+        if (!k) return SIMDLOSS_ENOTSUP;
+        k(a, 0, c->npos, NULL, NULL);
+    }
+    return SIMDLOSS_OK;
+}
+
+#elif !defined(SL_SPECS) /* the kernels, compiled per table */
+
 #include "rows.h"
 
-static void k_nll(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
+static void k_nll_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
 {
     (void)l1;
     const float *x = a->x;
@@ -67,4 +95,5 @@ static void k_nll_grad(const sl_rargs *a, size_t pos, size_t cnt, float *l0, flo
     }
 }
 
+#endif
 #endif

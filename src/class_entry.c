@@ -1,0 +1,101 @@
+/*
+ * The common path of every class-dimension entry point: the checks the
+ * registry describes, then the loss's plan (sl_plan_<name>, the SL_PLANS
+ * part of its kernel header), which sets the kernel's factors up and runs it.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "class_call.h"
+
+#define SL_PLANS 1
+#include "losses.def"
+#undef SL_PLANS
+
+const sl_class_info sl_class_infos[SL_R_NCLASS] = {
+#define SL_CLASS(name, ...) [SL_R_##name] = SL_CLASS_INFO(name, __VA_ARGS__),
+#include "losses.def"
+#undef SL_CLASS
+};
+
+typedef int (*sl_plan_fn)(sl_ccall *c, const sl_class_call *q, double wsum);
+static const sl_plan_fn sl_plans[SL_R_NCLASS] = {
+#define SL_CLASS(name, ...) [SL_R_##name] = sl_plan_##name,
+#include "losses.def"
+#undef SL_CLASS
+};
+
+static int sl_in_range(const sl_range *r, float v)
+{
+    if (v != v) return 0;
+    if (r->has_alt && v == r->alt) return 1;
+    if (r->lo_open ? !(v > r->lo) : !(v >= r->lo)) return 0;
+    return r->hi_open ? v < r->hi : v <= r->hi;
+}
+
+static int sl_check_class_params(const sl_class_info *L, const sl_class_call *q)
+{
+    for (int j = 0; j < L->npf; j++) {
+        const sl_range *r = &L->pf[j].range;
+        if (sl_in_range(r, q->pf[j])) continue;
+        const char *name = L->pf[j].name;
+        const double v = (double)q->pf[j];
+        if (isinf(r->lo) && isinf(r->hi))
+            return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NaN", L->fn, name);
+        if (isinf(r->hi))
+            return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %.9g must be %s %g", L->fn, name, v,
+                           r->lo_open ? ">" : ">=", (double)r->lo);
+        return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %.9g is outside [%g, %g]", L->fn, name, v,
+                       (double)r->lo, (double)r->hi);
+    }
+    for (int j = 0; j < L->npi; j++)
+        if (L->pi[j].rule == SL_I_ONE_TWO && q->pi[j] != 1 && q->pi[j] != 2)
+            return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %d is not 1 or 2", L->fn, L->pi[j].name,
+                           q->pi[j]);
+    return SIMDLOSS_OK;
+}
+
+/* Every entry of every label row (also after a row's -1) in [-1, classes),
+ * before anything is read or written. */
+static int sl_check_labels(const sl_class_info *L, const sl_class_call *q)
+{
+    const int64_t C = (int64_t)q->classes;
+    for (size_t b = 0; b < q->batch; b++)
+        for (size_t k = 0; k < q->classes; k++) {
+            const int64_t t = q->tl[b * q->classes + k];
+            if (t < -1 || t >= C)
+                return sl_fail(SIMDLOSS_EDOMAIN,
+                               "%s: %s[%zu][%zu] = %" PRId64 " is outside [-1, %" PRId64 ")", L->fn,
+                               L->tgt, b, k, t, C);
+        }
+    return SIMDLOSS_OK;
+}
+
+int sl_class(int id, const sl_class_call *q)
+{
+    const sl_class_info *L = &sl_class_infos[id];
+    sl_ccall c;
+    double wsum = 0.0;
+    int rc = sl_cbegin(&c, L->fn, q->batch, q->classes, q->inner, q->x, q->red, q->loss, q->grad);
+    if (rc) return rc;
+    if ((rc = sl_check_class_params(L, q))) return rc;
+    const void *tgt = L->target == SL_T_INDEX   ? (const void *)q->ti
+                      : L->target == SL_T_FLOAT ? (const void *)q->tf
+                                                : (const void *)q->tl;
+    if (q->batch > 0 && !tgt) return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NULL", L->fn, L->tgt);
+    if (L->alpha) {
+        if (!q->alpha) return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NULL", L->fn, L->alpha);
+        if (q->alpha_len == 0) return sl_fail(SIMDLOSS_EINVAL, "%s: %s = 0", L->fn, L->alpha_len);
+        if (q->alpha_len != 1 && q->alpha_len != q->classes)
+            return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %zu is neither 1 nor classes = %zu", L->fn,
+                           L->alpha_len, q->alpha_len, q->classes);
+    }
+    if (L->target == SL_T_INDEX)
+        rc = sl_check_targets(&c, q->ti, L->mean == SL_MEAN_WEIGHTS ? q->w : NULL, q->ignore,
+                              L->ignore != NULL, L->mean == SL_MEAN_WEIGHTS ? &wsum : NULL);
+    else if (L->target == SL_T_LABELS)
+        rc = sl_check_labels(L, q);
+    if (rc) return rc;
+    return sl_plans[id](&c, q, wsum);
+}
