@@ -715,8 +715,9 @@ END_TEST
 /* batch == 0 with any classes and inner, also sizes whose products wrap
  * (16 * classes is 0 for classes a multiple of 2^60), with and without
  * weights and label smoothing: OK, NONE writes nothing, SUM +0, MEAN NaN, and
- * nothing is read (the weight array has 5 values whatever classes says).
- * Each call in a child: a division by a wrapped size is a SIGFPE. */
+ * nothing is read: the weight and alpha arrays have 5 values whatever
+ * classes says, and in the third pass they are an unreadable page. Each call
+ * in a child: a division by a wrapped size is a SIGFPE, a read a SIGSEGV. */
 typedef struct {
     int kind;
     ca_shape s;
@@ -745,12 +746,16 @@ START_TEST(class_empty_batch_sizes)
     const size_t M = SIZE_MAX, e60 = (size_t)1 << 60;
     const size_t classes[] = {0, 1, 2, 17, 256, 257, e60, 2 * e60, 3 * e60, M / 8 + 1, M};
     const size_t inners[] = {0, 1, 2, (size_t)1 << 62, M};
+    const long page = sysconf(_SC_PAGESIZE);
+    float *unreadable = mmap(NULL, (size_t)page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert(unreadable != MAP_FAILED);
     for (int k = 0; k < CR_NKINDS; k++) {
         ca_fill_valid(k);
-        for (int ps = 0; ps < 2; ps++) {
+        for (int ps = 0; ps < 3; ps++) {
             cr_params p = ca_params();
             if (ps) { /* weights, smoothing, alpha */
-                p.weight = ca_w;
+                p.weight = ps == 1 ? ca_w : unreadable;
+                p.alpha = ps == 1 ? ca_alpha : unreadable;
                 p.label_smoothing = 0.1f;
                 p.alpha_len = 1;
             }
@@ -764,12 +769,15 @@ START_TEST(class_empty_batch_sizes)
                                       "[%s] %s batch=0 classes=%zu inner=%zu%s%s: %s (status %d), "
                                       "want OK, NONE untouched, SUM +0, MEAN NaN",
                                       tl_table(), cr_infos[k].name, classes[ci], inners[ii],
-                                      ps ? " weight ls=0.1" : "", nulls ? " NULL data" : "",
-                                      st < 0 ? "crashed" : "failed", st);
+                                      ps == 1   ? " weight alpha ls=0.1"
+                                      : ps == 2 ? " unreadable weight alpha, ls=0.1"
+                                                : "",
+                                      nulls ? " NULL data" : "", st < 0 ? "crashed" : "failed", st);
                     }
                 }
         }
     }
+    munmap(unreadable, (size_t)page);
 }
 END_TEST
 

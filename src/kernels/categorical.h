@@ -89,7 +89,7 @@ static int sl_plan_categorical_focal_f32(sl_ccall *c, const sl_class_call *q, do
     (void)wsum;
     const float gamma = q->pf[0];
     sl_rargs *a = &c->a;
-    a->p[0] = q->alpha[0];
+    a->p[0] = q->batch > 0 ? q->alpha[0] : 0.0f; /* an empty batch reads nothing */
     a->p[1] = gamma;
     if (q->alpha_len > 1) {
         a->w = q->alpha;
