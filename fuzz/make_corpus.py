@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""Writes the committed seed corpora of the fuzz targets, deterministically:
+
+    fuzz/corpus/elementwise/   inputs of fuzz/fuzz_elementwise.c
+    fuzz/corpus/class/         inputs of fuzz/fuzz_class.c
+
+Each seed is one call in the input layout documented at the top of the two
+targets (a fixed header, then a pool of raw 32-bit words). The seeds cover
+every loss of the registry (src/losses.def, read here for the names and
+order) and every class-dimension function (tests/class_reference.h's cr_kind)
+with the interesting choices: NULLs, vector tails and block edges, every
+reduction and invalid ones, special floats (NaN payloads, infinities,
+subnormals) from the pool, cyclic lengths (divisors, 0, non-divisors, huge),
+parameters at their range boundaries, aliased outputs; for the class
+functions weights, ignored and out-of-range targets, label smoothing,
+alpha lengths, empty batches and sizes whose product overflows.
+
+Usage: fuzz/make_corpus.py  (rewrites both directories)
+"""
+import os
+import re
+import shutil
+import struct
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# ---- what the targets decode (keep in step with their headers) -----------------------------
+# fill bytes (low 4 bits)
+F_DOM, F_DOM_SP, F_QUARTERS, F_POOL, F_DOM_POOL8 = 0, 4, 6, 7, 8
+F_SPECIALS, F_CONST, F_RAWBITS, F_OTHERDOM, F_DOM_1SP, F_DOM_POOL2, F_NULL = 9, 10, 11, 12, 13, 14, 15
+# reduction modes
+R_NONE, R_MEAN, R_SUM, R_RAW, R_ODD = 0, 2, 4, 6, 7
+# elementwise: n modes, output modes, cyclic length modes, parameter modes
+N_SMALL, N_BIG, N_EDGE = 0, 6, 7
+EDGE_N = [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65, 127, 128,
+          129, 255, 256, 257, 1023, 1024, 1025, 2047, 2048, 2049, 4095, 4096]
+L_NULL, L_SEP, L_ALIAS_IN0, L_ALIAS_INW, L_ALIAS_TGT = 0, 1, 5, 6, 7
+G_NULL, G_SEP, G_ALIAS_IN, G_ALIAS_TGT = 0, 2, 6, 7
+C_NULL, C_NULL_HUGE, C_DIV, C_N, C_ONE, C_ZERO, C_NONDIV, C_HUGE, C_RAW = 0, 1, 2, 6, 8, 9, 10, 11, 13
+P_DEF, P_RAW, P_SPECIAL, P_BOUND, P_SMALL = 0, 4, 5, 6, 7
+I_DEF, I_0, I_1, I_2, I_RAW = 0, 4, 5, 6, 7
+
+SPECIALS = [0x00000000, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7f800001,
+            0xff800001, 0x7fc12345, 0x00000001, 0x007fffff, 0x80000001, 0x00800000, 0x7f7fffff,
+            0xff7fffff, 0x3f800000, 0xbf800000, 0x3f7fffff, 0x3f800001, 0x33d6bf95, 0x42b17218,
+            0xc2aeac50, 0x3f000000, 0x40400000]
+
+
+def losses():
+    text = open(os.path.join(ROOT, "src", "losses.def")).read()
+    return re.findall(r"^SL_ELEMENTWISE\((\w+),", text, re.M)
+
+
+def class_kinds():
+    text = open(os.path.join(ROOT, "tests", "class_reference.h")).read()
+    body = re.search(r"typedef enum \{(.*?)\} cr_kind;", text, re.S).group(1)
+    return [k for k in re.findall(r"\b(CR_\w+)\b", body) if k != "CR_NKINDS"]
+
+
+def pool(words):
+    return b"".join(struct.pack("<I", w & 0xffffffff) for w in words)
+
+
+def specials_pool(count, start=0):
+    return pool([SPECIALS[(start + i) % len(SPECIALS)] for i in range(count)])
+
+
+def pad_for_n(n):
+    """Pool bytes so the input justifies n (the target allows n <= 64 + 2 * size)."""
+    return max(0, (n - 64 + 1) // 2 - 100)
+
+
+# ---- elementwise ---------------------------------------------------------------------------
+def elem(loss, n=37, nmode=N_SMALL, nval=None, red=R_NONE, redraw=0, lossout=L_SEP,
+         ins=None, tgts=None, cycs=None, pfs=None, pis=None, data=b""):
+    """ins: 3 x (fill, seed, gradout); tgts: 2 x (fill, seed);
+    cycs: 2 x (lenmode, lenval, fill, seed, gradout); pfs/pis: 4 x (mode, raw)."""
+    if nval is None:
+        nval = n
+    ins = (ins or []) + [(F_DOM, 0x100 + i, G_SEP) for i in range(3)]
+    tgts = (tgts or []) + [(F_DOM, 0x200 + i) for i in range(2)]
+    cycs = (cycs or []) + [(C_NULL, 0, F_DOM, 0x300 + i, G_SEP) for i in range(2)]
+    pfs = (pfs or []) + [(P_DEF, 0)] * 4
+    pis = (pis or []) + [(I_DEF, 0)] * 4
+    b = struct.pack("<BBHBIB", loss, nmode, nval & 0xffff, red, redraw & 0xffffffff, lossout)
+    for f, s, g in ins[:3]:
+        b += struct.pack("<BIB", f, s, g)
+    for f, s in tgts[:2]:
+        b += struct.pack("<BI", f, s)
+    for lm, lv, f, s, g in cycs[:2]:
+        b += struct.pack("<BIBIB", lm, lv & 0xffffffff, f, s, g)
+    for m, r in pfs[:4]:
+        b += struct.pack("<BI", m, r & 0xffffffff)
+    for m, r in pis[:4]:
+        b += struct.pack("<BI", m, r & 0xffffffff)
+    assert len(b) == 100
+    return b + data
+
+
+def elementwise_seeds():
+    names = losses()
+    seeds = {}
+    for k, name in enumerate(names):
+        # natural data, an odd tail, a cyclic array of a divisor, loss and gradients
+        seeds[f"{name}-n37-none"] = elem(k, 37, cycs=[(C_DIV, 2, F_DOM, 7, G_SEP)] * 2)
+        # a block edge, MEAN, specials sprinkled and from the pool, parameters at
+        # their boundaries, the gradient in place
+        n = 1025
+        seeds[f"{name}-n1025-mean-specials"] = elem(
+            k, n, nmode=N_EDGE, nval=EDGE_N.index(n), red=R_MEAN,
+            ins=[(F_DOM_POOL8, 11, G_ALIAS_IN), (F_DOM_SP, 12, G_SEP)],
+            tgts=[(F_DOM_SP, 13)], cycs=[(C_N, 0, F_DOM_SP, 14, G_SEP), (C_ONE, 0, F_DOM, 15, 0)],
+            pfs=[(P_BOUND, 1), (P_BOUND, 3), (P_BOUND, 0), (P_BOUND, 6)],
+            pis=[(I_1, 0), (I_0, 0)],
+            data=specials_pool(24 + pad_for_n(n) // 4, start=k))
+        # every element a special value, SUM, loss in place of the target (NONE)
+        seeds[f"{name}-n17-specials-inplace"] = elem(
+            k, 17, red=R_NONE, lossout=L_ALIAS_TGT,
+            ins=[(F_SPECIALS, 21, G_ALIAS_IN), (F_SPECIALS, 22, G_ALIAS_IN)],
+            tgts=[(F_QUARTERS, 23)], cycs=[(C_DIV, 3, F_SPECIALS, 24, G_SEP)],
+            pfs=[(P_SPECIAL, 2), (P_SPECIAL, 20), (P_SMALL, 4096 + 256)],
+            pis=[(I_RAW, 0x80000000)])
+    mse = names.index("mse")
+    bce = names.index("bce")
+    gnll = names.index("gaussian_nll")
+    bwl = names.index("bce_with_logits")
+    # n == 0 with each reduction, NULL arrays
+    for r, rn in ((R_NONE, "none"), (R_MEAN, "mean"), (R_SUM, "sum")):
+        seeds[f"gaussian_nll-n0-{rn}-nullvar"] = elem(
+            gnll, 0, red=r, ins=[(F_NULL, 1, G_SEP)], tgts=[(F_NULL, 2)],
+            cycs=[(C_NULL, 5, F_DOM, 3, G_SEP)])
+    # invalid reductions
+    seeds["mse-bad-reduction"] = elem(mse, 8, red=R_ODD, redraw=1)
+    seeds["bce-raw-reduction"] = elem(bce, 8, red=R_RAW, redraw=0xffffffff)
+    # cyclic lengths: huge, 0, not a divisor, NULL with a huge length
+    seeds["bce-weight-huge"] = elem(bce, 12, cycs=[(C_HUGE, 0, F_DOM, 1, 0)])
+    seeds["bce_with_logits-weight0-posweight-nondiv"] = elem(
+        bwl, 12, cycs=[(C_ZERO, 0, F_DOM, 1, 0), (C_NONDIV, 4, F_DOM, 2, 0)])
+    seeds["gaussian_nll-var-huge-n0"] = elem(gnll, 0, cycs=[(C_HUGE, 4, F_DOM, 1, G_SEP)])
+    seeds["gaussian_nll-var-null-huge"] = elem(gnll, 9, cycs=[(C_NULL_HUGE, 0, F_DOM, 1, G_SEP)])
+    seeds["gaussian_nll-var-negative"] = elem(gnll, 30, cycs=[(C_DIV, 3, F_OTHERDOM, 2, G_SEP)])
+    # the largest n, raw bit patterns from the pool
+    n = 4096
+    seeds["bce-n4096-pool"] = elem(bce, n, nmode=N_BIG, nval=n, red=R_SUM,
+                                   ins=[(F_POOL, 1, G_SEP)], tgts=[(F_DOM_POOL2, 2)],
+                                   cycs=[(C_DIV, 5, F_DOM, 3, 0)],
+                                   data=specials_pool(pad_for_n(n) // 4))
+    # no output at all
+    seeds["mse-no-output"] = elem(mse, 5, lossout=L_NULL, ins=[(F_DOM, 1, G_NULL)])
+    return seeds
+
+
+# ---- class-dimension -----------------------------------------------------------------------
+S_NORMAL, S_EMPTY, S_NOCLASS, S_NOINNER, S_HUGE = 0, 10, 11, 12, 13
+
+
+def cls(kind, smode=S_NORMAL, b16=4, c16=4, i16=0, hb=1, hc=1, hi=1, red=R_NONE, redraw=0,
+        lossout=1, gradout=2, x=(F_DOM, 1), tgt=(0, 0, 2), w=(0, 0, 3), alpha=(0, 0, 0, 4),
+        ign=(0, 0), ls=(0, 0), p=(0, 0), margin=(0, 0), gamma=(0, 0), data=b""):
+    b = struct.pack("<BBHHHBBB", kind, smode, b16, c16, i16, hb, hc, hi)
+    b += struct.pack("<BIBB", red, redraw & 0xffffffff, lossout, gradout)
+    b += struct.pack("<BI", x[0], x[1])
+    b += struct.pack("<BBI", *tgt)
+    b += struct.pack("<BBI", *w)
+    b += struct.pack("<BIBI", alpha[0], alpha[1] & 0xffffffff, alpha[2], alpha[3])
+    b += struct.pack("<BQ", ign[0], ign[1] & 0xffffffffffffffff)
+    for m, r in (ls, p, margin, gamma):
+        b += struct.pack("<BI", m, r & 0xffffffff)
+    assert len(b) == 74
+    return b + data
+
+
+def pad_class(elements):
+    """Pool bytes so the input justifies that many elements (the class target
+    allows batch * classes * inner <= 128 + 8 * size)."""
+    return bytes(max(0, (elements - 128 + 7) // 8 - 74))
+
+
+def hi(v, mod):
+    """A u16 with bit 15 set (the targets' "large" size choice) that is v modulo mod."""
+    return 0x8000 + (v - 0x8000) % mod
+
+
+def class_seeds():
+    kinds = class_kinds()
+    seeds = {}
+    for k, name in enumerate(kinds):
+        nm = name[3:].lower()
+        # batch 5, classes 7 (across positions), inner 3 where taken
+        seeds[f"{nm}-small"] = cls(k, b16=5, c16=6, i16=0x4000 + 2, tgt=(0, 0, 11))
+        # rows along the classes (classes > 16), MEAN, weights, smoothing, some
+        # ignored targets, the gradient in place
+        seeds[f"{nm}-rows-mean"] = cls(k, b16=3, c16=hi(39, 1100), red=R_MEAN, gradout=6,
+                                       tgt=(4, 0, 12), w=(4, 0, 13), ls=(4, 0x19999999),
+                                       alpha=(3, 0, 0, 14), gamma=(4, 6), p=(4, 0), margin=(5, 4096 + 100))
+        # specials in the data from the pool, SUM, odd targets, bf16 raw patterns
+        seeds[f"{nm}-specials-sum"] = cls(k, b16=6, c16=9, i16=0x4000 + 3, red=R_SUM,
+                                          x=(F_DOM_POOL2, 21), tgt=(5, F_DOM_SP, 22),
+                                          w=(4, F_SPECIALS, 23), alpha=(4, 0, F_DOM_SP, 24),
+                                          data=specials_pool(48, start=k))
+        # an empty batch with huge classes and inner: nothing read
+        seeds[f"{nm}-empty-huge"] = cls(k, smode=S_HUGE, hb=1, b16=0, hc=0, c16=0, hi=0, i16=4,
+                                        red=R_MEAN)
+    ce, nll, cfocal = kinds.index("CR_CE"), kinds.index("CR_NLL"), kinds.index("CR_CFOCAL")
+    mm, mlm = kinds.index("CR_MMARGIN"), kinds.index("CR_MLMARGIN")
+    seeds["ce-overflow"] = cls(ce, smode=S_HUGE, hb=2, b16=3, hc=0, c16=1, hi=0, i16=0)
+    seeds["ce-noclass"] = cls(ce, smode=S_NOCLASS, b16=2)
+    seeds["ce-noinner"] = cls(ce, smode=S_NOINNER, b16=2, c16=3)
+    seeds["ce-empty-batch"] = cls(ce, smode=S_EMPTY, c16=5, i16=2, red=R_SUM)
+    seeds["ce-bad-target"] = cls(ce, b16=7, c16=5, tgt=(7, 0, 3))
+    seeds["ce-ignore-class0"] = cls(ce, b16=8, c16=4, tgt=(4, 0, 3), ign=(4, 0), red=R_MEAN)
+    seeds["ce-all-ignored-mean"] = cls(ce, b16=4, c16=3, tgt=(6, 0, 3), red=R_MEAN)
+    seeds["ce-ls-nan"] = cls(ce, ls=(6, 0x7fc12345))
+    seeds["ce-bad-reduction"] = cls(ce, red=R_ODD, redraw=2)
+    # more positions than a chunk (1024), more classes than a block (1024)
+    seeds["ce-big-batch"] = cls(ce, b16=hi(1100, 1500), c16=0, red=R_MEAN, data=pad_class(1100))
+    seeds["ce-inner40"] = cls(ce, b16=hi(60, 1500), c16=1, i16=hi(39, 40), tgt=(4, 0, 5),
+                              data=pad_class(4800))
+    for k in (ce, kinds.index("CR_CE_BF16"), kinds.index("CR_CCE")):
+        seeds[f"{kinds[k][3:].lower()}-wide-row"] = cls(k, b16=1, c16=hi(1029, 1100), red=R_SUM,
+                                                        data=pad_class(1030))
+    seeds["nll-zero-weights-mean"] = cls(nll, b16=4, c16=3, w=(4, F_CONST, 0), red=R_MEAN)
+    seeds["cfocal-alpha-null"] = cls(cfocal, alpha=(5, 0, 0, 1))
+    seeds["cfocal-alpha-len-odd"] = cls(cfocal, alpha=(7, 0x01000000, 0, 1))
+    seeds["cfocal-gamma-inf"] = cls(cfocal, gamma=(7, 1))
+    seeds["mmargin-p-bad"] = cls(mm, p=(7, 1))
+    seeds["mmargin-margin-nan"] = cls(mm, margin=(6, 22))
+    seeds["mlmargin-no-terminator"] = cls(mlm, b16=3, c16=20, tgt=(4, 0, 9))
+    seeds["mlmargin-bad-entry"] = cls(mlm, b16=3, c16=20, tgt=(7, 0, 9))
+    seeds["no-output"] = cls(ce, lossout=0, gradout=0)
+    return seeds
+
+
+def write(dirname, seeds):
+    path = os.path.join(ROOT, "fuzz", "corpus", dirname)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    for name, data in sorted(seeds.items()):
+        with open(os.path.join(path, name), "wb") as f:
+            f.write(data)
+    total = sum(len(d) for d in seeds.values())
+    print(f"fuzz/corpus/{dirname}: {len(seeds)} seeds, {total} bytes")
+
+
+if __name__ == "__main__":
+    write("elementwise", elementwise_seeds())
+    write("class", class_seeds())
