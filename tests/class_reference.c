@@ -1,7 +1,8 @@
 /*
  * Double-precision reference of the class-dimension losses, from the formulas
- * of /work/shared/SPEC-losses.md section 7 (and 0, 2), and a uniform caller
- * for the library's class-dimension functions. See class_reference.h.
+ * of docs/semantics.md ("Class-dimension losses", "Reductions", "Errors"),
+ * and a uniform caller for the library's class-dimension functions. See
+ * class_reference.h.
  *
  * Constants that the reference implementations hold in float32 are float32
  * here too: Keras' epsilon is (double)1e-7f, its 1 - epsilon is the float32

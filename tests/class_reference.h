@@ -1,7 +1,7 @@
 /*
  * Losses over a class dimension: an independent double-precision reference
- * written from /work/shared/SPEC-losses.md sections 2 and 7 (not from the
- * library's kernels), plus one uniform way to call any of the library's
+ * written from docs/semantics.md, "Reductions" and "Class-dimension losses"
+ * (not from the library's kernels), plus one uniform way to call any of the library's
  * class-dimension functions (used by test_class_reference, test_class_cross_isa
  * and test_class_api).
  *

@@ -1,6 +1,7 @@
 /*
  * The API contract of the class-dimension functions (simdloss.h, "class-
- * dimension"; SPEC-losses.md 0.2, 0.5, 2, 7), on every runnable ISA:
+ * dimension"; docs/semantics.md, "Errors", "Reductions" and "Class-dimension
+ * losses"), on every runnable ISA:
  *   - every bad-input path returns SIMDLOSS_EINVAL with a message naming the
  *     function (and the argument), writing nothing: NULL input or target,
  *     loss and gradient both NULL, classes == 0 or inner == 0 with batch > 0,

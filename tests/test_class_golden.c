@@ -9,8 +9,8 @@
  * gradient must be bit for bit the round-to-nearest-even of
  * simdloss_cross_entropy_f32's gradient on the widened logits.
  *
- * Tolerances (SPEC-losses.md 0.7 and 2): values and gradients 4 ulp, or
- * rel 1e-6 + CG_ABS(terms), where "terms" is the magnitude of the terms
+ * Tolerances (docs/semantics.md, "Test tolerances"): values and gradients
+ * 4 ulp, or rel 1e-6 + CG_ABS(terms), where "terms" is the magnitude of the terms
  * that make up the value (cg_terms: p_c and 1 in cross-entropy's p_c - 1,
  * W p_c and w_c with smoothing, sigmoid(x) and t, ...), times the
  * reduction's gradient factor; reductions rel 1e-5, or an absolute part of

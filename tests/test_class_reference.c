@@ -1,7 +1,7 @@
 /*
  * Every class-dimension loss, every parameter branch, every runnable ISA,
  * against the independent double-precision reference of class_reference.c
- * (written from SPEC-losses.md section 7):
+ * (written from docs/semantics.md, "Class-dimension losses"):
  *   (a) NONE per-position loss vs the reference:
  *         |got - ref| <= 1e-5 |ref| + 1e-6 mag + 1e-37
  *       (mag: magnitude of the formula's terms, class_reference.h);
