@@ -135,7 +135,7 @@ static double cr_sigmoid(double z)
     return e / (1.0 + e);
 }
 
-/* ---- cross-entropy with class-index targets (SPEC 7.1) ------------------------ */
+/* ---- cross-entropy with class-index targets ---------------------------------- */
 static void cr_ce(size_t C, const cr_params *p, const double *x, int64_t y, cr_res *r, double *grad,
                   double *gmag)
 {
@@ -173,7 +173,7 @@ static void cr_ce(size_t C, const cr_params *p, const double *x, int64_t y, cr_r
     }
 }
 
-/* ---- cross-entropy with probability targets (SPEC 7.2) ------------------------ */
+/* ---- cross-entropy with probability targets ---------------------------------- */
 static void cr_ce_probs(size_t C, const cr_params *p, const double *x, const double *t, cr_res *r,
                         double *grad, double *gmag)
 {
@@ -201,7 +201,7 @@ static void cr_ce_probs(size_t C, const cr_params *p, const double *x, const dou
     }
 }
 
-/* ---- nll (SPEC 7.3) -------------------------------------------------------------- */
+/* ---- nll ------------------------------------------------------------------------ */
 static void cr_nll(size_t C, const cr_params *p, const double *x, int64_t y, cr_res *r,
                    double *grad, double *gmag)
 {
@@ -220,7 +220,7 @@ static void cr_nll(size_t C, const cr_params *p, const double *x, int64_t y, cr_
     if (gmag) gmag[yy] = fabs(wy);
 }
 
-/* ---- Keras categorical_crossentropy and categorical_focal (SPEC 7.4, 7.6) ------- */
+/* ---- Keras categorical_crossentropy and categorical_focal ---------------------- */
 static void cr_keras_ce(int focal, size_t C, const cr_params *p, const double *x, const double *t,
                         cr_res *r, double *grad, double *gmag, double *kink, double *sing)
 {
@@ -283,7 +283,7 @@ static void cr_keras_ce(int focal, size_t C, const cr_params *p, const double *x
     free(ua);
 }
 
-/* ---- Keras categorical_hinge (SPEC 7.5) ------------------------------------------- */
+/* ---- Keras categorical_hinge ----------------------------------------------------- */
 static void cr_chinge(size_t C, const double *x, const double *t, cr_res *r, double *grad,
                       double *gmag, double *kink)
 {
@@ -324,7 +324,7 @@ static void cr_chinge(size_t C, const double *x, const double *t, cr_res *r, dou
     }
 }
 
-/* ---- multi_margin (SPEC 7.7) --------------------------------------------------------- */
+/* ---- multi_margin ------------------------------------------------------------------- */
 static void cr_mmargin(size_t C, const cr_params *p, const double *x, int64_t y, cr_res *r,
                        double *grad, double *gmag, double *kink)
 {
@@ -356,7 +356,7 @@ static void cr_mmargin(size_t C, const cr_params *p, const double *x, int64_t y,
     r->div = 1.0;
 }
 
-/* ---- multilabel_margin (SPEC 7.8) ------------------------------------------------------ */
+/* ---- multilabel_margin ---------------------------------------------------------------- */
 static void cr_mlmargin(size_t C, const double *x, const int64_t *row, cr_res *r, double *grad,
                         double *gmag, double *kink)
 {
@@ -393,7 +393,7 @@ static void cr_mlmargin(size_t C, const double *x, const int64_t *row, cr_res *r
     r->div = 1.0;
 }
 
-/* ---- multilabel_soft_margin (SPEC 7.9) --------------------------------------------------- */
+/* ---- multilabel_soft_margin ------------------------------------------------------------- */
 static void cr_mlsoft(size_t C, const cr_params *p, const double *x, const double *t, cr_res *r,
                       double *grad, double *gmag)
 {

@@ -77,7 +77,7 @@ typedef struct {
      * clamps some of them under no_grad, a straight-through gradient that
      * the reference must mimic (NULL: nothing to do). */
     void (*cyc_fd)(ts_elem *e);
-    /* The reference itself on values the references print (SPEC examples). */
+    /* The reference itself on values the references print (worked examples). */
     const struct ts_point *points;
     size_t npoints;
     /* values of input 0 outside the domain (losses with a domain check) */

@@ -28,7 +28,7 @@
 #define CG_MAX_REPORT 25
 /*
  * The absolute part of the elementwise tolerance for a value whose terms
- * have magnitude `terms` (cg_terms): SPEC 0.7's "abs 1e-7 * scale" with the
+ * have magnitude `terms` (cg_terms): the suite's "abs 1e-7 * scale" with the
  * scale of the value's own terms, plus 3e-7 * terms where they cancel
  * ("absolute tolerance scaled by the terms' magnitude"), plus FLT_MIN so that
  * a subnormal result may be flushed or rounded differently. The golden
@@ -360,8 +360,8 @@ static int cg_softmax(const cg_case *c, size_t b, size_t i, double *p, double *a
  * per position) and each gradient element (gt, per element of the input),
  * before the reduction's factor. Where these terms cancel, torch's float32
  * value and ours each carry an error of about an ulp of the terms, not of
- * the result (SPEC 0.7); cg_close allows 3e-7 * terms on top of the spec's
- * elementwise tolerance. 0 where the formula does not cancel.
+ * the result (docs/semantics.md, "Test tolerances"); cg_close allows 3e-7 * terms on top of the
+ * suite's elementwise tolerance. 0 where the formula does not cancel.
  */
 static void cg_terms(int kind, const cg_case *c, double *lt, double *gt)
 {
@@ -496,7 +496,7 @@ static void cg_terms(int kind, const cg_case *c, double *lt, double *gt)
                     }
                 free(isl);
             } else if (kind == CG_MLSM) {
-                /* d/dx = w (sigmoid(x) - t) / C (SPEC 7.9, the header): the terms are
+                /* d/dx = w (sigmoid(x) - t) / C (the header): the terms are
                  * sigmoid(x) and t. torch differentiates t log sigmoid(x) + (1 - t)
                  * log sigmoid(-x), whose terms t sigmoid(-x) and (1 - t) sigmoid(x) do
                  * not cancel for t in {0, 1} (x = 20, t = 1: -2.06e-9 w / C, where

@@ -742,7 +742,7 @@ START_TEST(ref_class)
 }
 END_TEST
 
-/* ---- the reference itself against the SPEC's torch / Keras golden values ------------------ */
+/* ---- the reference itself against torch 1.13 / Keras 3 worked examples --------------------- */
 static void cb_golden(int kind, size_t B, size_t C, const cr_params *p, const double *x,
                       const double *t, const int64_t *ti, const double *none, double mean,
                       const double *gmean, double tol)
@@ -756,25 +756,26 @@ static void cb_golden(int kind, size_t B, size_t C, const cr_params *p, const do
             ti ? (cr_infos[kind].target == CR_T_MULTILABEL ? ti + b * C : ti + b) : NULL;
         cr_eval(kind, C, p, x + b * C, t ? t + b * C : NULL, tp, &r, g + b * C, NULL, NULL, NULL);
         ck_assert_msg(fabs(r.value - none[b]) <= tol * fmax(1.0, fabs(none[b])),
-                      "%s row %zu: reference %.9g, SPEC %.9g", cr_infos[kind].name, b, r.value,
+                      "%s row %zu: reference %.9g, want %.9g", cr_infos[kind].name, b, r.value,
                       none[b]);
         sum += r.value;
         div += r.div;
     }
     if (!isnan(mean))
         ck_assert_msg(fabs(sum / div - mean) <= tol * fmax(1.0, fabs(mean)),
-                      "%s mean: reference %.9g, SPEC %.9g", cr_infos[kind].name, sum / div, mean);
+                      "%s mean: reference %.9g, want %.9g", cr_infos[kind].name, sum / div, mean);
     if (gmean)
         for (size_t i = 0; i < B * C; i++)
             ck_assert_msg(fabs(g[i] / div - gmean[i]) <= tol * fmax(1e-2, fabs(gmean[i])),
-                          "%s grad[%zu]: reference %.9g, SPEC %.9g", cr_infos[kind].name, i,
+                          "%s grad[%zu]: reference %.9g, want %.9g", cr_infos[kind].name, i,
                           g[i] / div, gmean[i]);
     free(g);
 }
 
 START_TEST(ref_self_check)
 {
-    /* SPEC 7.1 - 7.9 examples (float32 values there, so 1e-6 relative) */
+    /* torch / Keras examples of every class-dimension loss (printed float32 values,
+     * so 1e-6 relative); the same examples are golden cases (`*_spec_*`) */
     const double X[12] = {1, 2, 0.5, -1, 0, 0, 0, 0, 3, -2, 1, 0.5};
     const int64_t Y[3] = {1, 3, 0};
     const float w4[4] = {0.5f, 2, 1, 3};
