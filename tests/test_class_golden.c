@@ -500,7 +500,7 @@ static void cg_terms(int kind, const cg_case *c, double *lt, double *gt)
                  * sigmoid(x) and t. torch differentiates t log sigmoid(x) + (1 - t)
                  * log sigmoid(-x), whose terms t sigmoid(-x) and (1 - t) sigmoid(x) do
                  * not cancel for t in {0, 1} (x = 20, t = 1: -2.06e-9 w / C, where
-                 * sigmoid(x) - t is 0 in float32); the spec's formula is the reference
+                 * sigmoid(x) - t is 0 in float32); the header's formula is the reference
                  * for the tolerance, so about an ulp of sigmoid(x) + |t| is allowed. */
                 for (size_t k = 0; k < C; k++) {
                     const double x = c->x[b * C + k], t = c->tf[b * C + k];
