@@ -95,7 +95,7 @@ static void sl_ale_gen(const ts_branch *b, int edges, size_t i, uint64_t *s, dou
     in[0] = ts_coin(s, 0.9) ? ts_U(s, 0.0, 1.0) : ts_U(s, -0.2, 1.2);
 }
 
-/* SPEC 5.3, ALE in float32 arithmetic with eps = 1e-7. */
+/* ALE (ale.py) in float32 arithmetic with eps = 1e-7. */
 static void sl_ale_ref(const ts_elem *e, ts_ref *r)
 {
     const double x = e->in[0], y = e->tgt[0];
@@ -129,7 +129,7 @@ static void sl_ale_ref(const ts_elem *e, ts_ref *r)
 }
 
 static const ts_point sl_ale_points[] = {
-    /* SPEC 5.3 gives 15.249238 (float32 rounds a = 1 - 1e-7 to 1 - 2^-23); in
+    /* ale.py gives 15.249238 (float32 rounds a = 1 - 1e-7 to 1 - 2^-23); in
      * double D = (1 + 2^-23) - (1 - 1e-7f) and the loss is 15.33, inside the
      * tolerance 1e-6 mag that the reference gives this point (mag ~ 1/D) */
     {0.0, 1.0, 1.0, {0, 0, 0}, {0}, 0, 15.33, 0.01},

@@ -50,7 +50,7 @@ static void sl_bce_gen(const ts_branch *b, int edges, size_t i, uint64_t *s, dou
     tgt[0] = ts_label01(s);
 }
 
-static void sl_bce_ref(const ts_elem *e, ts_ref *r) /* SPEC 4.1: logs clamped at -100 */
+static void sl_bce_ref(const ts_elem *e, ts_ref *r) /* logs clamped at -100 */
 {
     const double p = e->in[0], y = e->tgt[0], w = e->cyc[0];
     const double l1p = fmax(log(1.0 - p), -100.0), lp = fmax(log(p), -100.0);

@@ -66,7 +66,7 @@ static double sl_bce_with_logits_cyc(const ts_branch *b, int j, uint64_t *s)
     return j == 0 ? ts_U(s, 0.1, 3.0) : ts_U(s, 0.5, 3.0);
 }
 
-static void sl_bce_with_logits_ref(const ts_elem *e, ts_ref *r) /* SPEC 4.2 */
+static void sl_bce_with_logits_ref(const ts_elem *e, ts_ref *r)
 {
     const double x = e->in[0], y = e->tgt[0];
     const double w = e->cyc[0], pw = e->cyc[1];

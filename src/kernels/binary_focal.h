@@ -68,7 +68,7 @@ static const ts_branch sl_binary_focal_branches[] = {
     {"gamma=3.5 alpha=0.25 ls=0.1", {3.5f, 0.25f, 0.1f}, .cross = 0},
 };
 
-/* SPEC 5.2, Keras 3 BinaryFocalCrossentropy on probabilities. */
+/* Keras 3 BinaryFocalCrossentropy on probabilities. */
 static void sl_binary_focal_ref(const ts_elem *e, ts_ref *r)
 {
     const double x = e->in[0], y = e->tgt[0];

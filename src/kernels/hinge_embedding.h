@@ -41,7 +41,7 @@ static void sl_hinge_embedding_gen(const ts_branch *b, int edges, size_t i, uint
     in[0] = ts_coin(s, 0.5) ? b->pf[0] + 2.0 * ts_N(s) : 2.0 * ts_N(s);
 }
 
-static void sl_hinge_embedding_ref(const ts_elem *e, ts_ref *r) /* SPEC 6.2 */
+static void sl_hinge_embedding_ref(const ts_elem *e, ts_ref *r)
 {
     const double x = e->in[0], y = e->tgt[0];
     const double m = e->pf[0];

@@ -46,7 +46,7 @@ static void sl_kl_div_gen(const ts_branch *b, int edges, size_t i, uint64_t *s, 
     in[0] = ts_U(s, -10.0, 0.0);
 }
 
-static void sl_kl_div_ref(const ts_elem *e, ts_ref *r) /* SPEC 6.3 */
+static void sl_kl_div_ref(const ts_elem *e, ts_ref *r)
 {
     const double x = e->in[0], t = e->tgt[0];
     if (e->pi[0]) {

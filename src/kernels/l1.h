@@ -13,7 +13,7 @@ SL_ELEMENT(l1)
 
 static const ts_branch sl_l1_branches[] = {{"plain", {0}, .cross = 1}};
 
-static void sl_l1_ref(const ts_elem *e, ts_ref *r) /* SPEC 3.2 */
+static void sl_l1_ref(const ts_elem *e, ts_ref *r)
 {
     const double d = e->in[0] - e->tgt[0];
     r->value = fabs(d);

@@ -19,7 +19,7 @@ SL_ELEMENT(log_cosh)
 
 static const ts_branch sl_log_cosh_branches[] = {{"plain", {0}, .cross = 1}};
 
-/* SPEC 6.6: x + softplus(-2x) - log 2 = log cosh x */
+/* Keras: x + softplus(-2x) - log 2 = log cosh x */
 static void sl_log_cosh_ref(const ts_elem *e, ts_ref *r)
 {
     const double d = e->in[0] - e->tgt[0], ad = fabs(d);

@@ -31,7 +31,7 @@ static void sl_mape_gen(const ts_branch *b, int edges, size_t i, uint64_t *s, do
     in[0] = tgt[0] + (0.5 * fabs(tgt[0]) + 0.1) * ts_N(s);
 }
 
-static void sl_mape_ref(const ts_elem *e, ts_ref *r) /* SPEC 6.6 */
+static void sl_mape_ref(const ts_elem *e, ts_ref *r)
 {
     const double x = e->in[0], y = e->tgt[0];
     const double den = fmax(fabs(y), ts_eps7());

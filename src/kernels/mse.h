@@ -37,7 +37,7 @@ static void sl_mse_gen(const ts_branch *b, int edges, size_t i, uint64_t *s, dou
     sl_mse_pair(edges, 0.0, s, in, tgt);
 }
 
-static void sl_mse_ref(const ts_elem *e, ts_ref *r) /* SPEC 3.1 */
+static void sl_mse_ref(const ts_elem *e, ts_ref *r)
 {
     const double d = e->in[0] - e->tgt[0];
     r->value = d * d;

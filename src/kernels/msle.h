@@ -38,7 +38,7 @@ static void sl_msle_gen(const ts_branch *b, int edges, size_t i, uint64_t *s, do
     tgt[0] = v[1];
 }
 
-static void sl_msle_ref(const ts_elem *e, ts_ref *r) /* SPEC 6.6: log(v + 1), not log1p */
+static void sl_msle_ref(const ts_elem *e, ts_ref *r) /* Keras: log(v + 1), not log1p */
 {
     const double x = e->in[0], y = e->tgt[0];
     const double eps = ts_eps7();

@@ -18,7 +18,7 @@ static void sl_poisson_gen(const ts_branch *b, int edges, size_t i, uint64_t *s,
     sl_poisson_nll_pair(0, edges, s, in, tgt);
 }
 
-static void sl_poisson_ref(const ts_elem *e, ts_ref *r) /* SPEC 6.6 */
+static void sl_poisson_ref(const ts_elem *e, ts_ref *r)
 {
     const double x = e->in[0], y = e->tgt[0];
     const double eps = ts_eps7(), lg = log(x + eps);

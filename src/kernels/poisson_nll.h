@@ -61,7 +61,7 @@ static void sl_poisson_nll_gen(const ts_branch *b, int edges, size_t i, uint64_t
     sl_poisson_nll_pair(b->pi[0], edges, s, in, tgt);
 }
 
-static void sl_poisson_nll_ref(const ts_elem *e, ts_ref *r) /* SPEC 6.4 */
+static void sl_poisson_nll_ref(const ts_elem *e, ts_ref *r)
 {
     const double x = e->in[0];
     const double t = e->tgt[0], eps = e->pf[0];

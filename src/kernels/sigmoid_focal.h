@@ -63,7 +63,7 @@ static void sl_sigmoid_focal_gen(const ts_branch *b, int edges, size_t i, uint64
     tgt[0] = ts_label01(s);
 }
 
-/* SPEC 5.1, torchvision sigmoid_focal_loss on logits (no kink, no singularity). */
+/* torchvision sigmoid_focal_loss on logits (no kink, no singularity). */
 static void sl_sigmoid_focal_ref(const ts_elem *e, ts_ref *r)
 {
     const double x = e->in[0], y = e->tgt[0];

@@ -29,7 +29,7 @@ static void sl_smooth_l1_gen(const ts_branch *b, int edges, size_t i, uint64_t *
     sl_mse_pair(edges, b->pf[0], s, in, tgt);
 }
 
-static void sl_smooth_l1_ref(const ts_elem *e, ts_ref *r) /* SPEC 3.4; beta = 0 is l1 */
+static void sl_smooth_l1_ref(const ts_elem *e, ts_ref *r) /* beta = 0 is l1 */
 {
     const double beta = e->pf[0], z = fabs(e->in[0] - e->tgt[0]);
     if (beta == 0.0) {

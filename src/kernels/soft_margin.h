@@ -28,11 +28,11 @@ static void sl_soft_margin_gen(const ts_branch *b, int edges, size_t i, uint64_t
         return;
     }
     tgt[0] = ts_coin(s, 0.8) ? ts_sgn(s) : ts_pick(s, odd, 4);
-    /* |y x| > 88.7 too: finite where PyTorch 1.13 overflows (SPEC 0.4) */
+    /* |y x| > 88.7 too: finite where PyTorch 1.13 overflows (docs/semantics.md) */
     in[0] = ts_coin(s, 0.8) ? 3.0 * ts_N(s) : ts_U(s, -120.0, 120.0);
 }
 
-static void sl_soft_margin_ref(const ts_elem *e, ts_ref *r) /* SPEC 6.1 (stable, SPEC 0.4) */
+static void sl_soft_margin_ref(const ts_elem *e, ts_ref *r) /* stable (docs/semantics.md) */
 {
     const double x = e->in[0], y = e->tgt[0];
     const double z = -y * x;
