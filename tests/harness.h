@@ -94,7 +94,8 @@ uint64_t tl_ulps(float a, float b);
 /* got matches want: both NaN; or equal (infinities included); or within
  * max_ulps; or |got - want| <= rel * |want| + abs_scale. */
 int tl_close(float got, float want, unsigned max_ulps, double rel, double abs_scale);
-/* The elementwise tolerance (docs/semantics.md, "Test tolerances"): 4 ulp, or rel 1e-6 + abs 1e-7 * scale. */
+/* The elementwise tolerance (docs/semantics.md, "Test tolerances"): 4 ulp, or
+ * rel 1e-6 + abs 1e-7 * scale. */
 int tl_close_elem(float got, float want, double scale);
 /* Largest finite |v| of an array (at least tiny), the "scale" of a case. */
 double tl_scale(const float *v, size_t n);
