@@ -2,8 +2,8 @@
 """Golden-vector generator for simdloss's elementwise losses.
 
 Writes tests/golden/<loss>.txt (format: see README.md beside this file) from
-PyTorch 1.13 float32 on the CPU, with the deliberate deviations of
-SPEC-losses.md section 0:
+PyTorch 1.13 float32 on the CPU, with the library's deliberate deviations
+(docs/semantics.md):
   * NaN in, NaN out (loss and gradients of an element whose x, y or aux value
     is NaN are NaN; mean and sum are NaN);
   * soft_margin uses a stable softplus (finite where 1.13 overflows);
@@ -264,7 +264,7 @@ def pick_red(name, what, torch_val, f64_val, notes):
 def fix_none(loss, x, y, none):
     """log_cosh: Keras' d + softplus(-2d) - log 2 overflows in -2d for |d| > FLT_MAX/2
     (inf) and gives inf - inf = NaN for d = -inf; log cosh d is |d| - log 2 there
-    (SPEC 6.6: "stable for large |x|: |x| - log 2"), as soft_margin's decision 4."""
+    (Keras' own stable form for large |x|: |x| - log 2), as soft_margin is stable."""
     if loss == "log_cosh" and len(x):
         with np.errstate(all="ignore"):
             d = (x - y).astype(F32)
@@ -336,7 +336,7 @@ def evaluate(c, notes):
     if loss == "gaussian_nll":
         r["gasum"] = a0t.grad.numpy().astype(F32).copy()
     if loss == "log_cosh":
-        # d/dx of Keras' x + softplus(-2x) - log 2 is tanh(x) (SPEC 6.6); autograd's
+        # d/dx of Keras' x + softplus(-2x) - log 2 is tanh(x) (docs/semantics.md); autograd's
         # 1 - 2 sigmoid(-2x) loses up to ~6e-8 absolute to cancellation near 0.
         with torch.no_grad():
             th = torch.tanh(torch.tensor(x) - torch.tensor(y)).numpy().astype(F32)
@@ -344,7 +344,7 @@ def evaluate(c, notes):
         r["gmean"] = (th * F32(1.0 / n)).astype(F32) if n else th.copy()
     if loss == "gaussian_nll" and n:
         # torch differentiates (x - y)**2 / v through 2 (x - y), which overflows for
-        # |x - y| > 1.7e38 although the gradient (x - y) / v' (SPEC 6.5) is finite
+        # |x - y| > 1.7e38 although the gradient (x - y) / v' is finite
         with np.errstate(all="ignore"):
             v = np.maximum(a0[np.arange(n) % len(a0)], F32(c["f"][0])).astype(F32)
             gn = ((x - y).astype(F32) / v).astype(F32)
@@ -357,7 +357,7 @@ def evaluate(c, notes):
     # NaN in, NaN out
     mask = nan_mask(loss, x, y, a0, a1, x2)
     if loss == "l1":
-        # torch.sign(NaN) = 0 (SPEC 0.3): also where x - y is NaN (inf - inf)
+        # torch.sign(NaN) = 0 (NaN in, NaN out): also where x - y is NaN (inf - inf)
         with np.errstate(all="ignore"):
             dm = np.isnan((x - y).astype(F32))
         r["gnone"][dm] = NAN
@@ -522,7 +522,7 @@ def var_values(rng, k):
     return rng.uniform(0, 2, k)
 
 
-# ---------------------------------------------------------- pinned (SPEC) --
+# ----------------------------------------------- pinned (worked examples) --
 def pinned():
     X = [0.5, -1.25, 2, 3]
     Y = [1, -1, 0, 3]
@@ -544,7 +544,7 @@ def pinned():
     add("bce", "bce_E2_weight", [0, 1, 0.30000001, 1e-30], [1, 1, 0.25, 0], a0=[0.5, 2, 1, 3])
     add("bce", "bce_E3_soft", [0.1, 0.60000002, 0.34999999, 0.80000001],
         [0.30000001, 0.60000002, 0.5, 0.89999998])
-    # SPEC 5.3's Keras-vs-PyTorch table, PyTorch column (input = y_pred, target = y_true)
+    # the Keras-vs-PyTorch BCE comparison, PyTorch column (input = y_pred, target = y_true)
     add("bce", "bce_keras_comparison_table", [0, 0.2, 0.9, 1, 0.1, 0.5, 0.6],
         [1, 1, 1, 1, 0.1, 0.5, 0.6])
     add("bce_with_logits", "bce_with_logits_E1", [-3, -0.5, 0, 0.5, 3], [1, 0, 1, 0.25, 0])
@@ -582,7 +582,7 @@ def pinned():
     logits = np.array([0.40000001, -1, -2, 1.5, 2, -3, -20, 20], dtype=F32)
     probs = torch.sigmoid(torch.tensor(logits)).numpy()
     add("binary_focal", "binary_focal_from_logits_gamma1.5_on_sigmoid", probs, BT, f=[1.5, -1, 0],
-        note="SPEC 5.2 from_logits example with x = float32 sigmoid(logits); gradient is d/dprob")
+        note="Keras from_logits example with x = float32 sigmoid(logits); gradient is d/dprob")
     # ALE f = [alpha, gamma, ls]; input = y_pred, target = y_true
     for yt, yp in ((1, 0), (1, 0.2), (1, 0.9), (1, 1), (0, 0), (0.1, 0.1)):
         add("ale", "ale_single_t%g_p%g" % (yt, yp), [yp], [yt], f=[0, 0, 0])
@@ -639,8 +639,8 @@ def pinned():
         f=[1e-6], i=[1], a0=[9.9999999e-09, 0, 1e-06])
     add("gaussian_nll", "gaussian_nll_homoscedastic_rows_expanded", [0.5, 1, 2, -1],
         [1, 1, 0, 0.5], f=[1e-6], i=[0], a0=[0.5, 0.5, 2, 2],
-        note="SPEC 6.5 homoscedastic var shape (N,) is per row; expanded to n values here, "
-             "so gasum/gamean are per element, not the spec's per-row sums")
+        note="homoscedastic var of shape (N,) is per row; expanded to n values here, "
+             "so gasum/gamean are per element, not torch's per-row sums")
     # Keras
     add("log_cosh", "log_cosh_E1", [0.5, 1, 10, -50, 0.001, 0], [0, 1, -2, 3, 0, 0])
     add("log_cosh", "log_cosh_E2_large_errors", [100, -100, 1, -1], [0, 0, 1, -1])
@@ -710,7 +710,7 @@ def generic(loss):
             place(rng, y, [0.0, 1.0, 2.0, -1.0, 1e-38, 1e19, INF][: 4 + 3 * j])
         elif loss == "binary_focal":
             # huge / infinite probabilities only give overflow-order artifacts
-            # (the focal factor uses the unclipped prediction): SPEC 11's edges
+            # (the focal factor uses the unclipped prediction): the y_pred edges
             place(rng, x, [-0.5, 0.0, 1e-9, 1e-7, 1 - 1e-7, 1.0, 1.5, 1e-38, 1e-45],
                   last=[1.0, 1e-45][j])
             place(rng, y, [0.0, 1.0, 1e-38, 0.5, 1.0, 0.0][: 3 + 3 * j])

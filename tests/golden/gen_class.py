@@ -10,7 +10,7 @@ categorical_crossentropy, categorical_hinge and categorical_focal evaluated
 op by op in torch float32 in Keras' operation order (torch.clamp for TF's
 clip_by_value, torch.amax for reduce_max: both have TF's gradient, including
 the even split among tied maxima), gradients by autograd. Departures from
-torch's raw output (SPEC-losses.md section 0, include/simdloss.h) are
+torch's raw output (docs/semantics.md, include/simdloss.h) are
 listed in README.md and printed as `note:` lines.
 
 Deterministic: seeds from the crc32 of the case name, single-threaded torch.
@@ -239,7 +239,7 @@ def row_index(c, b, i):
 
 
 def nan_rule(c, r):
-    """SPEC 0.3 (NaN in, NaN out) and the header's "0 at ignored positions": returns
+    """NaN in, NaN out (docs/semantics.md) and the header's "0 at ignored positions": returns
     the list of changes made to torch's values (empty when torch already agrees)."""
     loss, B, C, K = c["loss"], c["B"], c["C"], c["K"]
     x = c["x"]
@@ -324,7 +324,7 @@ def evaluate(c, notes):
     r = {}
     npos, n = positions(c), B * C * K
     if B == 0:
-        # SPEC 0.5 / header: NONE empty, MEAN NaN, SUM 0 for every loss (multi_margin and
+        # docs/semantics.md / header: NONE empty, MEAN NaN, SUM 0 for every loss (multi_margin and
         # multilabel_margin return uninitialised memory in 1.13)
         r.update(none=np.zeros(0, F32), gsum=np.zeros(0, F32), gmean=np.zeros(0, F32),
                  mean=F32(NAN), sum=F32(0))
@@ -433,7 +433,7 @@ def one_hot(rng, B, C):
     return t.ravel()
 
 
-# The SPEC 7.1 / 7.2 inputs
+# The inputs of the worked examples (the `spec_*` cases)
 SX = [[1, 2, 0.5, -1], [0, 0, 0, 0], [3, -2, 1, 0.5]]
 SP = [[0.1, 0.60000002, 0.2, 0.1], [0, 0, 0, 1], [0.5, 0.5, 0, 0]]
 SW = [0.5, 2, 1, 3]
@@ -445,7 +445,7 @@ def ce_family(loss):
     """cross_entropy and cross_entropy_bf16 (bf16: the logits are rounded to bf16)."""
     P = "ce" if loss == "cross_entropy" else "bf16"
     a = lambda name, *args, **kw: add(loss, "%s_%s" % (P, name), *args, **kw)
-    # SPEC 7.1 verbatim
+    # the worked examples of F.cross_entropy, verbatim
     a("spec_plain", 3, 4, x=SX, ti=[1, 3, 0])
     a("spec_weight", 3, 4, x=SX, ti=[1, 3, 0], weight=SW)
     a("spec_weight_ignore3_ls0.2", 3, 4, x=SX, ti=[1, 3, 0], weight=SW, ignore=3, ls=0.2)
@@ -556,7 +556,7 @@ def ce_probs():
     a("spec_plain", 3, 4, x=SX, tf=SP)
     a("spec_weight_ls0.3", 3, 4, x=SX, tf=SP, weight=SW, ls=0.3)
     a("spec_unbatched_ls0.1", 1, 3, x=[2, -1, 0.5], tf=[0.69999999, 0.1, 0.2], ls=0.1,
-      note="SPEC's unbatched (C,) example as batch 1")
+      note="unbatched (C,) worked example as batch 1")
     kinds = ("softmax", "smoothed", "unnormalised", "negative", "onehot")
     k = 0
     for C in (1, 2, 3, 7, 16, 33, 1000):
@@ -645,7 +645,7 @@ def nll():
 
 
 def keras():
-    # categorical_crossentropy, SPEC 7.4
+    # categorical_crossentropy, worked examples
     L = "categorical_crossentropy"
     a = lambda name, *args, **kw: add(L, "cce_" + name, *args, **kw)
     a("spec_normalised", 3, 3, x=KP, tf=KY)
@@ -654,7 +654,7 @@ def keras():
     a("spec_ls0.1", 3, 3, x=KP, tf=KY, ls=0.1)
     a("spec_onehot_clipped", 1, 2, x=[1, 0], tf=[1, 0],
       note="one-hot prediction equal to the label: -log(1 - eps), zero gradient")
-    # categorical_hinge, SPEC 7.5
+    # categorical_hinge, worked examples
     L2 = "categorical_hinge"
     h = lambda name, *args, **kw: add(L2, "chinge_" + name, *args, **kw)
     h("spec_E1", 3, 3, x=[[0.30000001, 0.5, 0.89999998], [2, 0.1, 0.40000001],
@@ -663,14 +663,14 @@ def keras():
       note="tie in the max: reduce_max's gradient splits evenly")
     h("spec_neg0", 2, 3, x=[[-0.5, 0.40000001, -1], [-0.2, -0.30000001, 2]],
       tf=[[0, 1, 0], [0, 0, 1]])
-    # categorical_focal, SPEC 7.6
+    # categorical_focal, worked examples
     L3 = "categorical_focal"
     f = lambda name, *args, **kw: add(L3, "cfocal_" + name, *args, **kw)
     f("spec_default", 3, 3, x=KP, tf=KY, alpha=[0.25], gamma=2)
     f("spec_alpha0.5_gamma1.5_ls0.2", 3, 3, x=KP, tf=KY, alpha=[0.5], gamma=1.5, ls=0.2)
     sm = torch.softmax(torch.tensor([[1., 3, -1], [0, 2, 0], [0.5, 0.5, 1]]), -1).numpy()
     f("spec_from_logits_on_softmax", 3, 3, x=sm, tf=KY, alpha=[0.25], gamma=2,
-      note="SPEC 7.6 from_logits example on x = float32 softmax(logits); gradient is d/dprob")
+      note="Keras from_logits example on x = float32 softmax(logits); gradient is d/dprob")
 
     # random rows U(0,1) unnormalised, exact zeros, exact one-hot predictions
     def rows(rng, B, C, kind):
@@ -789,7 +789,7 @@ def margins():
     a("spec_p1_margin1", 3, 4, x=MX, ti=[3, 0, 2])
     a("spec_p2_margin0.5_weight", 3, 4, x=MX, ti=[3, 0, 2], p=2, margin=0.5, weight=SW)
     a("spec_kink_unbatched", 1, 3, x=[1, 0, 0.25], ti=[0],
-      note="SPEC's unbatched example as batch 1; z = 0 exactly: no gradient (strict test)")
+      note="unbatched worked example as batch 1; z = 0 exactly: no gradient (strict test)")
     k = 0
     for p in (1, 2):
         for margin in (0.5, 1.0):
@@ -884,7 +884,7 @@ def margins():
     a("spec_weight", 2, 3, x=[[0.5, -1, 2], [-20, 0, 30]], tf=[[1, 0, 1], [0, 1, 0.30000001]],
       weight=[1, 2, 0.5])
     a("spec_no_weight", 1, 4, x=[2, -2, 0, 1], tf=[1, 0, 1, 0])
-    a("spec_1d", 1, 3, x=[0.5, -1, 2], tf=[1, 0, 1], note="SPEC's 1-D example as batch 1")
+    a("spec_1d", 1, 3, x=[0.5, -1, 2], tf=[1, 0, 1], note="1-D worked example as batch 1")
     EDGE = [20, -20, 88, -88, 100, -100]
     k = 0
     for C in (1, 2, 3, 7, 16, 33, 1000):
