@@ -92,8 +92,15 @@ typedef enum {
 
 /* The kernel variant in use (chosen on first use: the best supported one, or
  * SIMDLOSS_ISA=scalar|avx2|avx512|neon from the environment; an unknown or
- * unsupported value prints one warning line on stderr and is ignored). */
+ * unsupported value is ignored, and simdloss_isa_note() says so). */
 SIMDLOSS_API simdloss_isa simdloss_active_isa(void);
+/* Why SIMDLOSS_ISA was ignored: "SIMDLOSS_ISA=sse9 is unknown here; using
+ * avx512", "SIMDLOSS_ISA=avx512 is not supported here; using avx2"; "" when
+ * the variable is unset, empty or honoured. The library never writes to
+ * stdout or stderr: this string is its only report of an ignored value.
+ * SIMDLOSS_ISA is read once per process (on the first call of this or any
+ * other function that needs the kernel variant); the string is static. */
+SIMDLOSS_API const char *simdloss_isa_note(void);
 /* "scalar", "avx2", "avx512", "neon"; "unknown" for other values. */
 SIMDLOSS_API const char *simdloss_isa_name(simdloss_isa isa);
 /* 1 when the variant is compiled in and the CPU and OS support it. */

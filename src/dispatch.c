@@ -4,6 +4,7 @@
  * simdloss_set_isa() says otherwise. Built with baseline flags, no LTO.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,9 +52,6 @@ const struct sl_table *const sl_tables[] = {
 
 static _Atomic(const struct sl_table *) sl_current;
 static _Atomic unsigned sl_bits_cache; /* CPU bits + 1 << 31 once known */
-static const char *_Atomic sl_env_value;
-static atomic_int sl_env_honoured;
-static atomic_flag sl_warned = ATOMIC_FLAG_INIT;
 
 /* SIMDLOSS_CPU_DISABLE=fma,avx2,... hides CPU features from the dispatcher:
  * a diagnostic and testing aid (e.g. "fma" exercises the scalar-nofma
@@ -104,24 +102,55 @@ static const struct sl_table *sl_best(void)
     return NULL; /* unreachable: the last scalar table of every architecture needs nothing */
 }
 
+/* SIMDLOSS_ISA as read once per process: a copy of the value (the caller may
+ * change the environment later), the table it names if that one can run, and
+ * the note simdloss_isa_note() returns. The library prints nothing, so an
+ * ignored value is reported there, not on stderr. */
+struct sl_env {
+    int set;
+    const struct sl_table *table;
+    char value[64];
+    char note[160];
+};
+
+static void sl_env_read(struct sl_env *e)
+{
+    static const char *const names[] = {"scalar", "avx2", "avx512", "neon"};
+    const char *env = getenv("SIMDLOSS_ISA");
+    if (!env || !*env) return;
+    int known = 0;
+    for (int k = 0; k < 4; k++)
+        if (strcmp(env, names[k]) == 0) {
+            known = 1;
+            e->table = sl_best_of((simdloss_isa)k);
+        }
+    e->set = 1;
+    snprintf(e->value, sizeof e->value, "%s", env);
+    if (!e->table)
+        snprintf(e->note, sizeof e->note, "SIMDLOSS_ISA=%s is %s here; using %s", e->value,
+                 known ? "not supported" : "unknown", sl_best()->name);
+}
+
+/* Read once, by the first thread to get here; any thread racing it waits the
+ * few microseconds that takes, so every caller sees the same record. */
+static const struct sl_env *sl_env(void)
+{
+    static struct sl_env env;
+    static atomic_int state; /* 0: unread, 1: being read, 2: ready */
+    if (atomic_load_explicit(&state, memory_order_acquire) == 2) return &env;
+    int expected = 0;
+    if (atomic_compare_exchange_strong(&state, &expected, 1)) {
+        sl_env_read(&env);
+        atomic_store_explicit(&state, 2, memory_order_release);
+    } else {
+        while (atomic_load_explicit(&state, memory_order_acquire) != 2) sched_yield();
+    }
+    return &env;
+}
+
 static const struct sl_table *sl_choose(void)
 {
-    const char *env = getenv("SIMDLOSS_ISA");
-    const struct sl_table *t = NULL;
-    if (env && *env) {
-        static const char *const names[] = {"scalar", "avx2", "avx512", "neon"};
-        for (int k = 0; k < 4; k++)
-            if (strcmp(env, names[k]) == 0) t = sl_best_of((simdloss_isa)k);
-        atomic_store(&sl_env_value, env);
-        atomic_store(&sl_env_honoured, t != NULL);
-        if (!t && !atomic_flag_test_and_set(&sl_warned))
-            fprintf(stderr, "simdloss: SIMDLOSS_ISA=%s is %s here; using %s\n", env,
-                    strcmp(env, "scalar") && strcmp(env, "avx2") && strcmp(env, "avx512") &&
-                            strcmp(env, "neon")
-                        ? "unknown"
-                        : "not supported",
-                    sl_best()->name);
-    }
+    const struct sl_table *t = sl_env()->table;
     return t ? t : sl_best();
 }
 
@@ -138,10 +167,12 @@ const struct sl_table *sl_active(void)
 
 const char *sl_env_isa(int *honoured)
 {
-    (void)sl_active();
-    *honoured = atomic_load(&sl_env_honoured);
-    return atomic_load(&sl_env_value);
+    const struct sl_env *e = sl_env();
+    *honoured = e->table != NULL;
+    return e->set ? e->value : NULL;
 }
+
+const char *simdloss_isa_note(void) { return sl_env()->note; }
 
 simdloss_isa simdloss_active_isa(void) { return sl_active()->isa; }
 

@@ -155,7 +155,8 @@ SL_HIDDEN const struct sl_table *sl_active(void);
 /* Compiled-in tables, best first, NULL-terminated. */
 SL_HIDDEN extern const struct sl_table *const sl_tables[];
 SL_HIDDEN int sl_table_runnable(const struct sl_table *t);
-/* The SIMDLOSS_ISA value seen at first use (NULL if unset) and whether it was honoured. */
+/* SIMDLOSS_ISA as read once per process (NULL if unset or empty) and whether
+ * it names a runnable ISA. */
 SL_HIDDEN const char *sl_env_isa(int *honoured);
 
 /* cpu.c */

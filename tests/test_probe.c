@@ -458,14 +458,14 @@ int main(int argc, char **argv)
     static const struct {
         const char *key;
         int type, nullable;
-    } keys[] = {{"arch", J_STR, 0},         {"vendor", J_STR, 0},       {"brand", J_STR, 0},
-                {"family", J_NUM, 0},       {"model", J_NUM, 0},        {"stepping", J_NUM, 0},
-                {"uarch", J_STR, 0},        {"logical_cpus", J_NUM, 0}, {"cpus_allowed", J_NUM, 0},
-                {"hybrid", J_BOOL, 0},      {"p_cores", J_NUM, 1},      {"e_cores", J_NUM, 1},
-                {"caches", J_OBJ, 0},       {"features", J_OBJ, 0},     {"sve_bits", J_NUM, 0},
-                {"xcr0", J_STR, 0},         {"os", J_OBJ, 0},           {"kernels", J_ARR, 0},
-                {"selected", J_STR, 0},     {"selected_isa", J_STR, 0}, {"env_override", J_STR, 1},
-                {"env_honoured", J_BOOL, 1}};
+    } keys[] = {{"arch", J_STR, 0},          {"vendor", J_STR, 0},       {"brand", J_STR, 0},
+                {"family", J_NUM, 0},        {"model", J_NUM, 0},        {"stepping", J_NUM, 0},
+                {"uarch", J_STR, 0},         {"logical_cpus", J_NUM, 0}, {"cpus_allowed", J_NUM, 0},
+                {"hybrid", J_BOOL, 0},       {"p_cores", J_NUM, 1},      {"e_cores", J_NUM, 1},
+                {"caches", J_OBJ, 0},        {"features", J_OBJ, 0},     {"sve_bits", J_NUM, 0},
+                {"xcr0", J_STR, 0},          {"os", J_OBJ, 0},           {"kernels", J_ARR, 0},
+                {"selected", J_STR, 0},      {"selected_isa", J_STR, 0}, {"env_override", J_STR, 1},
+                {"env_honoured", J_BOOL, 1}, {"env_note", J_STR, 1}};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const jv *v = get(root, keys[i].key);
         if (!v)
@@ -533,6 +533,11 @@ int main(int argc, char **argv)
         const int want = strcmp(honoured, "yes") == 0;
         if (!h || h->type != J_BOOL || h->b != want)
             fail("env_honoured: expected %s%s", want ? "true" : "false", "");
+        /* the library's own note (simdloss_isa_note) explains an ignored value */
+        const jv *note = get(root, "env_note");
+        if (want ? !note || note->type != J_NULL
+                 : !note || note->type != J_STR || strncmp(note->str, "SIMDLOSS_ISA=", 13) != 0)
+            fail("env_note: expected %s%s", want ? "null" : "\"SIMDLOSS_ISA=...\"", "");
     }
     for (int pass = 0; pass < 2; pass++) {
         const char *list = pass ? want_false : want_true;

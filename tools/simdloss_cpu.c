@@ -522,9 +522,7 @@ static void print_text(const struct sl_cpu_info *c, const selection *s, const ca
     if (s->env && s->honoured)
         printf("  because SIMDLOSS_ISA=%s was set and honoured\n", s->env);
     else if (s->env)
-        printf("  SIMDLOSS_ISA=%s was set but not honoured (unknown or not runnable here);\n"
-               "  using the best runnable table instead\n",
-               s->env);
+        printf("  SIMDLOSS_ISA was set but not honoured: %s\n", simdloss_isa_note());
     else
         printf("  because it is the best runnable table (SIMDLOSS_ISA not set)\n");
 }
@@ -609,6 +607,8 @@ static void print_json(const struct sl_cpu_info *c, const selection *s, const ca
     printf(",\"env_override\":");
     json_str(s->env);
     printf(",\"env_honoured\":%s", s->env ? jb(s->honoured) : "null");
+    printf(",\"env_note\":");
+    json_str(s->env && !s->honoured ? simdloss_isa_note() : NULL);
     if (b) {
         printf(",\"bench\":{\"n\":%u,\"reduction\":\"mean\",\"unit\":\"Melem/s\",\"results\":[",
                BENCH_N);
@@ -638,7 +638,8 @@ static void usage(FILE *f)
                "  --json   print one JSON object instead of text (keys: arch, vendor, brand,\n"
                "           family, model, stepping, uarch, logical_cpus, cpus_allowed,\n"
                "           hybrid, p_cores, e_cores, caches, features, sve_bits, xcr0, os,\n"
-               "           kernels, selected, selected_isa, env_override, env_honoured;\n"
+               "           kernels, selected, selected_isa, env_override, env_honoured,\n"
+               "           env_note;\n"
                "           with --bench also bench; README.md describes them)\n"
                "  --bench  also time mse, bce, bce_with_logits and ale (forward + gradient,\n"
                "           MEAN, n = 1M) on every runnable ISA (about 3 s)\n"
