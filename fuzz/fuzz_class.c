@@ -1,12 +1,11 @@
 /*
- * libFuzzer target: every class-dimension function of include/simdloss.h
- * (cross_entropy f32/bf16/probs, nll, the Keras categorical losses, the
- * margin losses), called through tests/class_reference.c's cr_call with
+ * libFuzzer target: every class-dimension function of the registry
+ * (src/losses.def), called through tests/class_calls.c's cr_call with
  * arguments decoded from the fuzz input, on every runnable kernel table.
  *
  * Input layout (little-endian; a short input reads as zeros past its end;
  * fuzz/make_corpus.py writes the same layout):
- *   u8 kind (cr_kind, mod CR_NKINDS)   u8 size mode
+ *   u8 kind (registry order, mod the number of class losses)   u8 size mode
  *   u16 batch  u16 classes  u16 inner  u8 x3 huge-size selectors
  *   u8 reduction mode  u32 raw reduction   u8 loss output  u8 gradient output
  *   input   { u8 fill, u32 seed }
@@ -14,7 +13,7 @@
  *   weight  { u8 mode, u8 fill, u32 seed }
  *   alpha   { u8 length mode, u32 length, u8 fill, u32 seed }
  *   ignore_index { u8 mode, u64 raw }
- *   label_smoothing, p, margin, gamma { u8 mode, u32 raw } each
+ *   float parameters 0..3, int parameters 0..3 (registry order) { u8 mode, u32 raw } each
  *   then the pool: raw 32-bit words the "pool" fills read in a cycle.
  *
  * Sizes are small (at most FC_MAXE elements, and 128 + 8 per input byte), or
@@ -40,7 +39,7 @@
  *     status and message, every exact table the same output bits.
  */
 #define _DEFAULT_SOURCE
-#include "class_reference.h"
+#include "class_spec.h"
 #include "fuzz_common.h"
 
 #define FC_MAXE 16384 /* the most elements of any array */
@@ -51,7 +50,7 @@ static const char *const fc_dnames[FC_ND] = {"input", "target", "weight", "alpha
 
 typedef struct {
     int kind;
-    const cr_info *I;
+    const sl_class_info *I;
     size_t batch, classes, inner;
     int sizes_ok;     /* batch > 0, classes > 0, inner > 0, no overflow */
     size_t nel, npos; /* batch * classes * inner, batch * inner (0 when not small) */
@@ -100,17 +99,6 @@ static size_t fc_pick(unsigned h, unsigned v)
     }
 }
 
-static int fc_data_dom(int kind)
-{
-    switch (kind) {
-    case CR_NLL: return SL_D_LOGPROB;
-    case CR_CCE:
-    case CR_CHINGE:
-    case CR_CFOCAL: return SL_D_PROB;
-    default: return SL_D_LOGIT;
-    }
-}
-
 /* class-index targets that are not valid for most shapes */
 static int64_t fc_odd_target(uint64_t r, size_t C, int64_t ignore)
 {
@@ -138,7 +126,7 @@ static void fc_targets(fc_case *c, unsigned mode, unsigned fill, uint32_t seed, 
     uint64_t s = ((uint64_t)seed << 8) ^ mode ^ 0x7a97ull;
     const size_t n = c->dlen[FC_TGT], C = c->classes, I = c->inner;
     const int64_t ign = c->p.ignore_index;
-    if (c->I->target == CR_T_INDEX) {
+    if (c->I->target == SL_T_INDEX) {
         for (size_t k = 0; k < n; k++) {
             const uint64_t r = fz_rand(&s);
             int64_t t = C ? (int64_t)(r % C) : 0;
@@ -158,7 +146,7 @@ static void fc_targets(fc_case *c, unsigned mode, unsigned fill, uint32_t seed, 
             }
             fc_t.i[k] = t;
         }
-    } else if (c->I->target == CR_T_MULTILABEL) {
+    } else if (c->I->target == SL_T_LABELS) {
         for (size_t b = 0; C && b < n / C; b++) {
             int64_t *row = fc_t.i + b * C;
             const size_t nl = (size_t)(fz_rand(&s) % (C + 1));
@@ -224,7 +212,7 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
     fz_reader r = {data, size};
     memset(c, 0, sizeof *c);
     c->kind = fz_u8(&r) % CR_NKINDS;
-    const cr_info *I = c->I = &cr_infos[c->kind];
+    const sl_class_info *I = c->I = &cr_infos[c->kind];
     const unsigned smode = fz_u8(&r), b16 = fz_u16(&r), c16 = fz_u16(&r), i16 = fz_u16(&r);
     const unsigned hb = fz_u8(&r), hc = fz_u8(&r), hi = fz_u8(&r);
     const unsigned redmode = fz_u8(&r);
@@ -242,14 +230,15 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
     const uint32_t aseed = fz_u32(&r);
     const unsigned imode = fz_u8(&r);
     const uint64_t iraw = fz_u64(&r);
-    unsigned pmode[4];
-    uint32_t praw[4];
-    for (int j = 0; j < 4; j++) pmode[j] = fz_u8(&r), praw[j] = fz_u32(&r);
+    unsigned pfmode[SL_MAX_PF], pimode[SL_MAX_PI];
+    uint32_t pfraw[SL_MAX_PF], piraw[SL_MAX_PI];
+    for (int j = 0; j < SL_MAX_PF; j++) pfmode[j] = fz_u8(&r), pfraw[j] = fz_u32(&r);
+    for (int j = 0; j < SL_MAX_PI; j++) pimode[j] = fz_u8(&r), piraw[j] = fz_u32(&r);
     fz_pool pool = {r.p, r.n, 0};
 
     /* ---- sizes */
     size_t B, C, N;
-    const int inner = I->has_inner;
+    const int inner = I->inner;
     switch (smode % 16) {
     case 10: /* an empty batch */ B = 0, C = c16 % 41, N = inner ? i16 % 7 : 1; break;
     case 11: /* no classes */ B = 1 + b16 % 8, C = 0, N = inner ? 1 + i16 % 6 : 1; break;
@@ -313,7 +302,7 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
     }
 
     /* ---- parameters */
-    c->p = cr_default_params();
+    c->p = cr_default_params(c->kind);
     switch (imode % 8) {
     case 4: c->p.ignore_index = 0; break;
     case 5: c->p.ignore_index = (int64_t)(iraw % (C ? C : 1)); break;
@@ -321,39 +310,28 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
     case 7: c->p.ignore_index = (int64_t)iraw; break;
     default: break;
     }
-    static const float ls_odd[] = {0.0f,          1.0f,  0.5f,       0.1f,  1e-8f,
-                                   0x1.000002p0f, -0.0f, -0x1p-149f, 0.25f, 0x1.fffffep-1f};
-    switch (pmode[0] % 8) {
-    case 4: c->p.label_smoothing = (float)(praw[0] >> 8) * 0x1p-24f; break;
-    case 5: c->p.label_smoothing = fz_special(praw[0]); break;
-    case 6: c->p.label_smoothing = fz_float(praw[0]); break;
-    case 7: c->p.label_smoothing = ls_odd[praw[0] % 10]; break;
-    default: break;
+    static const float odd_float[] = {0.0f,  1.0f,       0.5f,           0.1f, 1e-8f, 0x1.000002p0f,
+                                      -0.0f, -0x1p-149f, 0x1.fffffep-1f, 3.0f, 2.5f,  1e-30f};
+    for (int j = 0; j < I->npf; j++) {
+        const uint32_t raw = pfraw[j];
+        switch (pfmode[j] % 8) {
+        case 3: c->p.pf[j] = odd_float[raw % 12]; break;
+        case 4: c->p.pf[j] = fz_float(raw); break;
+        case 5: c->p.pf[j] = fz_special(raw); break;
+        case 6: c->p.pf[j] = fz_boundary(&I->pf[j].range, raw); break;
+        case 7: c->p.pf[j] = (float)((int)(raw % 8193) - 4096) / 512.0f; break;
+        default: break; /* the default */
+        }
     }
-    static const int p_odd[] = {0, 3, -1, INT32_MIN};
-    switch (pmode[1] % 8) {
-    case 4:
-    case 5: c->p.p = 2; break;
-    case 6: c->p.p = (int)praw[1]; break;
-    case 7: c->p.p = p_odd[praw[1] % 4]; break;
-    default: break;
-    }
-    switch (pmode[2] % 8) {
-    case 4: c->p.margin = 0.0f; break;
-    case 5: c->p.margin = (float)((int)(praw[2] % 8193) - 4096) / 512.0f; break;
-    case 6: c->p.margin = fz_special(praw[2]); break;
-    case 7: c->p.margin = fz_float(praw[2]); break;
-    default: break;
-    }
-    static const float g_few[] = {0.0f, 1.0f, 3.0f};
-    static const float g_odd[] = {0.5f, INFINITY, -0.0f, -0x1p-149f, NAN, 1e-30f};
-    switch (pmode[3] % 8) {
-    case 3: c->p.gamma = g_few[praw[3] % 3]; break;
-    case 4: c->p.gamma = (float)(praw[3] % 21) / 4.0f; break;
-    case 5: c->p.gamma = fz_special(praw[3]); break;
-    case 6: c->p.gamma = fz_float(praw[3]); break;
-    case 7: c->p.gamma = g_odd[praw[3] % 6]; break;
-    default: break;
+    static const int odd_int[] = {0, 3, -1, INT32_MIN};
+    for (int j = 0; j < I->npi; j++) {
+        switch (pimode[j] % 8) {
+        case 4:
+        case 5: c->p.pi[j] = 2; break;
+        case 6: c->p.pi[j] = (int)piraw[j]; break;
+        case 7: c->p.pi[j] = odd_int[piraw[j] % 4]; break;
+        default: break;
+        }
     }
 
     /* ---- arrays */
@@ -361,12 +339,12 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
     c->present[FC_X] = xfill % 16 != FZ_F_NULL;
     c->dlen[FC_X] = nel, c->dsize[FC_X] = es;
     c->present[FC_TGT] = tmode % 16 != FZ_F_NULL;
-    c->dlen[FC_TGT] = I->target == CR_T_INDEX ? npos : I->target == CR_T_MULTILABEL ? nrow : nel;
-    c->dsize[FC_TGT] = I->target == CR_T_FLOAT ? 4 : 8;
-    c->present[FC_W] = I->has_weight && wmode % 8 >= 4;
+    c->dlen[FC_TGT] = I->target == SL_T_INDEX ? npos : I->target == SL_T_LABELS ? nrow : nel;
+    c->dsize[FC_TGT] = I->target == SL_T_FLOAT ? 4 : 8;
+    c->present[FC_W] = (I->w != NULL) && wmode % 8 >= 4;
     /* batch == 0 reads nothing: no weight or alpha element then */
     c->dlen[FC_W] = B > 0 && C <= FC_MAXE ? C : 0, c->dsize[FC_W] = 4;
-    if (c->kind == CR_CFOCAL) {
+    if (I->alpha) {
         size_t alen = 1;
         c->present[FC_ALPHA] = 1;
         switch (amode % 8) {
@@ -395,7 +373,7 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
 
     /* ---- the data */
     if (c->present[FC_X]) {
-        const int dom = fc_data_dom(c->kind);
+        const int dom = I->x_dom;
         if (I->bf16) {
             fz_fill(fc_tmp, nel, xfill, xseed, dom, &pool);
             for (size_t k = 0; k < nel; k++) fc_x.h[k] = fz_bf16(fc_tmp[k]);
@@ -409,9 +387,9 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
 
     /* ---- the description */
     fz_case[0] = 0;
-    fz_note("%s(batch = %zu, classes = %zu", I->name, B, C);
-    if (I->has_inner) fz_note(", inner = %zu", N);
-    fz_note(", %s = ", I->input);
+    fz_note("%s(batch = %zu, classes = %zu", I->fn, B, C);
+    if (I->inner) fz_note(", inner = %zu", N);
+    fz_note(", %s = ", I->x);
     if (c->present[FC_X])
         fz_note("[%zu: %s, seed 0x%x]", nel, fz_fill_names[xfill % 16], (unsigned)xseed);
     else
@@ -421,29 +399,26 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
                 (unsigned)tseed);
     else
         fz_note(", target = NULL");
-    if (I->has_weight) {
+    if ((I->w != NULL)) {
         if (c->present[FC_W])
             fz_note(", weight = [%zu: %s, seed 0x%x]", c->dlen[FC_W], fz_fill_names[wfill % 16],
                     (unsigned)wseed);
         else
             fz_note(", weight = NULL");
     }
-    if (c->kind == CR_CFOCAL) {
+    if (I->alpha) {
         if (c->present[FC_ALPHA])
-            fz_note(", alpha = [%zu: %s, seed 0x%x]", c->dlen[FC_ALPHA], fz_fill_names[afill % 16],
-                    (unsigned)aseed);
+            fz_note(", %s = [%zu: %s, seed 0x%x]", I->alpha, c->dlen[FC_ALPHA],
+                    fz_fill_names[afill % 16], (unsigned)aseed);
         else
-            fz_note(", alpha = NULL");
-        fz_note(", alpha_len = %zu, gamma = %.9g (0x%08x)", c->p.alpha_len, (double)c->p.gamma,
-                (unsigned)fz_bits(c->p.gamma));
+            fz_note(", %s = NULL", I->alpha);
+        fz_note(", %s = %zu", I->alpha_len, c->p.alpha_len);
     }
-    if (c->kind == CR_MMARGIN)
-        fz_note(", p = %d, margin = %.9g (0x%08x)", c->p.p, (double)c->p.margin,
-                (unsigned)fz_bits(c->p.margin));
-    if (I->has_ignore) fz_note(", ignore_index = %lld", (long long)c->p.ignore_index);
-    if (I->has_ls)
-        fz_note(", label_smoothing = %.9g (0x%08x)", (double)c->p.label_smoothing,
-                (unsigned)fz_bits(c->p.label_smoothing));
+    if ((I->ignore != NULL)) fz_note(", %s = %lld", I->ignore, (long long)c->p.ignore_index);
+    for (int j = 0; j < I->npf; j++)
+        fz_note(", %s = %.9g (0x%08x)", I->pf[j].name, (double)c->p.pf[j],
+                (unsigned)fz_bits(c->p.pf[j]));
+    for (int j = 0; j < I->npi; j++) fz_note(", %s = %d", I->pi[j].name, c->p.pi[j]);
     fz_note(", reduction = %d (%s)", c->red, fc_red_name(c->red));
     if (c->want[FC_LOSS])
         fz_note(", loss = [%zu]", c->olen[FC_LOSS]);
@@ -452,7 +427,7 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
     if (!c->want[FC_GRAD])
         fz_note(", grad = NULL)");
     else if (c->grad_alias)
-        fz_note(", grad = %s)", I->input);
+        fz_note(", grad = %s)", I->x);
     else
         fz_note(", grad = [%zu])", nel);
 }
@@ -461,7 +436,7 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
  */
 static const char *fc_einval_reason(const fc_case *c)
 {
-    const cr_info *I = c->I;
+    const sl_class_info *I = c->I;
     const size_t B = c->batch, C = c->classes, N = c->inner;
     const cr_params *p = &c->p;
     if (c->red != SIMDLOSS_NONE && c->red != SIMDLOSS_MEAN && c->red != SIMDLOSS_SUM)
@@ -471,13 +446,13 @@ static const char *fc_einval_reason(const fc_case *c)
     if (B > 0 && !c->sizes_ok) return "the size product overflows";
     if (B > 0 && !c->present[FC_X]) return "input is NULL";
     if (!c->want[FC_LOSS] && !c->want[FC_GRAD]) return "loss and gradient are both NULL";
-    if (I->has_ls && !(p->label_smoothing >= 0.0f && p->label_smoothing <= 1.0f))
-        return "label_smoothing is outside [0, 1]";
+    for (int j = 0; j < I->npf; j++)
+        if (!fz_in_range(&I->pf[j].range, p->pf[j])) return "a float parameter is out of range";
+    for (int j = 0; j < I->npi; j++)
+        if (I->pi[j].rule == SL_I_ONE_TWO && p->pi[j] != 1 && p->pi[j] != 2)
+            return "an int parameter is not 1 or 2";
     if (B > 0 && !c->present[FC_TGT]) return "target is NULL";
-    if (c->kind == CR_MMARGIN && p->p != 1 && p->p != 2) return "p is not 1 or 2";
-    if (c->kind == CR_MMARGIN && p->margin != p->margin) return "margin is NaN";
-    if (c->kind == CR_CFOCAL) {
-        if (!(p->gamma >= 0.0f)) return "gamma is not >= 0";
+    if (I->alpha) {
         if (!c->present[FC_ALPHA]) return "alpha is NULL";
         if (p->alpha_len != 1 && p->alpha_len != C) return "alpha_len is neither 1 nor classes";
         if (p->alpha_len == 0) return "alpha_len is 0";
@@ -490,13 +465,13 @@ static int fc_bad_target(const fc_case *c, size_t *at)
 {
     if (!c->sizes_ok || !c->present[FC_TGT]) return 0;
     const uint64_t C = c->classes;
-    if (c->I->target == CR_T_INDEX) {
+    if (c->I->target == SL_T_INDEX) {
         for (size_t k = 0; k < c->dlen[FC_TGT]; k++) {
             const int64_t t = fc_t.i[k];
-            const int on = !c->I->has_ignore || t != c->p.ignore_index;
+            const int on = !c->I->ignore || t != c->p.ignore_index;
             if (on && (uint64_t)t >= C) return *at = k, 1;
         }
-    } else if (c->I->target == CR_T_MULTILABEL) {
+    } else if (c->I->target == SL_T_LABELS) {
         for (size_t k = 0; k < c->dlen[FC_TGT]; k++)
             if (fc_t.i[k] < -1 || fc_t.i[k] >= (int64_t)C) return *at = k, 1;
     }
@@ -532,7 +507,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static fc_case c;
     fc_decode(data, size, &c);
-    const cr_info *I = c.I;
+    const sl_class_info *I = c.I;
     const size_t es = I->bf16 ? 2 : 4;
     const int verbose = getenv("SIMDLOSS_FUZZ_VERBOSE") != NULL;
 
@@ -546,8 +521,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cr_params p = c.p;
     p.weight = dp[FC_W];
     p.alpha = dp[FC_ALPHA];
-    const int64_t *ti = I->target != CR_T_FLOAT ? dp[FC_TGT] : NULL;
-    const float *tf = I->target == CR_T_FLOAT ? dp[FC_TGT] : NULL;
+    const int64_t *ti = I->target != SL_T_FLOAT ? dp[FC_TGT] : NULL;
+    const float *tf = I->target == SL_T_FLOAT ? dp[FC_TGT] : NULL;
 
     const char *einval = fc_einval_reason(&c);
     size_t bad_at = 0;
@@ -570,7 +545,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fz_set_marker();
         const int rc = cr_call(c.kind, c.batch, c.classes, c.inner, dp[FC_X], ti, tf, &p,
                                (simdloss_reduction)c.red, op[FC_LOSS], op[FC_GRAD]);
-        fz_check_message(I->name, rc, msg, sizeof msg);
+        fz_check_message(I->fn, rc, msg, sizeof msg);
         if (verbose) fprintf(stderr, "  [%s] %s '%s'\n", fz_table_now, fz_rc_name(rc), msg);
 
         for (int d = 0; d < FC_ND; d++)
@@ -624,7 +599,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 fz_fail("batch == 0: MEAN = 0x%08x, want NaN",
                         (unsigned)fz_bits(*(float *)op[FC_LOSS]));
             /* ignored positions: loss 0, gradient 0 */
-            for (size_t pos = 0; I->has_ignore && pos < c.npos; pos++) {
+            for (size_t pos = 0; (I->ignore != NULL) && pos < c.npos; pos++) {
                 if (fc_t.i[pos] != c.p.ignore_index) continue;
                 if (c.want[FC_LOSS] && c.red == SIMDLOSS_NONE && !fc_is_zero(op[FC_LOSS], 4, pos))
                     fz_fail("loss[%zu] = 0x%08x at an ignored position, want 0", pos,

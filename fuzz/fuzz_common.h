@@ -505,4 +505,29 @@ static const uint64_t fz_huge[] = {
 };
 #define FZ_NHUGE (sizeof fz_huge / sizeof fz_huge[0])
 
+/* a float parameter at or beside the ends of its range */
+static inline float fz_boundary(const sl_range *r, uint32_t raw)
+{
+    const float alt = r->has_alt ? r->alt : r->lo;
+    switch (raw % 8) {
+    case 0: return r->lo;
+    case 1: return r->hi;
+    case 2: return nextafterf(r->lo, -INFINITY);
+    case 3: return nextafterf(r->lo, INFINITY);
+    case 4: return nextafterf(r->hi, -INFINITY);
+    case 5: return nextafterf(r->hi, INFINITY);
+    case 6: return alt;
+    default: return nextafterf(alt, raw & 8 ? INFINITY : -INFINITY);
+    }
+}
+
+/* the entry points' parameter check (src/class_entry.c, src/elementwise.c) */
+static inline int fz_in_range(const sl_range *r, float v)
+{
+    if (v != v) return 0;
+    if (r->has_alt && v == r->alt) return 1;
+    if (r->lo_open ? !(v > r->lo) : !(v >= r->lo)) return 0;
+    return r->hi_open ? v < r->hi : v <= r->hi;
+}
+
 #endif

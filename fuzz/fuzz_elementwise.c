@@ -164,21 +164,6 @@ static void fe_cyc_len(unsigned mode, uint32_t val, size_t n, int *present, size
         }
 }
 
-static float fe_boundary(const sl_range *r, uint32_t raw)
-{
-    const float alt = r->has_alt ? r->alt : r->lo;
-    switch (raw % 8) {
-    case 0: return r->lo;
-    case 1: return r->hi;
-    case 2: return nextafterf(r->lo, -INFINITY);
-    case 3: return nextafterf(r->lo, INFINITY);
-    case 4: return nextafterf(r->hi, -INFINITY);
-    case 5: return nextafterf(r->hi, INFINITY);
-    case 6: return alt;
-    default: return nextafterf(alt, raw & 8 ? INFINITY : -INFINITY);
-    }
-}
-
 static const char *fe_red_name(int red)
 {
     switch (red) {
@@ -281,7 +266,7 @@ static void fe_decode(const uint8_t *data, size_t size, fe_case *c)
         switch (pfmode[j] % 8) {
         case 4: c->pf[j] = fz_float(raw); break;
         case 5: c->pf[j] = fz_special(raw); break;
-        case 6: c->pf[j] = fe_boundary(&pf->range, raw); break;
+        case 6: c->pf[j] = fz_boundary(&pf->range, raw); break;
         case 7: c->pf[j] = (float)((int)(raw % 8193) - 4096) / 512.0f; break;
         default: c->pf[j] = pf->def; break;
         }
@@ -374,14 +359,6 @@ static void fe_decode(const uint8_t *data, size_t size, fe_case *c)
 
 /* ---- the contract ------------------------------------------------------------------------------
  */
-static int fe_in_range(const sl_range *r, float v)
-{
-    if (v != v) return 0;
-    if (r->has_alt && v == r->alt) return 1;
-    if (r->lo_open ? !(v > r->lo) : !(v >= r->lo)) return 0;
-    return r->hi_open ? v < r->hi : v <= r->hi;
-}
-
 /* Why the call must fail with SIMDLOSS_EINVAL, or NULL if it must not. */
 static const char *fe_einval_reason(const fe_case *c)
 {
@@ -409,7 +386,7 @@ static const char *fe_einval_reason(const fe_case *c)
         cyc_ok[j] = 1;
     }
     for (int j = 0; j < L->npf; j++)
-        if (!fe_in_range(&L->pf[j].range, c->pf[j])) return "a float parameter is out of range";
+        if (!fz_in_range(&L->pf[j].range, c->pf[j])) return "a float parameter is out of range";
     for (int j = 0; j < L->npi; j++)
         if (L->pi[j].rule == SL_I_ONE_TWO && c->pi[j] != 1 && c->pi[j] != 2)
             return "an int parameter is not 1 or 2";

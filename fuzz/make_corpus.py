@@ -7,7 +7,7 @@
 Each seed is one call in the input layout documented at the top of the two
 targets (a fixed header, then a pool of raw 32-bit words). The seeds cover
 every loss of the registry (src/losses.def, read here for the names and
-order) and every class-dimension function (tests/class_reference.h's cr_kind)
+order) and every class-dimension function (SL_CLASS entries of src/losses.def)
 with the interesting choices: NULLs, vector tails and block edges, every
 reduction and invalid ones, special floats (NaN payloads, infinities,
 subnormals) from the pool, cyclic lengths (divisors, 0, non-divisors, huge),
@@ -52,9 +52,8 @@ def losses():
 
 
 def class_kinds():
-    text = open(os.path.join(ROOT, "tests", "class_reference.h")).read()
-    body = re.search(r"typedef enum \{(.*?)\} cr_kind;", text, re.S).group(1)
-    return [k for k in re.findall(r"\b(CR_\w+)\b", body) if k != "CR_NKINDS"]
+    text = open(os.path.join(ROOT, "src", "losses.def")).read()
+    return re.findall(r"^SL_CLASS\((\w+),", text, re.M)
 
 
 def pool(words):
@@ -152,11 +151,16 @@ def elementwise_seeds():
 
 # ---- class-dimension -----------------------------------------------------------------------
 S_NORMAL, S_EMPTY, S_NOCLASS, S_NOINNER, S_HUGE = 0, 10, 11, 12, 13
+MAX_PARAMS = 4  # SL_MAX_PF and SL_MAX_PI (src/registry.h)
+CLASS_HEADER = 54 + 2 * MAX_PARAMS * 5
+C_RAW, C_INT2, C_INT_ODD = 4, 4, 7  # fuzz_class.c's parameter modes
+F_01 = 0x3dcccccd  # 0.1f: inside every class parameter's range
 
 
 def cls(kind, smode=S_NORMAL, b16=4, c16=4, i16=0, hb=1, hc=1, hi=1, red=R_NONE, redraw=0,
         lossout=1, gradout=2, x=(F_DOM, 1), tgt=(0, 0, 2), w=(0, 0, 3), alpha=(0, 0, 0, 4),
-        ign=(0, 0), ls=(0, 0), p=(0, 0), margin=(0, 0), gamma=(0, 0), data=b""):
+        ign=(0, 0), pf=(), pi=(), data=b""):
+    """pf, pi: (mode, raw) of the float and int parameters, registry order (defaults after)."""
     b = struct.pack("<BBHHHBBB", kind, smode, b16, c16, i16, hb, hc, hi)
     b += struct.pack("<BIBB", red, redraw & 0xffffffff, lossout, gradout)
     b += struct.pack("<BI", x[0], x[1])
@@ -164,16 +168,18 @@ def cls(kind, smode=S_NORMAL, b16=4, c16=4, i16=0, hb=1, hc=1, hi=1, red=R_NONE,
     b += struct.pack("<BBI", *w)
     b += struct.pack("<BIBI", alpha[0], alpha[1] & 0xffffffff, alpha[2], alpha[3])
     b += struct.pack("<BQ", ign[0], ign[1] & 0xffffffffffffffff)
-    for m, r in (ls, p, margin, gamma):
-        b += struct.pack("<BI", m, r & 0xffffffff)
-    assert len(b) == 74
+    for params in (pf, pi):
+        params = list(params) + [(0, 0)] * (MAX_PARAMS - len(params))
+        for m, r in params:
+            b += struct.pack("<BI", m, r & 0xffffffff)
+    assert len(b) == CLASS_HEADER
     return b + data
 
 
 def pad_class(elements):
     """Pool bytes so the input justifies that many elements (the class target
     allows batch * classes * inner <= 128 + 8 * size)."""
-    return bytes(max(0, (elements - 128 + 7) // 8 - 74))
+    return bytes(max(0, (elements - 128 + 7) // 8 - CLASS_HEADER))
 
 
 def hi(v, mod):
@@ -184,15 +190,14 @@ def hi(v, mod):
 def class_seeds():
     kinds = class_kinds()
     seeds = {}
-    for k, name in enumerate(kinds):
-        nm = name[3:].lower()
+    for k, nm in enumerate(kinds):
         # batch 5, classes 7 (across positions), inner 3 where taken
         seeds[f"{nm}-small"] = cls(k, b16=5, c16=6, i16=0x4000 + 2, tgt=(0, 0, 11))
         # rows along the classes (classes > 16), MEAN, weights, smoothing, some
         # ignored targets, the gradient in place
         seeds[f"{nm}-rows-mean"] = cls(k, b16=3, c16=hi(39, 1100), red=R_MEAN, gradout=6,
-                                       tgt=(4, 0, 12), w=(4, 0, 13), ls=(4, 0x19999999),
-                                       alpha=(3, 0, 0, 14), gamma=(4, 6), p=(4, 0), margin=(5, 4096 + 100))
+                                       tgt=(4, 0, 12), w=(4, 0, 13), alpha=(3, 0, 0, 14),
+                                       pf=[(C_RAW, F_01)] * MAX_PARAMS, pi=[(C_INT2, 0)])
         # specials in the data from the pool, SUM, odd targets, bf16 raw patterns
         seeds[f"{nm}-specials-sum"] = cls(k, b16=6, c16=9, i16=0x4000 + 3, red=R_SUM,
                                           x=(F_DOM_POOL2, 21), tgt=(5, F_DOM_SP, 22),
@@ -201,8 +206,9 @@ def class_seeds():
         # an empty batch with huge classes and inner: nothing read
         seeds[f"{nm}-empty-huge"] = cls(k, smode=S_HUGE, hb=1, b16=0, hc=0, c16=0, hi=0, i16=4,
                                         red=R_MEAN)
-    ce, nll, cfocal = kinds.index("CR_CE"), kinds.index("CR_NLL"), kinds.index("CR_CFOCAL")
-    mm, mlm = kinds.index("CR_MMARGIN"), kinds.index("CR_MLMARGIN")
+    ce, nll = kinds.index("cross_entropy_f32"), kinds.index("nll_f32")
+    cfocal, mm = kinds.index("categorical_focal_f32"), kinds.index("multi_margin_f32")
+    mlm = kinds.index("multilabel_margin_f32")
     seeds["ce-overflow"] = cls(ce, smode=S_HUGE, hb=2, b16=3, hc=0, c16=1, hi=0, i16=0)
     seeds["ce-noclass"] = cls(ce, smode=S_NOCLASS, b16=2)
     seeds["ce-noinner"] = cls(ce, smode=S_NOINNER, b16=2, c16=3)
@@ -210,21 +216,21 @@ def class_seeds():
     seeds["ce-bad-target"] = cls(ce, b16=7, c16=5, tgt=(7, 0, 3))
     seeds["ce-ignore-class0"] = cls(ce, b16=8, c16=4, tgt=(4, 0, 3), ign=(4, 0), red=R_MEAN)
     seeds["ce-all-ignored-mean"] = cls(ce, b16=4, c16=3, tgt=(6, 0, 3), red=R_MEAN)
-    seeds["ce-ls-nan"] = cls(ce, ls=(6, 0x7fc12345))
+    seeds["ce-ls-nan"] = cls(ce, pf=[(C_RAW, 0x7fc12345)])
     seeds["ce-bad-reduction"] = cls(ce, red=R_ODD, redraw=2)
     # more positions than a chunk (1024), more classes than a block (1024)
     seeds["ce-big-batch"] = cls(ce, b16=hi(1100, 1500), c16=0, red=R_MEAN, data=pad_class(1100))
     seeds["ce-inner40"] = cls(ce, b16=hi(60, 1500), c16=1, i16=hi(39, 40), tgt=(4, 0, 5),
                               data=pad_class(4800))
-    for k in (ce, kinds.index("CR_CE_BF16"), kinds.index("CR_CCE")):
-        seeds[f"{kinds[k][3:].lower()}-wide-row"] = cls(k, b16=1, c16=hi(1029, 1100), red=R_SUM,
+    for k in (ce, kinds.index("cross_entropy_bf16"), kinds.index("categorical_crossentropy_f32")):
+        seeds[f"{kinds[k]}-wide-row"] = cls(k, b16=1, c16=hi(1029, 1100), red=R_SUM,
                                                         data=pad_class(1030))
     seeds["nll-zero-weights-mean"] = cls(nll, b16=4, c16=3, w=(4, F_CONST, 0), red=R_MEAN)
     seeds["cfocal-alpha-null"] = cls(cfocal, alpha=(5, 0, 0, 1))
     seeds["cfocal-alpha-len-odd"] = cls(cfocal, alpha=(7, 0x01000000, 0, 1))
-    seeds["cfocal-gamma-inf"] = cls(cfocal, gamma=(7, 1))
-    seeds["mmargin-p-bad"] = cls(mm, p=(7, 1))
-    seeds["mmargin-margin-nan"] = cls(mm, margin=(6, 22))
+    seeds["cfocal-gamma-inf"] = cls(cfocal, pf=[(C_RAW, 0x7f800000)])
+    seeds["mmargin-p-bad"] = cls(mm, pi=[(C_INT_ODD, 1)])
+    seeds["mmargin-margin-nan"] = cls(mm, pf=[(C_RAW, 0x7fc00000)])
     seeds["mlmargin-no-terminator"] = cls(mlm, b16=3, c16=20, tgt=(4, 0, 9))
     seeds["mlmargin-bad-entry"] = cls(mlm, b16=3, c16=20, tgt=(7, 0, 9))
     seeds["no-output"] = cls(ce, lossout=0, gradout=0)

@@ -48,7 +48,7 @@
 #undef SL_ELEMENTWISE
 
 /* ---- class-dimension losses ---- */
-#define SL_CP_X(nm, gr, type) , const type *nm
+#define SL_CP_X(nm, gr, type, dom) , const type *nm
 #define SL_CP_TIDX(nm) , const int64_t *nm
 #define SL_CP_TFLT(nm) , const float *nm
 #define SL_CP_TLAB(nm) , const int64_t *nm
@@ -58,7 +58,7 @@
 #define SL_CP_PF(k, nm, def, range) , float nm
 #define SL_CP_PI(k, nm, def, rule) , int nm
 #define SL_CP(kind, ...) SL_CP_##kind(__VA_ARGS__)
-#define SL_CG_X(nm, gr, type) , type *gr
+#define SL_CG_X(nm, gr, type, dom) , type *gr
 #define SL_CG_TIDX(...)
 #define SL_CG_TFLT(...)
 #define SL_CG_TLAB(...)
@@ -68,7 +68,7 @@
 #define SL_CG_PF(...)
 #define SL_CG_PI(...)
 #define SL_CG(kind, ...) SL_CG_##kind(__VA_ARGS__)
-#define SL_CQ_X(nm, gr, type) q.x = nm, q.grad = gr;
+#define SL_CQ_X(nm, gr, type, dom) q.x = nm, q.grad = gr;
 #define SL_CQ_TIDX(nm) q.ti = nm;
 #define SL_CQ_TFLT(nm) q.tf = nm;
 #define SL_CQ_TLAB(nm) q.tl = nm;

@@ -267,7 +267,8 @@ typedef struct {
     int inner;        /* takes `inner`; else rows of classes */
     int mean;         /* SL_MEAN_* */
     const char *x, *grad;
-    int bf16; /* input and gradient are bfloat16 (uint16_t) */
+    int bf16;  /* input and gradient are bfloat16 (uint16_t) */
+    int x_dom; /* the values the input holds (SL_D_*; not checked: tests and fuzzing) */
     int target;
     const char *tgt;
     const char *w;                 /* per-class weights, or NULL */
@@ -281,7 +282,7 @@ typedef struct {
 
 #define SL_BF16_float 0
 #define SL_BF16_uint16_t 1
-#define SL_CI_X(nm, gr, type) .x = #nm, .grad = #gr, .bf16 = SL_BF16_##type,
+#define SL_CI_X(nm, gr, type, dom) .x = #nm, .grad = #gr, .bf16 = SL_BF16_##type, .x_dom = dom,
 #define SL_CI_TIDX(nm) .target = SL_T_INDEX, .tgt = #nm,
 #define SL_CI_TFLT(nm) .target = SL_T_FLOAT, .tgt = #nm,
 #define SL_CI_TLAB(nm) .target = SL_T_LABELS, .tgt = #nm,

@@ -262,6 +262,44 @@ double tl_rand_normal(uint64_t *s)
     return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
 }
 
+/* Values just outside a float parameter's range (and NaN), and inside it at
+ * its ends. */
+int tl_out_of_range(const sl_range *r, float *v)
+{
+    int m = 0;
+    v[m++] = NAN;
+    v[m++] = -NAN;
+    if (!isinf(r->lo)) {
+        v[m++] = r->lo_open ? r->lo : nextafterf(r->lo, -INFINITY);
+        v[m++] = r->lo - 1.0f;
+        v[m++] = -INFINITY;
+    }
+    if (!isinf(r->hi)) {
+        v[m++] = r->hi_open ? r->hi : nextafterf(r->hi, INFINITY);
+        v[m++] = r->hi + 1.0f;
+        v[m++] = INFINITY;
+    }
+    if (r->has_alt) { /* beside the single allowed value, below the interval */
+        v[m++] = nextafterf(r->alt, INFINITY);
+        v[m++] = (r->alt + r->lo) / 2.0f;
+        int kept = 0; /* the allowed value itself is not outside */
+        for (int q = 0; q < m; q++)
+            if (v[q] != r->alt) v[kept++] = v[q];
+        m = kept;
+    }
+    return m;
+}
+
+int tl_in_range(const sl_range *r, float *v)
+{
+    int m = 0;
+    v[m++] = r->lo_open ? nextafterf(r->lo, INFINITY) : r->lo;
+    v[m++] = r->hi_open ? nextafterf(r->hi, -INFINITY) : r->hi;
+    if (!isinf(r->lo) && !isinf(r->hi)) v[m++] = (r->lo + r->hi) / 2.0f;
+    if (r->has_alt) v[m++] = r->alt;
+    return m;
+}
+
 /* ---- runner ------------------------------------------------------------ */
 static int tl_check_required(void)
 {

@@ -104,6 +104,10 @@ double tl_scale(const float *v, size_t n);
 /* Shewchuk's exact sum of n doubles (Python's math.fsum), rounded once;
  * infinities and NaN by IEEE rules. */
 double tl_fsum(const double *v, size_t n);
+/* Values just outside a float parameter's range (NaN, the neighbours of its
+ * ends, infinities), and inside it at its ends; at most 16. */
+int tl_out_of_range(const sl_range *r, float *v);
+int tl_in_range(const sl_range *r, float *v);
 uint64_t tl_rand_u64(uint64_t *state);
 double tl_rand_unit(uint64_t *state); /* [0, 1) */
 double tl_rand_normal(uint64_t *state);

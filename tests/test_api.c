@@ -133,50 +133,12 @@ START_TEST(common_einval)
 }
 END_TEST
 
-/* Values just outside a float parameter's range (and NaN), and inside it at
- * its ends. */
-static int out_of_range(const sl_range *r, float *v)
-{
-    int m = 0;
-    v[m++] = NAN;
-    v[m++] = -NAN;
-    if (!isinf(r->lo)) {
-        v[m++] = r->lo_open ? r->lo : nextafterf(r->lo, -INFINITY);
-        v[m++] = r->lo - 1.0f;
-        v[m++] = -INFINITY;
-    }
-    if (!isinf(r->hi)) {
-        v[m++] = r->hi_open ? r->hi : nextafterf(r->hi, INFINITY);
-        v[m++] = r->hi + 1.0f;
-        v[m++] = INFINITY;
-    }
-    if (r->has_alt) { /* beside the single allowed value, below the interval */
-        v[m++] = nextafterf(r->alt, INFINITY);
-        v[m++] = (r->alt + r->lo) / 2.0f;
-        int kept = 0; /* the allowed value itself is not outside */
-        for (int q = 0; q < m; q++)
-            if (v[q] != r->alt) v[kept++] = v[q];
-        m = kept;
-    }
-    return m;
-}
-
-static int in_range(const sl_range *r, float *v)
-{
-    int m = 0;
-    v[m++] = r->lo_open ? nextafterf(r->lo, INFINITY) : r->lo;
-    v[m++] = r->hi_open ? nextafterf(r->hi, -INFINITY) : r->hi;
-    if (!isinf(r->lo) && !isinf(r->hi)) v[m++] = (r->lo + r->hi) / 2.0f;
-    if (r->has_alt) v[m++] = r->alt;
-    return m;
-}
-
 START_TEST(parameter_ranges)
 {
     API_BEGIN;
     for (int p = 0; p < L->npf; p++) {
         float v[16];
-        const int nbad = out_of_range(&L->pf[p].range, v);
+        const int nbad = tl_out_of_range(&L->pf[p].range, v);
         for (int q = 0; q < nbad; q++)
             for (int r = 0; r < 3; r++) {
                 tl_args a = valid_args(k, N, (simdloss_reduction)r);
@@ -185,7 +147,7 @@ START_TEST(parameter_ranges)
                 snprintf(what, sizeof what, "%s = %g", L->pf[p].name, (double)v[q]);
                 expect_einval(k, &a, L->pf[p].name, what);
             }
-        const int ngood = in_range(&L->pf[p].range, v);
+        const int ngood = tl_in_range(&L->pf[p].range, v);
         for (int q = 0; q < ngood; q++)
             for (int r = 0; r < 3; r++) {
                 tl_args a = valid_args(k, N, (simdloss_reduction)r);

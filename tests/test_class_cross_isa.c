@@ -30,50 +30,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "class_reference.h"
+#include "class_spec.h"
 #include "harness.h"
 
-/* ---- branches ------------------------------------------------------------------ */
+/* ---- branches: those of every class loss's spec marked `cross` ---------------------------- */
 typedef struct {
     int kind;
-    const char *label;
-    int weight;
-    int64_t ignore;
-    double ignore_frac;
-    float ls;
-    int p;
-    float margin;
-    int alpha_per_class;
-    float alpha, gamma;
+    const cs_branch *b;
 } cx_branch;
 
-/* clang-format off */
-static const cx_branch cx_branches[] = {
-    {CR_CE, "plain", 0, -100, 0, 0.0f, 1, 1, 0, 0, 0},
-    {CR_CE, "weight", 1, -100, 0, 0.0f, 1, 1, 0, 0, 0},
-    {CR_CE, "weight ignore_index=-100 (20%) ls=0.1", 1, -100, 0.2, 0.1f, 1, 1, 0, 0, 0},
-    {CR_CE, "ignore_index=0 (a real class) ls=1", 0, 0, 0.1, 1.0f, 1, 1, 0, 0, 0},
-    {CR_CE_PROBS, "plain", 0, -100, 0, 0.0f, 1, 1, 0, 0, 0},
-    {CR_CE_PROBS, "weight ls=0.2", 1, -100, 0, 0.2f, 1, 1, 0, 0, 0},
-    {CR_CE_BF16, "plain", 0, -100, 0, 0.0f, 1, 1, 0, 0, 0},
-    {CR_CE_BF16, "weight ignore_index=-100 (20%) ls=0.1", 1, -100, 0.2, 0.1f, 1, 1, 0, 0, 0},
-    {CR_NLL, "plain", 0, -100, 0, 0.0f, 1, 1, 0, 0, 0},
-    {CR_NLL, "weight ignore_index=1 (a real class)", 1, 1, 0.1, 0.0f, 1, 1, 0, 0, 0},
-    {CR_CCE, "ls=0", 0, -100, 0, 0.0f, 1, 1, 0, 0, 0},
-    {CR_CCE, "ls=0.2", 0, -100, 0, 0.2f, 1, 1, 0, 0, 0},
-    {CR_CHINGE, "plain", 0, -100, 0, 0.0f, 1, 1, 0, 0, 0},
-    {CR_CFOCAL, "alpha=0.25 gamma=2", 0, -100, 0, 0.0f, 1, 1, 0, 0.25f, 2.0f},
-    {CR_CFOCAL, "alpha per class gamma=1.5 ls=0.1", 0, -100, 0, 0.1f, 1, 1, 1, 0, 1.5f},
-    {CR_CFOCAL, "alpha=1 gamma=0", 0, -100, 0, 0.0f, 1, 1, 0, 1.0f, 0.0f},
-    {CR_CFOCAL, "alpha=0.5 gamma=0.5", 0, -100, 0, 0.0f, 1, 1, 0, 0.5f, 0.5f},
-    {CR_MMARGIN, "p=1 margin=1", 0, -100, 0, 0.0f, 1, 1.0f, 0, 0, 0},
-    {CR_MMARGIN, "p=2 margin=0.5 weight", 1, -100, 0, 0.0f, 2, 0.5f, 0, 0, 0},
-    {CR_MLMARGIN, "plain", 0, -100, 0, 0.0f, 1, 1, 0, 0, 0},
-    {CR_MLSOFT, "plain", 0, -100, 0, 0.0f, 1, 1, 0, 0, 0},
-    {CR_MLSOFT, "weight", 1, -100, 0, 0.0f, 1, 1, 0, 0, 0},
-};
-/* clang-format on */
-#define CX_NBRANCHES ((int)(sizeof cx_branches / sizeof cx_branches[0]))
+#define CX_MAX_BRANCHES 256
+static cx_branch cx_branches[CX_MAX_BRANCHES];
+static int cx_nbranches;
+
+static void cx_collect_branches(void)
+{
+    cx_nbranches = 0;
+    for (int k = 0; k < CR_NKINDS; k++) {
+        int found = 0;
+        for (size_t j = 0; j < cs_specs[k]->nbranches; j++)
+            if (cs_specs[k]->branches[j].cross && cx_nbranches < CX_MAX_BRANCHES) {
+                cx_branches[cx_nbranches++] = (cx_branch){k, &cs_specs[k]->branches[j]};
+                found = 1;
+            }
+        /* every class function is compared across tables */
+        if (!found) {
+            fprintf(stderr, "%s: no branch of its spec is marked cross\n", cr_infos[k].fn);
+            abort();
+        }
+    }
+}
 
 /* ---- failures -------------------------------------------------------------------- */
 #define CX_MAX_PRINT 12
@@ -101,10 +87,8 @@ static void cx_fail(cx_ctx *c, const char *fmt, ...)
 
 /* ---- inputs -------------------------------------------------------------------------- */
 static double U(uint64_t *s, double a, double b) { return a + (b - a) * tl_rand_unit(s); }
-static double N(uint64_t *s) { return tl_rand_normal(s); }
 static int coin(uint64_t *s, double p) { return tl_rand_unit(s) < p; }
 static size_t R(uint64_t *s, size_t n) { return n ? (size_t)(tl_rand_u64(s) % n) : 0; }
-static double Q(double v) { return nearbyint(v * 1024.0) / 1024.0; }
 
 typedef struct {
     size_t B, C, I, npos, nel, nti;
@@ -129,111 +113,63 @@ static const float cx_edges[] = {0.0f,    -0.0f,  1e-38f,   -1e-38f,    1e-45f, 
 static uint64_t cx_seed(const cx_branch *b, size_t B, size_t C, size_t I, int pattern)
 {
     uint64_t h = 0x84222325cbf29ce4ull ^ (uint64_t)pattern ^ ((uint64_t)b->kind << 8);
-    for (const char *p = b->label; *p; p++) h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+    for (const char *p = b->b->label; *p; p++) h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
     h ^= B * 0x9e3779b97f4a7c15ull;
     h = (h ^ (h >> 31)) * 0xbf58476d1ce4e5b9ull;
     return h ^ (C * 0x94d049bb133111ebull + I);
 }
 
-static void cx_make(const cx_branch *b, size_t B, size_t C, size_t I, int pattern, cx_data *d)
+static void cx_make(const cx_branch *xb, size_t B, size_t C, size_t I, int pattern, cx_data *d)
 {
-    const int k = b->kind;
-    uint64_t s = cx_seed(b, B, C, I, pattern);
+    const int k = xb->kind;
+    const cs_branch *b = xb->b;
+    const sl_class_info *L = &cr_infos[k];
+    uint64_t s = cx_seed(xb, B, C, I, pattern);
     memset(d, 0, sizeof *d);
     d->B = B, d->C = C, d->I = I;
     d->npos = B * I;
     d->nel = B * C * I;
-    d->nti = cr_infos[k].target == CR_T_MULTILABEL ? d->nel : d->npos;
+    d->nti = L->target == SL_T_LABELS ? d->nel : d->npos;
     d->x = malloc((d->nel + 1) * sizeof(float));
     d->xb = malloc((d->nel + 1) * sizeof(uint16_t));
     d->tf = malloc((d->nel + 1) * sizeof(float));
     d->ti = malloc((d->nti + 1) * sizeof(int64_t));
     d->w = malloc((C + 1) * sizeof(float));
     d->alpha = malloc((C + 1) * sizeof(float));
-    ck_assert(d->x && d->xb && d->tf && d->ti && d->w && d->alpha);
-    d->prm = cr_default_params();
+    double *v = malloc((C + 1) * sizeof(double)), *t = malloc((C + 1) * sizeof(double));
+    int64_t *row = malloc((C + 1) * sizeof(int64_t));
+    ck_assert(d->x && d->xb && d->tf && d->ti && d->w && d->alpha && v && t && row);
+    d->prm = cr_default_params(k);
     for (size_t c = 0; c < C; c++) {
         d->w[c] = (float)U(&s, 0.1, 3.0);
         d->alpha[c] = (float)U(&s, 0.05, 1.0);
         if (pattern == 1 && coin(&s, 0.1)) d->w[c] = 0.0f;
     }
     d->prm.weight = b->weight ? d->w : NULL;
-    d->prm.ignore_index = b->ignore;
-    d->prm.label_smoothing = b->ls;
-    d->prm.p = b->p;
-    d->prm.margin = b->margin;
-    if (k == CR_CFOCAL) {
+    d->prm.ignore_index = b->ignore_index;
+    memcpy(d->prm.pf, b->pf, sizeof d->prm.pf);
+    memcpy(d->prm.pi, b->pi, sizeof d->prm.pi);
+    if (L->alpha) {
         if (!b->alpha_per_class) d->alpha[0] = b->alpha;
         d->prm.alpha = d->alpha;
         d->prm.alpha_len = b->alpha_per_class ? C : 1;
-        d->prm.gamma = b->gamma;
     }
     for (size_t pos = 0; pos < d->npos; pos++) {
-        size_t y = R(&s, C);
-        const double u = tl_rand_unit(&s);
+        int64_t y = (int64_t)R(&s, C);
+        for (size_t c = 0; c < C; c++) t[c] = 0;
+        cs_specs[k]->gen(b, C, &s, v, t, &y, row);
         for (size_t c = 0; c < C; c++) {
-            const size_t at = cx_at(d, pos, c);
-            double xv = 0, tv = 0;
-            switch (k) {
-            case CR_CE:
-            case CR_CE_BF16:
-            case CR_CE_PROBS:
-            case CR_NLL:
-                if (u < 0.6)
-                    xv = (u < 0.3 ? 0.5 : 3.0) * N(&s);
-                else if (u < 0.75)
-                    xv = U(&s, -50, 50);
-                else if (u < 0.85)
-                    xv = 7.25; /* a constant row */
-                else
-                    xv = c == y ? 30.0 : N(&s);
-                tv = u < 0.5 ? (c == y) : U(&s, -0.1, 1.0);
-                break;
-            case CR_CCE:
-            case CR_CFOCAL:
-                xv = u < 0.15 ? (c == y) : (coin(&s, 0.2) ? 0.0 : U(&s, 0, 1));
-                tv = u < 0.7 ? (c == (C - 1 - y)) : U(&s, 0, 1);
-                break;
-            case CR_CHINGE:
-                xv = Q(U(&s, -2, 2));
-                tv = u < 0.7 ? (c == y) : (double)R(&s, 9) / 8.0;
-                break;
-            case CR_MMARGIN:
-            case CR_MLMARGIN: xv = Q(U(&s, -2, 2)); break;
-            case CR_MLSOFT:
-                xv = coin(&s, 0.85) ? 3.0 * N(&s) : U(&s, -60, 60);
-                tv = u < 0.5 ? (double)coin(&s, 0.5) : U(&s, 0, 1);
-                break;
-            default: break;
-            }
-            d->x[at] = (float)xv;
-            d->tf[at] = (float)tv;
+            d->x[cx_at(d, pos, c)] = (float)v[c];
+            d->tf[cx_at(d, pos, c)] = (float)t[c];
         }
-        /* exact ties and kinks */
-        if (C > 1 && coin(&s, 0.3)) {
-            const size_t j = R(&s, C);
-            if (k == CR_MMARGIN && j != y)
-                d->x[cx_at(d, pos, j)] = d->x[cx_at(d, pos, y)] - b->margin;
-            if (k == CR_CHINGE || k == CR_CE || k == CR_MLSOFT)
-                d->x[cx_at(d, pos, j)] = d->x[cx_at(d, pos, (j + 1) % C)];
-        }
-        if (cr_infos[k].target == CR_T_INDEX) {
-            int64_t t = (int64_t)y;
-            if (b->ignore_frac > 0 && coin(&s, b->ignore_frac)) t = b->ignore;
-            d->ti[pos] = t;
-        } else if (k == CR_MLMARGIN) {
-            int64_t *row = d->ti + pos * C;
-            const double v = tl_rand_unit(&s);
-            size_t nl = v < 0.1 ? 0 : (v < 0.15 ? C : 1 + R(&s, C < 16 ? C : 16));
-            for (size_t a = 0; a < nl; a++) row[a] = nl == C ? (int64_t)a : (int64_t)R(&s, C);
-            if (nl < C) row[nl] = -1;
-            for (size_t a = nl + 1; a < C; a++) row[a] = (int64_t)R(&s, C + 1) - 1;
-            if (nl > 0 && nl < C && coin(&s, 0.3)) { /* x_j - x_k = 1 exactly */
-                const size_t kk = R(&s, C);
-                d->x[kk + pos * C] = d->x[(size_t)row[0] + pos * C] - 1.0f;
-            }
+        if (L->target == SL_T_INDEX) {
+            if (L->ignore && b->ignore_frac > 0 && coin(&s, b->ignore_frac)) y = b->ignore_index;
+            d->ti[pos] = y;
+        } else if (L->target == SL_T_LABELS) {
+            memcpy(d->ti + pos * C, row, C * sizeof(int64_t));
         }
     }
+    free(v), free(t), free(row);
     if (pattern == 1) {
         for (size_t i = 0; i < d->nel; i++) {
             if (coin(&s, 0.1)) d->x[i] = cx_edges[R(&s, CX_NEDGES)];
@@ -248,7 +184,7 @@ static void cx_make(const cx_branch *b, size_t B, size_t C, size_t I, int patter
     }
     for (size_t i = 0; i < d->nel; i++) {
         d->xb[i] = cr_bf16_round(d->x[i]);
-        if (k == CR_CE_BF16) d->x[i] = cr_bf16_widen(d->xb[i]);
+        if (L->bf16) d->x[i] = cr_bf16_widen(d->xb[i]);
     }
 }
 
@@ -362,7 +298,7 @@ static void cx_run(cx_env *e, int red, int mode, int variant, int off, cx_res *r
 
     char head[400];
     snprintf(head, sizeof head, "[%s] %s/%s batch=%zu classes=%zu inner=%zu %s %s %s, %s inputs",
-             who, cr_infos[e->b->kind].name, e->b->label, d->B, d->C, d->I, cx_red_names[red],
+             who, cr_infos[e->b->kind].fn, e->b->b->label, d->B, d->C, d->I, cx_red_names[red],
              cx_mode_names[mode], cx_var_names[variant], e->pat);
     /* nothing written outside the outputs; the inputs unchanged */
     if (!cx_buf_guards_ok(&e->bl, l, nl))
@@ -397,7 +333,7 @@ static void cx_compare(cx_ctx *c, const cx_env *e, const char *ctx, int red, int
     const cx_data *d = e->d;
     char head[400];
     snprintf(head, sizeof head, "%s %s/%s batch=%zu classes=%zu inner=%zu %s %s", ctx,
-             cr_infos[e->b->kind].name, e->b->label, d->B, d->C, d->I, cx_red_names[red],
+             cr_infos[e->b->kind].fn, e->b->b->label, d->B, d->C, d->I, cx_red_names[red],
              cx_mode_names[mode]);
     if (a->rc != b->rc || strcmp(a->err, b->err) != 0) {
         cx_fail(c, "%s: status %d '%s' vs %d '%s'", head, a->rc, a->err, b->rc, b->err);
@@ -549,7 +485,7 @@ START_TEST(class_cross_isa)
                 cx_case(&c, b, cx_batches[bj], cx_classes[ci], 1, pattern);
         for (size_t k = 0; k < CX_LEN(cx_big); k++)
             cx_case(&c, b, cx_big[k].B, cx_big[k].C, cx_big[k].I, pattern);
-        if (cr_infos[b->kind].has_inner) {
+        if (cr_infos[b->kind].inner) {
             for (size_t ci = 0; ci < CX_LEN(cx_inner_classes); ci++)
                 for (size_t bj = 0; bj < CX_LEN(cx_inner_batches); bj++)
                     for (size_t ii = 0; ii < CX_LEN(cx_inners); ii++)
@@ -559,13 +495,14 @@ START_TEST(class_cross_isa)
                 cx_case(&c, b, cx_big_inner[k].B, cx_big_inner[k].C, cx_big_inner[k].I, pattern);
         }
     }
-    ck_assert_msg(c.fails == 0, "%s/%s: %ld mismatches; first: %s", cr_infos[b->kind].name,
-                  b->label, c.fails, c.first);
+    ck_assert_msg(c.fails == 0, "%s/%s: %ld mismatches; first: %s", cr_infos[b->kind].fn,
+                  b->b->label, c.fails, c.first);
 }
 END_TEST
 
 int main(void)
 {
+    cx_collect_branches();
     cx_find_tables();
     printf("test_class_cross_isa: comparing tables:");
     for (int k = 0; k < cx_ntabs; k++) printf(" %s", tl_table_name(cx_tabs[k]));
@@ -579,7 +516,7 @@ int main(void)
     Suite *s = suite_create("class_cross_isa");
     TCase *tc = tcase_create("bitwise");
     tcase_set_timeout(tc, 600);
-    tcase_add_loop_test(tc, class_cross_isa, 0, CX_NBRANCHES);
+    tcase_add_loop_test(tc, class_cross_isa, 0, cx_nbranches);
     suite_add_tcase(s, tc);
     return tl_main(s);
 }

@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "class_reference.h"
+#include "class_spec.h"
 #include "harness.h"
 
 #define TN_CANON 0x7fc00000u
@@ -245,13 +245,13 @@ static void tn_cfill(int kind, const tn_shape *s, int data)
     /* a payload NaN must stay a NaN (not become an infinity) in bfloat16 */
     for (size_t i = 0; i < n; i++)
         if (isnan(tn_cx[i])) tn_cxb[i] = (uint16_t)(0x7f81u | (tl_bits(tn_cx[i]) >> 16));
-    if (cr_infos[kind].target == CR_T_MULTILABEL) {
+    if (cr_infos[kind].target == SL_T_LABELS) {
         for (size_t b = 0; b < s->B; b++)
             for (size_t c = 0; c < s->C; c++)
                 tn_cti[b * s->C + c] = c < 2 ? (int64_t)((b + c) % s->C) : c == 2 ? -1 : 0;
     } else {
         /* every fourth position ignored (-100, the default ignore_index) */
-        const int ign = cr_infos[kind].has_ignore;
+        const int ign = cr_infos[kind].ignore != NULL;
         for (size_t i = 0; i < npos; i++)
             tn_cti[i] = ign && i % 4 == 3 ? -100 : (int64_t)(i % s->C);
     }
@@ -262,9 +262,16 @@ static void tn_cfill(int kind, const tn_shape *s, int data)
  * gamma; every target ignored; an infinite gamma */
 enum { TN_P_DEFAULT, TN_P_NAN_W, TN_P_ZERO_W, TN_P_NAN_MARGIN, TN_P_ALL_IGNORED, TN_P_INF, TN_NP };
 
-static cr_params tn_cparams(int which, size_t C, size_t k)
+/* a parameter of the loss by name (none if it has no such parameter) */
+static void tn_set_pf(cr_params *p, int kind, const char *name, float v)
 {
-    cr_params p = cr_default_params();
+    const int j = cr_pf_index(kind, name);
+    if (j >= 0) p->pf[j] = v;
+}
+
+static cr_params tn_cparams(int kind, int which, size_t C, size_t k)
+{
+    cr_params p = cr_default_params(kind);
     for (size_t c = 0; c < C; c++) tn_cw[c] = 0.5f + (float)c, tn_calpha[c] = 0.25f;
     switch (which) {
     case TN_P_NAN_W:
@@ -273,22 +280,22 @@ static cr_params tn_cparams(int which, size_t C, size_t k)
         p.weight = tn_cw;
         p.alpha = tn_calpha;
         p.alpha_len = k % 2 ? C : 1;
-        p.label_smoothing = 0.1f;
+        tn_set_pf(&p, kind, "label_smoothing", 0.1f);
         break;
     case TN_P_ZERO_W:
         for (size_t c = 0; c < C; c++) tn_cw[c] = 0.0f;
         p.weight = tn_cw;
         break;
     case TN_P_NAN_MARGIN:
-        p.margin = tn_nan(k);
-        p.p = 2;
-        p.gamma = 2.5f;
+        tn_set_pf(&p, kind, "margin", tn_nan(k));
+        if (cr_pi_index(kind, "p") >= 0) p.pi[cr_pi_index(kind, "p")] = 2;
+        tn_set_pf(&p, kind, "gamma", 2.5f);
         break;
     case TN_P_ALL_IGNORED: p.ignore_index = -100; break;
     case TN_P_INF:
-        p.margin = INFINITY;
-        p.gamma = INFINITY;
-        p.label_smoothing = 1.0f;
+        tn_set_pf(&p, kind, "margin", INFINITY);
+        tn_set_pf(&p, kind, "gamma", INFINITY);
+        tn_set_pf(&p, kind, "label_smoothing", 1.0f);
         break;
     default: break;
     }
@@ -302,21 +309,21 @@ START_TEST(nan_class)
     for (int kind = 0; kind < CR_NKINDS; kind++)
         for (size_t si = 0; si < sizeof tn_shapes / sizeof tn_shapes[0]; si++) {
             tn_shape s = tn_shapes[si];
-            if (!cr_infos[kind].has_inner && s.I > 1) continue;
+            if (!cr_infos[kind].inner && s.I > 1) continue;
             const size_t n = s.B * s.C * s.I, npos = s.B * s.I;
             for (int data = 0; data < TN_NDATA; data++)
                 for (int pw = 0; pw < TN_NP; pw++) {
                     tn_cfill(kind, &s, data);
                     if (pw == TN_P_ALL_IGNORED) {
-                        if (!cr_infos[kind].has_ignore) continue;
+                        if (!cr_infos[kind].ignore) continue;
                         for (size_t i = 0; i < npos; i++) tn_cti[i] = -100;
                     }
-                    const cr_params p = tn_cparams(pw, s.C, si + (size_t)data);
+                    const cr_params p = tn_cparams(kind, pw, s.C, si + (size_t)data);
                     const int bf16 = cr_infos[kind].bf16;
                     for (int r = 0; r < 3; r++) {
                         char what[200];
                         snprintf(what, sizeof what, "%s %zux%zux%zu data %d params %d reduction %d",
-                                 cr_infos[kind].name, s.B, s.C, s.I, data, pw, r);
+                                 cr_infos[kind].fn, s.B, s.C, s.I, data, pw, r);
                         for (size_t i = 0; i < n; i++) tn_closs[i] = tn_cg[i] = TN_SENT;
                         const int rc =
                             cr_call(kind, s.B, s.C, s.I, bf16 ? (const void *)tn_cxb : tn_cx,

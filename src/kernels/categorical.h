@@ -301,5 +301,254 @@ static void k_categorical_hinge_f32(const sl_rargs *a, size_t pos, size_t cnt, f
     for (size_t r = 0; r < cnt; r++) sl_chinge_row(a, pos + r, l0 + r);
 }
 
+#else /* the tests' reference and data (tests/class_spec.h) */
+/* Keras' float32 constants: eps = 1e-7 and 1 - eps rounded to float; the
+ * label smoothing of Keras uses the float32 roundings of 1 - ls and ls / C
+ * (Python scalars meeting a float32 tensor) */
+static void sl_keras_ce_ref(const cr_pos *q, int focal, double ls, double g, cr_res *r,
+                            double *grad, double *gmag, double *kink, double *sing)
+{
+    const size_t C = q->classes;
+    const cr_params *p = q->p;
+    const double *x = q->x, *t = q->t;
+    const double e = ts_eps7(), ome = ts_one_minus_eps7();
+    const double a = (double)(float)(1.0 - ls), b = (double)(float)(ls / (double)C);
+    cr_acc Sa = {0, 0}, v = {0, 0}, su = {0, 0};
+    for (size_t c = 0; c < C; c++) cr_add(&Sa, x[c]);
+    const double S = cr_get(&Sa);
+    double mag = 0, sua = 0, dmin = INFINITY, qmin = INFINITY;
+    double *u = malloc((C + 1) * sizeof *u), *ua = malloc((C + 1) * sizeof *ua);
+    if (!u || !ua) abort();
+    for (size_t c = 0; c < C; c++) {
+        const double tt = ls != 0.0 ? a * t[c] + b : t[c];
+        const double o = x[c] / S;
+        const int inside = o >= e && o <= ome;
+        const double oc = o < e ? e : (o > ome ? ome : o);
+        const double qc = 1.0 - oc, lo = log(oc);
+        const double al = focal ? (double)p->alpha[p->alpha_len == 1 ? 0 : c] : 1.0;
+        const double f = focal ? pow(qc, g) : 1.0;
+        /* relative error of q = 1 - oc from the rounding of oc, in powers of q */
+        const double kap = focal ? 1.0 + (g + 1.0) * oc / qc : 1.0;
+        const double term = -al * f * tt * lo;
+        cr_add(&v, term);
+        if (tt != 0.0 && qc < qmin) qmin = qc;
+        mag += fabs(term) * kap + fabs(al * f * tt);
+        if (inside) {
+            const double df = focal ? g * pow(qc, g - 1.0) : 0.0; /* -d f / d o */
+            u[c] = al * (df * tt * lo - f * tt / oc);
+            ua[c] = fabs(al) * (df * fabs(tt * lo) + f * fabs(tt) / oc) * kap;
+        } else {
+            u[c] = ua[c] = 0;
+        }
+        cr_add(&su, u[c] * o);
+        sua += ua[c] * fabs(o);
+        const double d = fmin(fabs(o - e), fabs(o - ome));
+        if (d < dmin) dmin = d;
+    }
+    r->value = cr_get(&v);
+    r->mag = mag;
+    r->div = 1.0;
+    for (size_t k = 0; k < C; k++) {
+        if (grad) grad[k] = (u[k] - cr_get(&su)) / S;
+        /* sum_c u[c] o[c] is a float sum over the classes in the library: its
+         * rounding grows like sqrt(classes), and d/dp[k] can cancel it */
+        if (gmag) gmag[k] = (ua[k] + sua * (1.0 + sqrt((double)C) / 4.0)) / fabs(S);
+        /* |d o[c] / d x[k]| <= 1 / S for probabilities */
+        if (kink) kink[k] = 0.5 * fabs(S) * dmin;
+        if (sing) {
+            const double tt = ls != 0.0 ? a * t[k] + b : t[k];
+            double sg = fabs(S);
+            if (tt != 0.0) sg = fmin(sg, fabs(x[k]));
+            /* (1 - o[c])^gamma of every labelled class depends on x[k] through S */
+            if (focal) sg = fmin(sg, 0.5 * fabs(S) * qmin);
+            sing[k] = sg;
+        }
+    }
+    free(u);
+    free(ua);
+}
+
+static void sl_categorical_crossentropy_ref(const cr_pos *q, cr_res *r, double *grad, double *gmag,
+                                            double *kink, double *sing)
+{
+    sl_keras_ce_ref(q, 0, (double)q->p->pf[0], 0.0, r, grad, gmag, kink, sing);
+}
+
+/* pf[0] = gamma, pf[1] = label_smoothing */
+static void sl_categorical_focal_ref(const cr_pos *q, cr_res *r, double *grad, double *gmag,
+                                     double *kink, double *sing)
+{
+    sl_keras_ce_ref(q, 1, (double)q->p->pf[1], (double)q->p->pf[0], r, grad, gmag, kink, sing);
+}
+
+static void sl_categorical_hinge_ref(const cr_pos *q, cr_res *r, double *grad, double *gmag,
+                                     double *kink, double *sing)
+{
+    const size_t C = q->classes;
+    const double *x = q->x, *t = q->t;
+    (void)sing;
+    double pos = 0, posa = 0, neg = -INFINITY;
+    for (size_t c = 0; c < C; c++) {
+        pos += t[c] * x[c];
+        posa += fabs(t[c] * x[c]);
+        const double v = (1.0 - t[c]) * x[c];
+        if (v > neg) neg = v;
+    }
+    size_t cnt = 0;
+    double second = -INFINITY; /* largest value below the maximum */
+    for (size_t c = 0; c < C; c++) {
+        const double v = (1.0 - t[c]) * x[c];
+        if (v == neg)
+            cnt++;
+        else if (v > second)
+            second = v;
+    }
+    const double z = neg - pos + 1.0;
+    r->value = z > 0 ? z : 0.0;
+    r->mag = fabs(neg) + posa + 1.0;
+    r->div = 1.0;
+    for (size_t c = 0; c < C; c++) {
+        const double v = (1.0 - t[c]) * x[c], om = 1.0 - t[c];
+        if (grad) grad[c] = z >= 0 ? -t[c] + (v == neg ? om / (double)cnt : 0.0) : 0.0;
+        if (gmag) gmag[c] = fabs(t[c]) + fabs(om);
+        if (kink) {
+            double gap = INFINITY;
+            if (om != 0.0) {
+                if (v == neg)
+                    gap = cnt > 1 ? 0.0 : (neg - second) / fabs(om);
+                else
+                    gap = (neg - v) / fabs(om);
+            }
+            kink[c] = fmin(fabs(z), gap);
+        }
+    }
+}
+
+/* probabilities and one-hot or (b->soft) mostly soft targets */
+static void sl_categorical_gen(const cs_branch *b, size_t C, uint64_t *s, double *x, double *t,
+                               int64_t *y, int64_t *row)
+{
+    (void)y, (void)row;
+    cs_gen_probs(s, x, C);
+    cs_gen_onehot(s, t, C, b->soft && ts_coin(s, 0.7));
+}
+
+/* scores on the 2^-10 grid; exact ties of the maximum and z = 0 exactly */
+static void sl_categorical_hinge_gen(const cs_branch *b, size_t C, uint64_t *s, double *x,
+                                     double *t, int64_t *y, int64_t *row)
+{
+    (void)row;
+    for (size_t c = 0; c < C; c++) x[c] = cs_Q(ts_U(s, -2, 2));
+    if (b->soft && ts_coin(s, 0.8)) { /* a few entries on a 1/8 grid */
+        const size_t nz = 1 + cs_R(s, C < 3 ? C : 3);
+        for (size_t j = 0; j < nz; j++) t[cs_R(s, C)] = (double)(1 + cs_R(s, 8)) / 8.0;
+    } else {
+        t[*y] = 1.0;
+    }
+    const double u = ts_unit(s);
+    if (u < 0.15 && C > 2) { /* a tie in the maximum */
+        size_t a = 0;
+        for (size_t c = 1; c < C; c++)
+            if ((1 - t[c]) * x[c] > (1 - t[a]) * x[a]) a = c;
+        const size_t o = cs_R(s, C);
+        if (t[o] == 0.0 && t[a] == 0.0) x[o] = x[a];
+    } else if (u < 0.3) { /* z = neg - pos + 1 exactly 0 (one-hot) */
+        double neg = -INFINITY;
+        int onehot = 1;
+        for (size_t c = 0; c < C; c++) {
+            neg = fmax(neg, (1 - t[c]) * x[c]);
+            if (t[c] != 0.0 && t[c] != 1.0) onehot = 0;
+        }
+        if (onehot && t[*y] == 1.0) x[*y] = neg + 1.0;
+    }
+}
+
+/* cross: 1 also in the cross-ISA test, 2 only there */
+static const cs_branch sl_categorical_crossentropy_f32_branches[] = {
+    {"ls=0", .pf = {0.0f}, .cross = 1},
+    {"ls=0.1", .pf = {0.1f}},
+    {"soft targets ls=0", .pf = {0.0f}, .soft = 1},
+    {"soft targets ls=0.5", .pf = {0.5f}, .soft = 1},
+    {"ls=0.2", .pf = {0.2f}, .cross = 2},
+};
+static const cs_branch sl_categorical_hinge_f32_branches[] = {
+    {.label = "one-hot targets"},
+    {"soft targets", .soft = 1, .cross = 1},
+};
+/* pf: gamma, label_smoothing */
+static const cs_branch sl_categorical_focal_f32_branches[] = {
+    {"alpha=0.25 gamma=2", .pf = {2.0f, 0.0f}, .alpha = 0.25f, .cross = 1},
+    {"alpha per class gamma=1.5 ls=0.2", .pf = {1.5f, 0.2f}, .alpha_per_class = 1},
+    {"alpha=1 gamma=0", .pf = {0.0f, 0.0f}, .alpha = 1.0f, .cross = 1},
+    {"alpha=0.25 gamma=0.5 ls=0.1 soft", .pf = {0.5f, 0.1f}, .alpha = 0.25f, .soft = 1},
+    {"alpha per class gamma=3 soft", .pf = {3.0f, 0.0f}, .alpha_per_class = 1, .soft = 1},
+    {"alpha=0.5 gamma=1 ls=1", .pf = {1.0f, 1.0f}, .alpha = 0.5f},
+    {"alpha per class gamma=1.5 ls=0.1", .pf = {1.5f, 0.1f}, .alpha_per_class = 1, .cross = 2},
+    {"alpha=0.5 gamma=0.5", .pf = {0.5f, 0.0f}, .alpha = 0.5f, .cross = 2},
+};
+
+/* Keras 3 (printed float32 values) */
+static const double sl_cat_t3[9] = {0, 1, 0, 0, 0, 1, 1, 0, 0};
+static const double sl_cat_p3[9] = {0.050000001, 0.94999999, 0,          0.1, 0.80000001,
+                                    0.1,         0.2,        0.30000001, 0.5};
+static const double sl_cce_none1[3] = {0.051293306, 2.3025851, 1.6094379};
+static const double sl_cce_g1[9] = {0.33333334, -0.017543852, 0.33333334, 0.33333334, 0.33333334,
+                                    -3.0000002, -1.3333334,   0.33333334, 0.33333334};
+static const double sl_cce_none2[3] = {0.68500137, 2.2332704, 1.5653794};
+static const double sl_cce_g2[9] = {0.099999994, -0.0052631497, 0.32222223, 0.22222222, 0.31944445,
+                                    -2.7777779,  -1.2222222,    0.2962963,  0.31111112};
+static const double sl_cce_t4[2] = {1, 0}, sl_cce_p4[2] = {1, 0};
+static const double sl_cce_none4[1] = {1.1920929e-07}, sl_cce_g4[2] = {0, 0};
+static const cs_example sl_categorical_crossentropy_f32_examples[] = {
+    {3, 3, .pf = {0.0f}, .x = sl_cat_p3, .t = sl_cat_t3, .none = sl_cce_none1, .mean = 1.3211055,
+     .gmean = sl_cce_g1, .tol = 2e-6},
+    {3, 3, .pf = {0.1f}, .x = sl_cat_p3, .t = sl_cat_t3, .none = sl_cce_none2, .mean = 1.4945503,
+     .gmean = sl_cce_g2, .tol = 2e-6},
+    {1, 2, .pf = {0.0f}, .x = sl_cce_p4, .t = sl_cce_t4, .none = sl_cce_none4, .mean = NAN,
+     .gmean = sl_cce_g4, .tol = 1e-6},
+};
+static const double sl_chinge_t1[9] = {0, 1, 0, 1, 0, 0, 0, 0, 1};
+static const double sl_chinge_p1[9] = {0.30000001, 0.5, 0.89999998, 2,  0.1,
+                                       0.40000001, 0.5, -0.5,       0.2};
+static const double sl_chinge_none1[3] = {1.4, 0, 1.3};
+static const double sl_chinge_g1[9] = {0, -0.33333334, 0.33333334, 0,          0,
+                                       0, 0.33333334,  0,          -0.33333334};
+static const double sl_chinge_t2[3] = {1, 0, 0}, sl_chinge_p2[3] = {0.2, 0.69999999, 0.69999999};
+static const double sl_chinge_none2[1] = {1.5}, sl_chinge_g2[3] = {-1, 0.5, 0.5};
+static const double sl_chinge_t3[6] = {0, 1, 0, 0, 0, 1};
+static const double sl_chinge_p3[6] = {-0.5, 0.40000001, -1, -0.2, -0.30000001, 2};
+static const double sl_chinge_none3[2] = {0.60000002, 0}, sl_chinge_g3[6] = {0, -0.5, 0, 0, 0, 0};
+static const cs_example sl_categorical_hinge_f32_examples[] = {
+    {3, 3, .x = sl_chinge_p1, .t = sl_chinge_t1, .none = sl_chinge_none1, .mean = 0.89999992,
+     .gmean = sl_chinge_g1, .tol = 2e-6},
+    {1, 3, .x = sl_chinge_p2, .t = sl_chinge_t2, .none = sl_chinge_none2, .mean = 1.5,
+     .gmean = sl_chinge_g2, .tol = 2e-6},
+    {2, 3, .x = sl_chinge_p3, .t = sl_chinge_t3, .none = sl_chinge_none3, .mean = 0.30000001,
+     .gmean = sl_chinge_g3, .tol = 2e-6},
+};
+static const float sl_cfocal_a1 = 0.25f, sl_cfocal_a2 = 0.5f;
+static const double sl_cfocal_none1[3] = {3.2058331e-05, 0.46627346, 0.2575101};
+static const double sl_cfocal_g1[9] = {0.00061440555, -3.233715e-05, 0.00061440555,
+                                       0.10203878,    0.10203878,    -0.91834897,
+                                       -0.38500673,   0.096251689,   0.096251689};
+static const double sl_cfocal_none2[3] = {0.6299811, 0.91812336, 0.53070819};
+static const double sl_cfocal_g2[9] = {-0.23773305, 0.012512266, 0.016697267,
+                                       0.054834545, 0.18320447,  -1.5204703,
+                                       -0.64338511, 0.14681239,  0.16926663};
+static const cs_example sl_categorical_focal_f32_examples[] = {
+    {3, 3, .alpha = &sl_cfocal_a1, .alpha_len = 1, .pf = {2.0f, 0.0f}, .x = sl_cat_p3,
+     .t = sl_cat_t3, .none = sl_cfocal_none1, .mean = 0.24127187, .gmean = sl_cfocal_g1,
+     .tol = 2e-6},
+    {3, 3, .alpha = &sl_cfocal_a2, .alpha_len = 1, .pf = {1.5f, 0.2f}, .x = sl_cat_p3,
+     .t = sl_cat_t3, .none = sl_cfocal_none2, .mean = 0.69293755, .gmean = sl_cfocal_g2,
+     .tol = 2e-6},
+};
+
+CS_SPEC(categorical_crossentropy_f32, sl_categorical_gen, sl_categorical_crossentropy_ref, CS_NONE,
+        sl_categorical_crossentropy_f32_examples, CS_LEN(sl_categorical_crossentropy_f32_examples));
+CS_SPEC(categorical_hinge_f32, sl_categorical_hinge_gen, sl_categorical_hinge_ref, CS_NONE,
+        sl_categorical_hinge_f32_examples, CS_LEN(sl_categorical_hinge_f32_examples));
+CS_SPEC(categorical_focal_f32, sl_categorical_gen, sl_categorical_focal_ref, CS_NONE,
+        sl_categorical_focal_f32_examples, CS_LEN(sl_categorical_focal_f32_examples));
 #endif
 #endif

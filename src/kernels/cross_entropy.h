@@ -548,5 +548,217 @@ static void k_cross_entropy_probs_f32(const sl_rargs *a, size_t pos, size_t cnt,
     }
 }
 
+#else /* the tests' reference and data (tests/class_spec.h) */
+/* index targets: the PyTorch formula with smoothing eps = label_smoothing */
+static void sl_cross_entropy_ref(const cr_pos *q, cr_res *r, double *grad, double *gmag,
+                                 double *kink, double *sing)
+{
+    const size_t C = q->classes;
+    const cr_params *p = q->p;
+    const double *x = q->x;
+    const int64_t y = q->ti[0];
+    (void)kink, (void)sing;
+    if (y == p->ignore_index) {
+        r->value = r->mag = r->div = 0;
+        cr_fill(grad, C, 0);
+        cr_fill(gmag, C, 0);
+        return;
+    }
+    const size_t yy = (size_t)y;
+    const double eps = (double)p->pf[0], k = eps / (double)C, a = 1.0 - eps;
+    double m, s;
+    cr_lse(x, C, &m, &s);
+    const double ls = log(s), lse = m + ls;
+    cr_acc sm = {0, 0};
+    double smag = 0, W = 0;
+    for (size_t c = 0; c < C; c++) {
+        const double w = cr_w(p, c);
+        cr_add(&sm, -w * (x[c] - lse));
+        smag += fabs(w) * (fabs(x[c]) + fabs(m) + fabs(ls) + 1.0);
+        W += w;
+    }
+    const double smooth = cr_get(&sm), wy = cr_w(p, yy);
+    const double nll = -wy * (x[yy] - lse);
+    r->value = a * nll + k * smooth;
+    r->mag = a * fabs(wy) * (fabs(x[yy]) + fabs(m) + fabs(ls) + 1.0) + k * smag;
+    r->div = wy;
+    for (size_t c = 0; c < C && (grad || gmag); c++) {
+        const double pc = exp(x[c] - m) / s, w = cr_w(p, c);
+        const double ind = c == yy ? 1.0 : 0.0;
+        /* p[c] carries the float rounding of x[c] - m, magnified by exp */
+        const double pm = pc * (1.0 + 0.1 * fabs(x[c] - m));
+        if (grad) grad[c] = a * wy * (pc - ind) + k * (W * pc - w);
+        if (gmag) gmag[c] = a * fabs(wy) * (pm + ind) + k * (fabs(W) * pm + fabs(w));
+    }
+}
+
+/* probability targets t' = (1 - eps) t + eps / C */
+static void sl_cross_entropy_probs_ref(const cr_pos *q, cr_res *r, double *grad, double *gmag,
+                                       double *kink, double *sing)
+{
+    const size_t C = q->classes;
+    const cr_params *p = q->p;
+    const double *x = q->x, *t = q->t;
+    (void)kink, (void)sing;
+    const double eps = (double)p->pf[0], k = eps / (double)C, a = 1.0 - eps;
+    double m, s;
+    cr_lse(x, C, &m, &s);
+    const double ls = log(s), lse = m + ls;
+    cr_acc v = {0, 0};
+    double mag = 0, wt = 0, wta = 0;
+    for (size_t c = 0; c < C; c++) {
+        const double tt = a * t[c] + k, w = cr_w(p, c);
+        cr_add(&v, -w * tt * (x[c] - lse));
+        mag += fabs(w * tt) * (fabs(x[c]) + fabs(m) + fabs(ls) + 1.0);
+        wt += w * tt;
+        wta += fabs(w * tt);
+    }
+    r->value = cr_get(&v);
+    r->mag = mag;
+    r->div = 1.0;
+    for (size_t c = 0; c < C && (grad || gmag); c++) {
+        const double pc = exp(x[c] - m) / s, w = cr_w(p, c), tt = a * t[c] + k;
+        const double pm = pc * (1.0 + 0.1 * fabs(x[c] - m));
+        if (grad) grad[c] = wt * pc - w * tt;
+        if (gmag) gmag[c] = wta * pm + fabs(w * tt);
+    }
+}
+
+static void sl_cross_entropy_gen(const cs_branch *b, size_t C, uint64_t *s, double *x, double *t,
+                                 int64_t *y, int64_t *row)
+{
+    (void)b, (void)t, (void)y, (void)row;
+    cs_gen_logits(s, x, C);
+}
+
+/* soft targets; some one-hot, unnormalised, negative */
+static void sl_cross_entropy_probs_gen(const cs_branch *b, size_t C, uint64_t *s, double *x,
+                                       double *t, int64_t *y, int64_t *row)
+{
+    (void)b, (void)row;
+    cs_gen_logits(s, x, C);
+    const double u = ts_unit(s);
+    if (u < 0.3) {
+        t[*y] = 1.0;
+    } else {
+        double S = 0;
+        for (size_t c = 0; c < C; c++) S += (t[c] = ts_U(s, 0, 1));
+        for (size_t c = 0; c < C; c++) t[c] /= S;
+        if (u > 0.85)
+            for (size_t c = 0; c < C; c++) t[c] = t[c] * 3.0 - (ts_coin(s, 0.2) ? 0.5 : 0.0);
+    }
+}
+
+/* cross: 1 also in the cross-ISA test, 2 only there */
+static const cs_branch sl_cross_entropy_f32_branches[] = {
+    {"plain", .weight = 0, .ignore_index = -100, .ignore_frac = 0, .pf = {0.0f}, .cross = 1},
+    {"weight", .weight = 1, .ignore_index = -100, .ignore_frac = 0, .pf = {0.0f}, .cross = 1},
+    {"ignore_index=-100 (20% ignored)", .weight = 0, .ignore_index = -100, .ignore_frac = 0.2,
+     .pf = {0.0f}},
+    {"weight ignore_index=1 (a real class)", .weight = 1, .ignore_index = 1, .ignore_frac = 0.15,
+     .pf = {0.0f}},
+    {"ls=0.1", .weight = 0, .ignore_index = -100, .ignore_frac = 0, .pf = {0.1f}},
+    {"weight ls=0.2 ignore_index=0", .weight = 1, .ignore_index = 0, .ignore_frac = 0.1,
+     .pf = {0.2f}},
+    {"ls=1", .weight = 0, .ignore_index = -100, .ignore_frac = 0, .pf = {1.0f}},
+    {"weight ls=1 ignore_index=-7 (10%)", .weight = 1, .ignore_index = -7, .ignore_frac = 0.1,
+     .pf = {1.0f}},
+    {"weight ignore_index=-100 (20%) ls=0.1", .weight = 1, .ignore_index = -100, .ignore_frac = 0.2,
+     .pf = {0.1f}, .cross = 2},
+    {"ignore_index=0 (a real class) ls=1", .weight = 0, .ignore_index = 0, .ignore_frac = 0.1,
+     .pf = {1.0f}, .cross = 2},
+};
+static const cs_branch sl_cross_entropy_bf16_branches[] = {
+    {"plain", .weight = 0, .ignore_index = -100, .ignore_frac = 0, .pf = {0.0f}, .cross = 1},
+    {"weight ls=0.2 ignore_index=-100 (20%)", .weight = 1, .ignore_index = -100, .ignore_frac = 0.2,
+     .pf = {0.2f}},
+    {"ignore_index=2 (a real class) ls=0.05", .weight = 0, .ignore_index = 2, .ignore_frac = 0.1,
+     .pf = {0.05f}},
+    {"weight ignore_index=-100 (20%) ls=0.1", .weight = 1, .ignore_index = -100, .ignore_frac = 0.2,
+     .pf = {0.1f}, .cross = 2},
+};
+static const cs_branch sl_cross_entropy_probs_f32_branches[] = {
+    {"plain", .weight = 0, .ignore_index = -100, .ignore_frac = 0, .pf = {0.0f}, .cross = 1},
+    {"weight", .weight = 1, .ignore_index = -100, .ignore_frac = 0, .pf = {0.0f}},
+    {"ls=0.3", .weight = 0, .ignore_index = -100, .ignore_frac = 0, .pf = {0.3f}},
+    {"weight ls=0.3", .weight = 1, .ignore_index = -100, .ignore_frac = 0, .pf = {0.3f}},
+    {"weight ls=1", .weight = 1, .ignore_index = -100, .ignore_frac = 0, .pf = {1.0f}},
+    {"weight ls=0.2", .weight = 1, .ignore_index = -100, .ignore_frac = 0, .pf = {0.2f},
+     .cross = 2},
+};
+
+/* torch 1.13 (printed float32 values) */
+static const double sl_ce_x[12] = {1, 2, 0.5, -1, 0, 0, 0, 0, 3, -2, 1, 0.5};
+static const int64_t sl_ce_y[3] = {1, 3, 0};
+static const float sl_ce_w[4] = {0.5f, 2, 1, 3};
+static const double sl_ce_none1[3] = {0.49518189, 1.3862944, 0.20225349};
+static const double sl_ce_g1[12] = {0.07473594,   -0.13017999,  0.045329638, 0.010114411,
+                                    0.083333336,  0.083333336,  0.083333336, -0.25,
+                                    -0.061037384, 0.0018347159, 0.036851246, 0.02235141};
+static const double sl_ce_none2[3] = {1.5032251, 0, 1.1216338};
+static const double sl_ce_g2[12] = {
+    0.16264002, -0.21071577, 0.084711455, -0.036635712, 0,           0,
+    0,          0,           0.066897467, -0.038403798, 0.012060583, -0.040554274};
+static const cs_example sl_cross_entropy_f32_examples[] = {
+    {3,
+     4,
+     NULL,
+     NULL,
+     0,
+     -100,
+     {0.0f},
+     {0},
+     sl_ce_x,
+     NULL,
+     sl_ce_y,
+     sl_ce_none1,
+     0.69457656,
+     sl_ce_g1,
+     2e-6},
+    {3,
+     4,
+     sl_ce_w,
+     NULL,
+     0,
+     3,
+     {0.2f},
+     {0},
+     sl_ce_x,
+     NULL,
+     sl_ce_y,
+     sl_ce_none2,
+     1.0499436,
+     sl_ce_g2,
+     2e-6},
+};
+static const double sl_ce_t[12] = {0.1, 0.60000002, 0.2, 0.1, 0, 0, 0, 1, 0.5, 0.5, 0, 0};
+static const double sl_ce_none3[3] = {2.5479994, 3.5870368, 5.2380705};
+static const double sl_ce_g3[12] = {0.10381863, 0.017900098, 0.0059603266, -0.12767908,
+                                    0.20312499, 0.16562498,  0.19062498,   -0.55937499,
+                                    0.30016991, -0.28083357, 0.025209824,  -0.044546206};
+static const cs_example sl_cross_entropy_probs_f32_examples[] = {
+    {3,
+     4,
+     sl_ce_w,
+     NULL,
+     0,
+     -100,
+     {0.3f},
+     {0},
+     sl_ce_x,
+     sl_ce_t,
+     NULL,
+     sl_ce_none3,
+     3.7910359,
+     sl_ce_g3,
+     2e-6},
+};
+
+CS_SPEC(cross_entropy_f32, sl_cross_entropy_gen, sl_cross_entropy_ref, CS_NONE,
+        sl_cross_entropy_f32_examples, CS_LEN(sl_cross_entropy_f32_examples));
+CS_SPEC(cross_entropy_bf16, sl_cross_entropy_gen, sl_cross_entropy_ref, SL_R_cross_entropy_f32,
+        NULL, 0);
+CS_SPEC(cross_entropy_probs_f32, sl_cross_entropy_probs_gen, sl_cross_entropy_probs_ref, CS_NONE,
+        sl_cross_entropy_probs_f32_examples, CS_LEN(sl_cross_entropy_probs_f32_examples));
 #endif
 #endif

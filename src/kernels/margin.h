@@ -305,5 +305,242 @@ static void k_multilabel_soft_margin_f32(const sl_rargs *a, size_t pos, size_t c
     }
 }
 
+#else /* the tests' reference and data (tests/class_spec.h) */
+/* pi[0] = p, pf[0] = margin */
+static void sl_multi_margin_ref(const cr_pos *q, cr_res *r, double *grad, double *gmag,
+                                double *kink, double *sing)
+{
+    const size_t C = q->classes, yy = (size_t)q->ti[0];
+    const cr_params *p = q->p;
+    const double *x = q->x;
+    const int pw = p->pi[0];
+    const double w = cr_w(p, yy), mg = (double)p->pf[0], Cd = (double)C;
+    cr_acc v = {0, 0};
+    double mag = 0, kmin = INFINITY;
+    (void)sing;
+    cr_fill(grad, C, 0);
+    cr_fill(gmag, C, 0);
+    for (size_t j = 0; j < C; j++) {
+        if (j == yy) continue;
+        const double z = mg - x[yy] + x[j];
+        const double za = fabs(mg) + fabs(x[yy]) + fabs(x[j]);
+        if (kink) kink[j] = fabs(z);
+        if (fabs(z) < kmin) kmin = fabs(z);
+        if (z > 0) {
+            cr_add(&v, w * (pw == 1 ? z : z * z) / Cd);
+            mag += fabs(w) * (pw == 1 ? za : za * za) / Cd;
+            const double gj = w * (pw == 1 ? 1.0 : 2.0 * z) / Cd;
+            const double ga = fabs(w) * (pw == 1 ? 1.0 : 2.0 * za) / Cd;
+            if (grad) grad[j] += gj, grad[yy] -= gj;
+            if (gmag) gmag[j] += ga, gmag[yy] += ga;
+        }
+    }
+    if (kink) kink[yy] = kmin;
+    r->value = cr_get(&v);
+    r->mag = mag;
+    r->div = 1.0;
+}
+
+static void sl_multilabel_margin_ref(const cr_pos *q, cr_res *r, double *grad, double *gmag,
+                                     double *kink, double *sing)
+{
+    const size_t C = q->classes;
+    const double *x = q->x;
+    const int64_t *row = q->ti;
+    (void)sing;
+    unsigned char *is_target = calloc(C + 1, 1);
+    if (!is_target) abort();
+    size_t nl = 0;
+    while (nl < C && row[nl] != -1) is_target[(size_t)row[nl++]] = 1;
+    const double Cd = (double)C;
+    cr_acc v = {0, 0};
+    double mag = 0;
+    cr_fill(grad, C, 0);
+    cr_fill(gmag, C, 0);
+    for (size_t a = 0; a < nl; a++) {
+        const size_t j = (size_t)row[a];
+        for (size_t k = 0; k < C; k++) {
+            if (is_target[k]) continue;
+            const double z = 1.0 - (x[j] - x[k]);
+            if (kink) {
+                kink[j] = fmin(kink[j], fabs(z));
+                kink[k] = fmin(kink[k], fabs(z));
+            }
+            if (z > 0) {
+                cr_add(&v, z / Cd);
+                mag += (1.0 + fabs(x[j]) + fabs(x[k])) / Cd;
+                if (grad) grad[j] -= 1.0 / Cd, grad[k] += 1.0 / Cd;
+                if (gmag) gmag[j] += 1.0 / Cd, gmag[k] += 1.0 / Cd;
+            }
+        }
+    }
+    free(is_target);
+    r->value = cr_get(&v);
+    r->mag = mag;
+    r->div = 1.0;
+}
+
+static void sl_multilabel_soft_margin_ref(const cr_pos *q, cr_res *r, double *grad, double *gmag,
+                                          double *kink, double *sing)
+{
+    const size_t C = q->classes;
+    const double *x = q->x, *t = q->t;
+    const double Cd = (double)C;
+    cr_acc v = {0, 0};
+    double mag = 0;
+    (void)kink, (void)sing;
+    for (size_t c = 0; c < C; c++) {
+        const double w = cr_w(q->p, c);
+        const double spn = ts_softplus(-x[c]), spp = ts_softplus(x[c]);
+        cr_add(&v, w * (t[c] * spn + (1.0 - t[c]) * spp) / Cd);
+        mag += fabs(w) * (fabs(t[c]) * spn + fabs(1.0 - t[c]) * spp + 1.0) / Cd;
+        const double sg = ts_sigmoid(x[c]);
+        if (grad) grad[c] = w * (sg - t[c]) / Cd;
+        if (gmag) gmag[c] = fabs(w) * (sg + fabs(t[c])) / Cd;
+    }
+    r->value = cr_get(&v);
+    r->mag = mag;
+    r->div = 1.0;
+}
+
+/* scores on the 2^-10 grid (exact in float); z = 0 exactly */
+static void sl_multi_margin_gen(const cs_branch *b, size_t C, uint64_t *s, double *x, double *t,
+                                int64_t *y, int64_t *row)
+{
+    (void)t, (void)row;
+    for (size_t c = 0; c < C; c++) x[c] = cs_Q(ts_coin(s, 0.9) ? ts_U(s, -2, 2) : ts_U(s, -6, 6));
+    if (ts_coin(s, 0.2) && C > 1) {
+        const size_t j = cs_R(s, C);
+        if (j != (size_t)*y) x[j] = x[*y] - (double)b->pf[0];
+    }
+}
+
+/* label rows: empty, every class (no -1), or a few labels with occasional
+ * duplicates, then -1 and arbitrary values; x_j - x_k = 1 exactly */
+static void sl_multilabel_margin_gen(const cs_branch *b, size_t C, uint64_t *s, double *x,
+                                     double *t, int64_t *y, int64_t *row)
+{
+    (void)b, (void)t, (void)y;
+    for (size_t c = 0; c < C; c++) x[c] = cs_Q(ts_U(s, -1.5, 1.5));
+    const double u = ts_unit(s);
+    size_t nl;
+    if (u < 0.1)
+        nl = 0;
+    else if (u < 0.15)
+        nl = C;
+    else
+        nl = 1 + cs_R(s, C < 8 ? C : 8);
+    unsigned char *used = calloc(C + 1, 1);
+    if (!used) abort();
+    for (size_t a = 0; a < nl; a++) {
+        if (nl == C) {
+            row[a] = (int64_t)a;
+            continue;
+        }
+        size_t c;
+        do c = cs_R(s, C);
+        while (used[c] && ts_coin(s, 0.9));
+        used[c] = 1;
+        row[a] = (int64_t)c;
+    }
+    free(used);
+    if (nl < C) row[nl] = -1;
+    for (size_t a = nl + 1; a < C; a++) row[a] = (int64_t)cs_R(s, C + 1) - 1;
+    if (nl > 0 && nl < C && ts_coin(s, 0.3)) {
+        const size_t j = (size_t)row[0];
+        size_t kk = cs_R(s, C);
+        int lab = 0;
+        for (size_t a = 0; a < nl; a++) lab |= row[a] == (int64_t)kk;
+        if (!lab) x[kk] = x[j] - 1.0;
+    }
+}
+
+static void sl_multilabel_soft_margin_gen(const cs_branch *b, size_t C, uint64_t *s, double *x,
+                                          double *t, int64_t *y, int64_t *row)
+{
+    (void)y, (void)row;
+    for (size_t c = 0; c < C; c++) {
+        x[c] = ts_coin(s, 0.85) ? 3.0 * ts_N(s) : ts_U(s, -50, 50);
+        t[c] = b->soft ? (ts_coin(s, 0.5) ? ts_U(s, 0, 1) : (double)ts_coin(s, 0.5))
+                       : (double)ts_coin(s, 0.5);
+    }
+}
+
+/* pi: p; pf: margin */
+static const cs_branch sl_multi_margin_f32_branches[] = {
+    {"p=1 margin=1", .pi = {1}, .pf = {1.0f}, .cross = 1},
+    {"p=2 margin=0.5 weight", .weight = 1, .pi = {2}, .pf = {0.5f}, .cross = 1},
+    {"p=1 margin=0 weight", .weight = 1, .pi = {1}, .pf = {0.0f}},
+    {"p=2 margin=1", .pi = {2}, .pf = {1.0f}},
+    {"p=1 margin=2.5 weight", .weight = 1, .pi = {1}, .pf = {2.5f}},
+};
+static const cs_branch sl_multilabel_margin_f32_branches[] = {{.label = "plain", .cross = 1}};
+static const cs_branch sl_multilabel_soft_margin_f32_branches[] = {
+    {"binary targets", .cross = 1},
+    {"weight soft targets", .weight = 1, .soft = 1, .cross = 1},
+};
+
+/* torch 1.13 (printed float32 values) */
+static const float sl_margin_w4[4] = {0.5f, 2, 1, 3};
+static const double sl_mm_x[12] = {0.1, 0.2, 0.40000001, 0.80000001, 1,          -1,
+                                   0.5, 0.5, 0.30000001, 0.30000001, 0.30000001, 0.30000001};
+static const int64_t sl_mm_y[3] = {3, 0, 2};
+static const double sl_mm_none1[3] = {0.32499999, 0.25, 0.75};
+static const double sl_mm_g1[12] = {0.083333336, 0.083333336, 0.083333336, -0.25,
+                                    -0.16666667, 0,           0.083333336, 0.083333336,
+                                    0.083333336, 0.083333336, -0.25,       0.083333336};
+static const double sl_mm_none2[3] = {0.0074999994, 0, 0.1875};
+static const double sl_mm_g2[12] = {0, 0, 0.049999997, -0.049999997, 0,     0,
+                                    0, 0, 0.083333336, 0.083333336,  -0.25, 0.083333336};
+static const double sl_mm_xk[3] = {1, 0, 0.25}, sl_mm_nk[1] = {0.083333336};
+static const double sl_mm_gk[3] = {-0.33333334, 0, 0.33333334};
+static const int64_t sl_mm_yk[1] = {0};
+static const cs_example sl_multi_margin_f32_examples[] = {
+    {3, 4, .pi = {1}, .pf = {1.0f}, .x = sl_mm_x, .ti = sl_mm_y, .none = sl_mm_none1,
+     .mean = 0.44166666, .gmean = sl_mm_g1, .tol = 2e-6},
+    {3, 4, .weight = sl_margin_w4, .pi = {2}, .pf = {0.5f}, .x = sl_mm_x, .ti = sl_mm_y,
+     .none = sl_mm_none2, .mean = 0.064999998, .gmean = sl_mm_g2, .tol = 2e-6},
+    {1, 3, .pi = {1}, .pf = {1.0f}, .x = sl_mm_xk, .ti = sl_mm_yk, .none = sl_mm_nk,
+     .mean = 0.083333336, .gmean = sl_mm_gk, .tol = 2e-6},
+};
+static const double sl_ml_x[12] = {0.1,        0.2, 0.40000001, 0.80000001, 0.5, -0.30000001,
+                                   0.89999998, 0,   0.2,        0.1,        0,   0.30000001};
+static const int64_t sl_ml_y1[12] = {3, 0, -1, 1, 1, 2, 3, 0, -1, 0, 1, 2};
+static const double sl_ml_none1[3] = {0.85000002, 0, 0};
+static const double sl_ml_g1[12] = {-0.16666667, 0.16666667, 0.16666667, -0.16666667, 0, 0,
+                                    0,           0,          0,          0,           0, 0};
+static const int64_t sl_ml_y2[12] = {3, 3, -1, 0, 0, 1, 2, 3, -1, 1, 2, 3};
+static const double sl_ml_none2[3] = {0.64999998, 0, 0};
+static const double sl_ml_g2[12] = {0.16666667, 0.16666667, 0.16666667, -0.5, 0, 0,
+                                    0,          0,          0,          0,    0, 0};
+static const double sl_ml_xk[3] = {1, 0, 0.5}, sl_ml_nk[1] = {0.16666667};
+static const int64_t sl_ml_yk[3] = {0, -1, 0};
+static const double sl_ml_gk[3] = {-0.33333334, 0, 0.33333334};
+static const cs_example sl_multilabel_margin_f32_examples[] = {
+    {3, 4, .x = sl_ml_x, .ti = sl_ml_y1, .none = sl_ml_none1, .mean = 0.28333333, .gmean = sl_ml_g1,
+     .tol = 2e-6},
+    {3, 4, .x = sl_ml_x, .ti = sl_ml_y2, .none = sl_ml_none2, .mean = 0.21666665, .gmean = sl_ml_g2,
+     .tol = 2e-6},
+    {1, 3, .x = sl_ml_xk, .ti = sl_ml_yk, .none = sl_ml_nk, .mean = 0.16666667, .gmean = sl_ml_gk,
+     .tol = 2e-6},
+};
+static const float sl_mls_w3[3] = {1, 2, 0.5f};
+static const double sl_mls_x[6] = {0.5, -1, 2, -20, 0, 30},
+                    sl_mls_t[6] = {1, 0, 1, 0, 1, 0.30000001};
+static const double sl_mls_none[2] = {0.38802147, 3.9620981};
+static const double sl_mls_g[6] = {-0.062923446,  0.089647144, -0.0099335769,
+                                   3.4352562e-10, -0.16666667, 0.058333334};
+static const cs_example sl_multilabel_soft_margin_f32_examples[] = {
+    {2, 3, .weight = sl_mls_w3, .x = sl_mls_x, .t = sl_mls_t, .none = sl_mls_none,
+     .mean = 2.1750598, .gmean = sl_mls_g, .tol = 2e-6},
+};
+
+CS_SPEC(multi_margin_f32, sl_multi_margin_gen, sl_multi_margin_ref, CS_NONE,
+        sl_multi_margin_f32_examples, CS_LEN(sl_multi_margin_f32_examples));
+CS_SPEC(multilabel_margin_f32, sl_multilabel_margin_gen, sl_multilabel_margin_ref, CS_NONE,
+        sl_multilabel_margin_f32_examples, CS_LEN(sl_multilabel_margin_f32_examples));
+CS_SPEC(multilabel_soft_margin_f32, sl_multilabel_soft_margin_gen, sl_multilabel_soft_margin_ref,
+        CS_NONE, sl_multilabel_soft_margin_f32_examples,
+        CS_LEN(sl_multilabel_soft_margin_f32_examples));
 #endif
 #endif

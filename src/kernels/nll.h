@@ -95,5 +95,82 @@ static void k_nll_grad(const sl_rargs *a, size_t pos, size_t cnt, float *l0, flo
     }
 }
 
+#else /* the tests' reference and data (tests/class_spec.h) */
+static void sl_nll_ref(const cr_pos *q, cr_res *r, double *grad, double *gmag, double *kink,
+                       double *sing)
+{
+    const size_t C = q->classes;
+    const int64_t y = q->ti[0];
+    (void)kink, (void)sing;
+    cr_fill(grad, C, 0);
+    cr_fill(gmag, C, 0);
+    if (y == q->p->ignore_index) {
+        r->value = r->mag = r->div = 0;
+        return;
+    }
+    const size_t yy = (size_t)y;
+    const double wy = cr_w(q->p, yy);
+    r->value = -wy * q->x[yy];
+    r->mag = fabs(wy * q->x[yy]);
+    r->div = wy;
+    if (grad) grad[yy] = -wy;
+    if (gmag) gmag[yy] = fabs(wy);
+}
+
+/* log-probabilities, or arbitrary scores (nll_loss does not check) */
+static void sl_nll_gen(const cs_branch *b, size_t C, uint64_t *s, double *x, double *t, int64_t *y,
+                       int64_t *row)
+{
+    (void)b, (void)t, (void)y, (void)row;
+    if (ts_coin(s, 0.6)) {
+        cs_gen_logits(s, x, C);
+        double m = -INFINITY, S = 0;
+        for (size_t c = 0; c < C; c++) m = fmax(m, x[c]);
+        for (size_t c = 0; c < C; c++) S += exp(x[c] - m);
+        for (size_t c = 0; c < C; c++) x[c] -= m + log(S);
+    } else {
+        for (size_t c = 0; c < C; c++) x[c] = ts_coin(s, 0.8) ? 3.0 * ts_N(s) : ts_U(s, -50, 50);
+    }
+}
+
+/* cross: 1 also in the cross-ISA test, 2 only there */
+static const cs_branch sl_nll_f32_branches[] = {
+    {"plain", .weight = 0, .ignore_index = -100, .ignore_frac = 0, .pf = {0}, .cross = 1},
+    {"weight", .weight = 1, .ignore_index = -100, .ignore_frac = 0, .pf = {0}},
+    {"weight ignore_index=2 (a real class)", .weight = 1, .ignore_index = 2, .ignore_frac = 0.15,
+     .pf = {0}},
+    {"ignore_index=-100 (20% ignored)", .weight = 0, .ignore_index = -100, .ignore_frac = 0.2,
+     .pf = {0}},
+    {"weight ignore_index=1 (a real class)", .weight = 1, .ignore_index = 1, .ignore_frac = 0.1,
+     .pf = {0}, .cross = 2},
+};
+
+/* torch 1.13 (printed float32 values) */
+static const double sl_nll_x[12] = {-1.4951819,  -0.49518189, -1.9951819, -3.4951818,
+                                    -1.3862944,  -1.3862944,  -1.3862944, -1.3862944,
+                                    -0.20225349, -5.2022533,  -2.2022536, -2.7022536};
+static const int64_t sl_nll_y[3] = {1, 3, 0};
+static const float sl_nll_w[4] = {0.5f, 2, 1, 3};
+static const double sl_nll_none[3] = {0, 4.1588831, 0.10112675};
+static const double sl_nll_g[12] = {0, 0, 0, 0, 0, 0, 0, -0.85714293, -0.14285715, 0, 0, 0};
+static const cs_example sl_nll_f32_examples[] = {
+    {3,
+     4,
+     sl_nll_w,
+     NULL,
+     0,
+     1,
+     {0},
+     {0},
+     sl_nll_x,
+     NULL,
+     sl_nll_y,
+     sl_nll_none,
+     1.2171457,
+     sl_nll_g,
+     2e-6},
+};
+
+CS_SPEC(nll_f32, sl_nll_gen, sl_nll_ref, CS_NONE, sl_nll_f32_examples, CS_LEN(sl_nll_f32_examples));
 #endif
 #endif
