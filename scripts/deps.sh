@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages simdloss needs that are missing (apt-get, as
-# root or through sudo). Usage: scripts/deps.sh [build|bench|golden|compare|qemu|arm64|clang]...
+# root or through sudo).
+# Usage: scripts/deps.sh [build|bench|golden|compare|qemu|arm64|clang|examples]...
 #   clang: clang, for scripts/test.sh --clang, and its sanitizer and libFuzzer
 #          runtimes (Debian 12: clang 14), for scripts/fuzz.sh
 #   compare: PyTorch, NumPy and Matplotlib for bench/compare.sh
+#   examples: CBLAS (OpenBLAS), zlib and Fashion-MNIST for the examples/
+#          programs, NumPy and Matplotlib for examples/report.py
 #   qemu: qemu-user, for the tests that run simdloss-cpu on emulated x86 CPUs
 #   arm64: the AArch64 cross toolchain, qemu-user and the arm64 libraries
 #          (adds dpkg's arm64 architecture), for scripts/test-arm64.sh
@@ -20,6 +23,7 @@ for what in "$@"; do
     compare) pkgs+=(libbenchmark-dev python3-torch python3-numpy python3-matplotlib) ;;
     qemu) pkgs+=(qemu-user) ;;
     clang) pkgs+=(clang libclang-rt-14-dev) ;;
+    examples) pkgs+=(libopenblas-dev zlib1g-dev dataset-fashion-mnist python3-numpy python3-matplotlib) ;;
     arm64)
         arm64=1
         pkgs+=(gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user libsleef-dev:arm64
