@@ -79,7 +79,15 @@ SIMDLOSS_API const char *simdloss_strerror(int status);
 /* Thread-local message of the last failing call in this thread, e.g.
  * "simdloss_bce_f32: input[17] = 1.5 is outside [0, 1]"; "" if none. */
 SIMDLOSS_API const char *simdloss_last_error(void);
-/* Library version, "MAJOR.MINOR.PATCH". */
+/* The version of this header. The version is written here and nowhere else:
+ * CMakeLists.txt reads these three lines for the project version, the
+ * library's SOVERSION (MAJOR) and the pkg-config and CMake package files. */
+#define SIMDLOSS_VERSION_MAJOR 0
+#define SIMDLOSS_VERSION_MINOR 1
+#define SIMDLOSS_VERSION_PATCH 0
+
+/* The library's version, "MAJOR.MINOR.PATCH": that of the header it was
+ * built with (a program may run with a newer library of the same MAJOR). */
 SIMDLOSS_API const char *simdloss_version(void);
 
 /* ---------------------------------------------------------------- ISA --- */

@@ -31,4 +31,10 @@ const char *simdloss_strerror(int status)
     return "unknown status";
 }
 
-const char *simdloss_version(void) { return SIMDLOSS_VERSION; }
+#define SL_STR_(x) #x
+#define SL_STR(x) SL_STR_(x)
+const char *simdloss_version(void)
+{
+    return SL_STR(SIMDLOSS_VERSION_MAJOR) "." SL_STR(SIMDLOSS_VERSION_MINOR) "." SL_STR(
+        SIMDLOSS_VERSION_PATCH);
+}
