@@ -132,6 +132,13 @@ typedef struct {
     int f32_of;
     const cs_example *examples;
     size_t nexamples;
+    /* Golden test: the magnitude of the terms whose rounding errors reach
+     * the position's loss (*lt) and each class's gradient (gt, `classes`
+     * values), before the reduction's factor, where the formula cancels
+     * (torch's float32 value and ours then each carry an error of about an
+     * ulp of the terms, not of the result); both arrive 0; NULL: nothing
+     * cancels. Non-finite results are taken as 0 by the caller. */
+    void (*golden)(const cr_pos *q, double *lt, double *gt);
 } cs_spec;
 
 #define CS_SPEC(name, ...)                                                                         \
@@ -179,6 +186,26 @@ static inline void cr_add(cr_acc *a, double v)
     a->s = t;
 }
 static inline double cr_get(const cr_acc *a) { return a->s + a->c; }
+
+/* Softmax of a row in double: p[k] and |log p[k]|; 0 when the row is not all
+ * finite. */
+static inline int cr_softmax(const double *x, size_t C, double *p, double *alp)
+{
+    double m = -INFINITY;
+    for (size_t k = 0; k < C; k++) {
+        if (!isfinite(x[k])) return 0;
+        if (x[k] > m) m = x[k];
+    }
+    double s = 0;
+    for (size_t k = 0; k < C; k++) s += exp(x[k] - m);
+    const double L = log(s);
+    for (size_t k = 0; k < C; k++) {
+        const double lp = x[k] - m - L;
+        p[k] = exp(lp);
+        alp[k] = fabs(lp);
+    }
+    return 1;
+}
 
 /* max-shifted log-sum-exp: m = max, s = sum exp(x - m) */
 static inline void cr_lse(const double *x, size_t C, double *m, double *s)

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "class_spec.h"
 #include "harness.h"
 
 #define CG_MAX_REPORT 25
@@ -43,36 +44,12 @@
 #define CG_SENTINEL 0xdeadbeefu
 #define CG_SENTINEL16 0xbeefu
 
-enum {
-    CG_CE,
-    CG_PROBS,
-    CG_BF16,
-    CG_NLL,
-    CG_CCE,
-    CG_CHINGE,
-    CG_CFOCAL,
-    CG_MM,
-    CG_MLM,
-    CG_MLSM,
-    CG_N
-};
-static const char *const cg_files[CG_N] = {"cross_entropy",
-                                           "cross_entropy_probs",
-                                           "cross_entropy_bf16",
-                                           "nll",
-                                           "categorical_crossentropy",
-                                           "categorical_hinge",
-                                           "categorical_focal",
-                                           "multi_margin",
-                                           "multilabel_margin",
-                                           "multilabel_soft_margin"};
-
 typedef struct {
     char name[160];
     size_t batch, classes, inner;
     int64_t ignore_index;
-    float ls, gamma, margin;
-    int p;
+    float pf[SL_MAX_PF]; /* the loss's parameters, registry order */
+    int pi[SL_MAX_PI];
     float *x;     /* inputs (bf16: widened) */
     uint16_t *xb; /* bf16 logits */
     int64_t *ti;
@@ -91,6 +68,15 @@ typedef struct {
     const char *file, *isa, *cas;
     int failures, checks;
 } cg_ctx;
+
+/* A class loss's golden file: its registry name without "_f32"
+ * (tests/golden/class/<file>.txt, tests/golden/gen_class.py). */
+static void cg_file_name(int kind, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", cr_infos[kind].name);
+    const size_t n = strlen(buf);
+    if (n > 4 && !strcmp(buf + n - 4, "_f32")) buf[n - 4] = 0;
+}
 
 /* ------------------------------------------------------------ parsing --- */
 static float cg_hex(const char *tok)
@@ -189,14 +175,15 @@ static int cg_next(FILE *f, int kind, cg_case *c)
 {
     static char line[1 << 22];
     memset(c, 0, sizeof *c);
-    c->ignore_index = -100;
-    c->p = 1;
-    c->margin = 1.0f;
-    c->gamma = 2.0f;
+    const sl_class_info *L = &cr_infos[kind];
+    const cr_params def = cr_default_params(kind);
+    c->ignore_index = def.ignore_index;
+    memcpy(c->pf, def.pf, sizeof c->pf);
+    memcpy(c->pi, def.pi, sizeof c->pi);
     c->status = SIMDLOSS_OK;
     c->status_index = -1;
     int in_case = 0, has_shape = 0;
-    const int bf = kind == CG_BF16;
+    const int bf = L->bf16;
     while (fgets(line, sizeof line, f)) {
         ck_assert_msg(strlen(line) < sizeof line - 1, "golden line too long");
         char *save, *key = strtok_r(line, " \n", &save);
@@ -217,14 +204,10 @@ static int cg_next(FILE *f, int kind, cg_case *c)
             has_shape = 1;
         } else if (!strcmp(key, "ignore_index")) {
             c->ignore_index = (int64_t)strtoll(cg_tok(&save, key, cn), NULL, 10);
-        } else if (!strcmp(key, "label_smoothing")) {
-            c->ls = cg_hex(cg_tok(&save, key, cn));
-        } else if (!strcmp(key, "gamma")) {
-            c->gamma = cg_hex(cg_tok(&save, key, cn));
-        } else if (!strcmp(key, "margin")) {
-            c->margin = cg_hex(cg_tok(&save, key, cn));
-        } else if (!strcmp(key, "p")) {
-            c->p = atoi(cg_tok(&save, key, cn));
+        } else if (cr_pf_index(kind, key) >= 0) { /* a float parameter, hex */
+            c->pf[cr_pf_index(kind, key)] = cg_hex(cg_tok(&save, key, cn));
+        } else if (cr_pi_index(kind, key) >= 0) {
+            c->pi[cr_pi_index(kind, key)] = atoi(cg_tok(&save, key, cn));
         } else if (!strcmp(key, "x")) {
             if (bf) {
                 c->xb = cg_halves(&save, cg_numel(c), key, cn);
@@ -233,7 +216,7 @@ static int cg_next(FILE *f, int kind, cg_case *c)
                 c->x = cg_floats(&save, cg_numel(c), key, cn);
             }
         } else if (!strcmp(key, "ti")) {
-            const size_t cnt = kind == CG_MLM ? c->batch * c->classes : cg_npos(c);
+            const size_t cnt = L->target == SL_T_LABELS ? c->batch * c->classes : cg_npos(c);
             char **t = cg_tokens(&save, cnt, key, cn);
             c->ti = malloc((cnt ? cnt : 1) * sizeof *c->ti);
             ck_assert_ptr_nonnull(c->ti);
@@ -278,8 +261,8 @@ static int cg_next(FILE *f, int kind, cg_case *c)
                           "golden %s: neither values nor a status", cn);
             if (c->status == SIMDLOSS_OK) {
                 if (c->weight) ck_assert_uint_eq(c->weight_len, c->classes);
-                if (kind >= CG_CCE) ck_assert_uint_eq(c->inner, 1);
-                if (kind == CG_CFOCAL) ck_assert_ptr_nonnull(c->alpha);
+                if (!L->inner) ck_assert_uint_eq(c->inner, 1);
+                if (L->alpha) ck_assert_ptr_nonnull(c->alpha);
             }
             return 1;
         } else {
@@ -291,35 +274,24 @@ static int cg_next(FILE *f, int kind, cg_case *c)
 }
 
 /* ------------------------------------------------------------- calls ---- */
+static cr_params cg_params(int kind, const cg_case *c)
+{
+    cr_params p = cr_default_params(kind);
+    p.weight = c->weight;
+    p.ignore_index = c->ignore_index;
+    if (c->alpha) p.alpha = c->alpha, p.alpha_len = c->alpha_len;
+    memcpy(p.pf, c->pf, sizeof p.pf);
+    memcpy(p.pi, c->pi, sizeof p.pi);
+    return p;
+}
+
 static int cg_call(int kind, const cg_case *c, simdloss_reduction r, float *loss, float *grad,
                    uint16_t *gradb)
 {
-    const size_t B = c->batch, C = c->classes, K = c->inner;
-    switch (kind) {
-    case CG_CE:
-        return simdloss_cross_entropy_f32(B, C, K, c->x, c->ti, c->weight, c->ignore_index, c->ls,
-                                          r, loss, grad);
-    case CG_PROBS:
-        return simdloss_cross_entropy_probs_f32(B, C, K, c->x, c->tf, c->weight, c->ls, r, loss,
-                                                grad);
-    case CG_BF16:
-        return simdloss_cross_entropy_bf16(B, C, K, c->xb, c->ti, c->weight, c->ignore_index, c->ls,
-                                           r, loss, gradb);
-    case CG_NLL:
-        return simdloss_nll_f32(B, C, K, c->x, c->ti, c->weight, c->ignore_index, r, loss, grad);
-    case CG_CCE:
-        return simdloss_categorical_crossentropy_f32(B, C, c->x, c->tf, c->ls, r, loss, grad);
-    case CG_CHINGE: return simdloss_categorical_hinge_f32(B, C, c->x, c->tf, r, loss, grad);
-    case CG_CFOCAL:
-        return simdloss_categorical_focal_f32(B, C, c->x, c->tf, c->alpha, c->alpha_len, c->gamma,
-                                              c->ls, r, loss, grad);
-    case CG_MM:
-        return simdloss_multi_margin_f32(B, C, c->x, c->ti, c->p, c->margin, c->weight, r, loss,
-                                         grad);
-    case CG_MLM: return simdloss_multilabel_margin_f32(B, C, c->x, c->ti, r, loss, grad);
-    default:
-        return simdloss_multilabel_soft_margin_f32(B, C, c->x, c->tf, c->weight, r, loss, grad);
-    }
+    const cr_params p = cg_params(kind, c);
+    const int bf = cr_infos[kind].bf16;
+    return cr_call(kind, c->batch, c->classes, c->inner, bf ? (const void *)c->xb : c->x, c->ti,
+                   c->tf, &p, r, loss, bf ? (void *)gradb : grad);
 }
 
 static const char *cg_red(simdloss_reduction r)
@@ -333,206 +305,61 @@ static const char *cg_red(simdloss_reduction r)
 
 static double cg_w(const cg_case *c, size_t k) { return c->weight ? (double)c->weight[k] : 1.0; }
 
-/* Softmax of the class vector at position (b, i) in double: p[k], |lp[k]|.
- * Returns 0 when the vector is not all finite. */
-static int cg_softmax(const cg_case *c, size_t b, size_t i, double *p, double *alp)
-{
-    const size_t C = c->classes;
-    double m = -INFINITY;
-    for (size_t k = 0; k < C; k++) {
-        const double v = c->x[CG_AT(c, b, k, i)];
-        if (!isfinite(v)) return 0;
-        if (v > m) m = v;
-    }
-    double s = 0;
-    for (size_t k = 0; k < C; k++) s += exp((double)c->x[CG_AT(c, b, k, i)] - m);
-    const double L = log(s);
-    for (size_t k = 0; k < C; k++) {
-        const double lp = (double)c->x[CG_AT(c, b, k, i)] - m - L;
-        p[k] = exp(lp);
-        alp[k] = fabs(lp);
-    }
-    return 1;
-}
-
 /*
  * Magnitude of the terms whose rounding errors reach each loss value (lt,
  * per position) and each gradient element (gt, per element of the input),
- * before the reduction's factor. Where these terms cancel, torch's float32
- * value and ours each carry an error of about an ulp of the terms, not of
- * the result (docs/semantics.md, "Test tolerances"); cg_close allows 3e-7 * terms on top of the
- * suite's elementwise tolerance. 0 where the formula does not cancel.
+ * before the reduction's factor: the loss's spec (its `golden` hook) for
+ * each position. Where these terms cancel, torch's float32 value and ours
+ * each carry an error of about an ulp of the terms, not of the result
+ * (docs/semantics.md, "Test tolerances"); cg_close allows 3e-7 * terms on
+ * top of the suite's elementwise tolerance. 0 where the formula does not
+ * cancel.
  */
 static void cg_terms(int kind, const cg_case *c, double *lt, double *gt)
 {
+    const sl_class_info *L = &cr_infos[kind];
     const size_t B = c->batch, C = c->classes, K = c->inner;
-    const double eps = c->ls;
-    double *p = malloc((C ? C : 1) * sizeof *p), *alp = malloc((C ? C : 1) * sizeof *alp);
-    ck_assert(p && alp);
     const size_t npos = B * K, n = B * C * K;
     memset(lt, 0, (npos > 0 ? npos : 1) * sizeof *lt);
     memset(gt, 0, (n > 0 ? n : 1) * sizeof *gt);
+    void (*golden)(const cr_pos *, double *, double *) = cs_specs[kind]->golden;
+    if (!golden) return;
+    const cr_params p = cg_params(kind, c);
+    double *x = malloc((C + 1) * sizeof *x), *t = malloc((C + 1) * sizeof *t);
+    double *g = malloc((C + 1) * sizeof *g);
+    ck_assert(x && t && g);
     for (size_t b = 0; b < B; b++)
         for (size_t i = 0; i < K; i++) {
             const size_t pos = b * K + i;
-            if (kind == CG_CE || kind == CG_BF16) {
-                /* lp = x - max - log S (exp and log: ~1 ulp of |lp| + 1);
-                 * d/dx_c = (1-e) w_y (p_c - [c = y]) + (e/C)(W p_c - w_c) */
-                const int64_t y = c->ti[pos];
-                if (y == c->ignore_index || !cg_softmax(c, b, i, p, alp)) continue;
-                double W = 0;
-                for (size_t k = 0; k < C; k++) W += cg_w(c, k);
-                const double A = (1 - eps) * cg_w(c, (size_t)y), Bc = eps / (double)C;
-                lt[pos] = A * (alp[y] + 1);
-                for (size_t k = 0; k < C; k++) {
-                    lt[pos] += Bc * cg_w(c, k) * (alp[k] + 1);
-                    gt[CG_AT(c, b, k, i)] = (A + Bc * W) * p[k] * (1 + alp[k]) +
-                                            A * ((int64_t)k == y) + Bc * cg_w(c, k);
-                }
-            } else if (kind == CG_PROBS) {
-                /* loss = -sum a_c lp_c, a_c = w_c t'_c (any sign);
-                 * d/dx_c = (sum a) p_c - a_c */
-                int fin = cg_softmax(c, b, i, p, alp);
-                for (size_t k = 0; k < C; k++) fin &= isfinite(c->tf[CG_AT(c, b, k, i)]);
-                if (!fin) continue;
-                double sa = 0;
-                for (size_t k = 0; k < C; k++) {
-                    const double t = (1 - eps) * c->tf[CG_AT(c, b, k, i)] + eps / (double)C;
-                    sa += fabs(cg_w(c, k) * t);
-                    lt[pos] += fabs(cg_w(c, k) * t) * (alp[k] + 1);
-                }
-                for (size_t k = 0; k < C; k++) {
-                    const double t = (1 - eps) * c->tf[CG_AT(c, b, k, i)] + eps / (double)C;
-                    gt[CG_AT(c, b, k, i)] = sa * p[k] * (1 + alp[k]) + fabs(cg_w(c, k) * t);
-                }
-            } else if (kind == CG_CCE || kind == CG_CFOCAL) {
-                /* o = p / S, oc = clip(o, e, 1 - e); loss = sum_c f_c(oc_c);
-                 * d/dp_k = (u_k - sum_c u_c o_c) / S. Terms |u_k| and |u_c| o_c. The
-                 * focal u_c carries a relative error of about (g + 1) oc / q ulp from
-                 * q = 1 - oc (a_c below); u_k's own error enters the gradient as
-                 * u_k (1 - o_k), not twice. */
-                const float *x = c->x + b * C, *t = c->tf + b * C;
-                const double e = 1e-7f, ome = 1.0f - 1e-7f, g = c->gamma;
-                double S = 0, G = 0;
-                int fin = 1;
-                for (size_t k = 0; k < C; k++) {
-                    S += x[k];
-                    fin &= isfinite(x[k]) && isfinite(t[k]);
-                }
-                if (!fin || S == 0) continue;
-                double *au = alp; /* a_c */
-                for (size_t k = 0; k < C; k++) {
-                    const double o = x[k] / S, oc = fmin(fmax(o, e), ome), q = 1 - oc;
-                    const double tp = fabs((1 - eps) * t[k] + eps / (double)C);
-                    const double lg = fabs(log(oc));
-                    double u;
-                    au[k] = 0;
-                    if (kind == CG_CCE) {
-                        lt[pos] += tp * (lg + 1);
-                        u = tp / oc;
-                    } else {
-                        /* the focal factor (1 - oc)^g: relative error g oc / q ulp */
-                        const double A = fabs((double)c->alpha[c->alpha_len == 1 ? 0 : k]) * tp;
-                        lt[pos] += A * pow(q, g) * (lg + 1) * (1 + g * oc / q);
-                        u = A * ((g > 0 ? g * pow(q, g - 1) * lg : 0) + pow(q, g) / oc);
-                        au[k] = (g + 1) * oc / q;
-                    }
-                    p[k] = (o >= e && o <= ome) ? u : 0; /* p[] holds |u| here */
-                    G += p[k] * fabs(o) * (1 + au[k]);
-                }
-                for (size_t k = 0; k < C; k++) {
-                    const double o = fabs(x[k] / S);
-                    gt[b * C + k] =
-                        (p[k] * (1 + au[k] * fabs(1 - o)) + G - p[k] * o * au[k]) / fabs(S);
-                }
-            } else if (kind == CG_CHINGE) {
-                /* loss = max(neg - pos + 1, 0); d/dp_c = -t_c + (1 - t_c)[max]/count */
-                const float *x = c->x + b * C, *t = c->tf + b * C;
-                double neg = 0;
-                lt[pos] = 1;
-                for (size_t k = 0; k < C; k++) {
-                    lt[pos] += fabs((double)t[k] * x[k]);
-                    neg = fmax(neg, fabs((1 - (double)t[k]) * x[k]));
-                    gt[b * C + k] = fabs((double)t[k]) + fabs(1 - (double)t[k]);
-                }
-                lt[pos] += neg;
-                if (!isfinite(lt[pos])) lt[pos] = 0;
-            } else if (kind == CG_MM) {
-                /* z_j = margin - x_y + x_j; p = 2: z^2, gradient 2 z */
-                const float *x = c->x + b * C;
-                const int64_t y = c->ti[pos];
-                const double wy = cg_w(c, (size_t)y) / (double)C;
-                for (size_t j = 0; j < C; j++) {
-                    if ((int64_t)j == y) continue;
-                    const float z = (c->margin - x[y]) + x[j];
-                    if (!(z > 0) || !isfinite(z)) continue;
-                    const double mag = fabs((double)c->margin) + fabs((double)x[y]) + fabs(x[j]);
-                    lt[pos] += fabs(wy) * mag * (c->p == 2 ? 2 * (double)z : 1);
-                    /* x[y]'s gradient sums every active term */
-                    gt[b * C + (size_t)y] += fabs(wy) * (c->p == 2 ? 2 * (double)z : 1);
-                    if (c->p == 2) {
-                        gt[b * C + j] += 2 * fabs(wy) * mag;
-                        gt[b * C + (size_t)y] += 2 * fabs(wy) * mag;
-                    }
-                }
-            } else if (kind == CG_MLM) {
-                /* z_jk = 1 - (x_j - x_k) over (label, non-label) pairs */
-                const float *x = c->x + b * C;
-                const int64_t *t = c->ti + b * C;
-                char *isl = calloc(C ? C : 1, 1);
-                ck_assert_ptr_nonnull(isl);
-                size_t nl = 0;
-                while (nl < C && t[nl] >= 0) isl[t[nl++]] = 1;
-                for (size_t a = 0; a < nl; a++)
-                    for (size_t k = 0; k < C; k++) {
-                        if (isl[k]) continue;
-                        const double j = x[t[a]], v = x[k];
-                        if (isfinite(j) && isfinite(v) && 1 - (j - v) > 0) {
-                            lt[pos] += (1 + fabs(j) + fabs(v)) / (double)C;
-                            /* the gradients sum +-1/C per active pair */
-                            gt[b * C + (size_t)t[a]] += 1 / (double)C;
-                            gt[b * C + k] += 1 / (double)C;
-                        }
-                    }
-                free(isl);
-            } else if (kind == CG_MLSM) {
-                /* d/dx = w (sigmoid(x) - t) / C (the header): the terms are
-                 * sigmoid(x) and t. torch differentiates t log sigmoid(x) + (1 - t)
-                 * log sigmoid(-x), whose terms t sigmoid(-x) and (1 - t) sigmoid(x) do
-                 * not cancel for t in {0, 1} (x = 20, t = 1: -2.06e-9 w / C, where
-                 * sigmoid(x) - t is 0 in float32); the header's formula is the reference
-                 * for the tolerance, so about an ulp of sigmoid(x) + |t| is allowed. */
-                for (size_t k = 0; k < C; k++) {
-                    const double x = c->x[b * C + k], t = c->tf[b * C + k];
-                    if (!isfinite(x) || !isfinite(t)) continue;
-                    const double sp = 1 / (1 + exp(-x)), sm = log1p(exp(-fabs(x)));
-                    /* the loss: -(t log sigmoid(x) + (1 - t) log sigmoid(-x)), summed */
-                    lt[pos] += fabs(cg_w(c, k)) *
-                               (fabs(t) * (fmax(-x, 0) + sm) + fabs(1 - t) * (fmax(x, 0) + sm)) /
-                               (double)C;
-                    gt[b * C + k] = fabs(cg_w(c, k)) * (sp + fabs(t)) / (double)C;
-                }
+            for (size_t k = 0; k < C; k++) {
+                x[k] = c->x[CG_AT(c, b, k, i)];
+                t[k] = c->tf ? c->tf[CG_AT(c, b, k, i)] : 0.0;
+                g[k] = 0.0;
             }
-            /* CG_NLL: -w x is one rounding, no cancellation, no sum */
+            const int64_t *ti = L->target == SL_T_LABELS ? c->ti + b * C : c->ti + pos;
+            const cr_pos q = {C, &p, x, L->target == SL_T_FLOAT ? t : NULL,
+                              L->target == SL_T_FLOAT ? NULL : ti};
+            golden(&q, &lt[pos], g);
+            for (size_t k = 0; k < C; k++) gt[CG_AT(c, b, k, i)] = g[k];
         }
     for (size_t k = 0; k < npos; k++)
         if (!isfinite(lt[k])) lt[k] = 0;
     for (size_t k = 0; k < n; k++)
         if (!isfinite(gt[k])) gt[k] = 0;
-    free(p), free(alp);
+    free(x), free(t), free(g);
 }
 
 /* MEAN's divisor: sum of the targets' weights (index targets), positions
  * (probability targets) or rows. */
 static double cg_divisor(int kind, const cg_case *c)
 {
-    if (kind == CG_CE || kind == CG_BF16 || kind == CG_NLL) {
+    if (cr_infos[kind].mean == SL_MEAN_WEIGHTS) {
         double s = 0;
         for (size_t k = 0; k < cg_npos(c); k++)
             if (c->ti[k] != c->ignore_index) s += cg_w(c, (size_t)c->ti[k]);
         return s;
     }
-    return kind == CG_PROBS ? (double)cg_npos(c) : (double)c->batch;
+    return (double)cg_npos(c);
 }
 
 /* -------------------------------------------------------- comparisons --- */
@@ -636,12 +463,13 @@ static void cg_run_status(cg_ctx *t, int kind, const cg_case *c)
                  * (batch, classes) targets also the row and column, "[5][2]" */
                 char want[48], want2[64] = "[";
                 snprintf(want, sizeof want, "[%ld]", c->status_index);
-                if (kind == CG_MLM && c->classes > 0)
+                if (cr_infos[kind].target == SL_T_LABELS && c->classes > 0)
                     snprintf(want2, sizeof want2, "[%ld][%ld]", c->status_index / (long)c->classes,
                              c->status_index % (long)c->classes);
                 t->checks++;
                 if (!strstr(simdloss_last_error(), want) &&
-                    !(kind == CG_MLM && strstr(simdloss_last_error(), want2))) {
+                    !(cr_infos[kind].target == SL_T_LABELS &&
+                      strstr(simdloss_last_error(), want2))) {
                     t->failures++;
                     if (t->failures <= CG_MAX_REPORT)
                         printf("FAIL [%s] %s/%s %s: message '%s' does not name index %ld\n", t->isa,
@@ -668,15 +496,16 @@ static void cg_run_status(cg_ctx *t, int kind, const cg_case *c)
 
 /* bf16: the gradient's bits against the rounding of the float32 entry point's
  * gradient on the widened logits, and the loss within 1e-3 of its loss. */
-static void cg_bf16_vs_f32(cg_ctx *t, const cg_case *c, simdloss_reduction r, const float *loss,
-                           const uint16_t *gb)
+static void cg_bf16_vs_f32(cg_ctx *t, int kind, const cg_case *c, simdloss_reduction r,
+                           const float *loss, const uint16_t *gb)
 {
     const size_t npos = cg_npos(c), n = cg_numel(c), ln = r == SIMDLOSS_NONE ? npos : 1;
     float *l32 = malloc((ln + 1) * sizeof *l32), *g32 = malloc((n + 1) * sizeof *g32);
     ck_assert(l32 && g32);
-    const int rc =
-        simdloss_cross_entropy_f32(c->batch, c->classes, c->inner, c->x, c->ti, c->weight,
-                                   c->ignore_index, c->ls, r, loss ? l32 : NULL, gb ? g32 : NULL);
+    const int f32 = cs_specs[kind]->f32_of;
+    const cr_params p = cg_params(f32, c);
+    const int rc = cr_call(f32, c->batch, c->classes, c->inner, c->x, c->ti, c->tf, &p, r,
+                           loss ? l32 : NULL, gb ? g32 : NULL);
     ck_assert_msg(rc == 0, "[%s] %s/%s f32 %s: rc %d %s", t->isa, t->file, t->cas, cg_red(r), rc,
                   simdloss_last_error());
     for (size_t k = 0; gb && k < n; k++) {
@@ -700,7 +529,7 @@ static void cg_bf16_vs_f32(cg_ctx *t, const cg_case *c, simdloss_reduction r, co
 static void cg_run_case(cg_ctx *t, int kind, const cg_case *c)
 {
     const size_t npos = cg_npos(c), n = cg_numel(c), ln = npos > 0 ? npos : 1;
-    const int bf = kind == CG_BF16;
+    const int bf = cr_infos[kind].bf16;
     float *loss = malloc((ln + 1) * sizeof *loss), *grad = malloc((n + 1) * sizeof *grad);
     uint16_t *gb = malloc((n + 1) * sizeof *gb);
     double *lt = malloc(ln * sizeof *lt), *gt = malloc((n ? n : 1) * sizeof *gt);
@@ -753,7 +582,7 @@ static void cg_run_case(cg_ctx *t, int kind, const cg_case *c)
                 }
                 cg_cmp_grad(t, r, what, grad, want, c, gt, factor, bf);
             }
-            if (bf) cg_bf16_vs_f32(t, c, r, wl ? loss : NULL, wg ? gb : NULL);
+            if (bf) cg_bf16_vs_f32(t, kind, c, r, wl ? loss : NULL, wg ? gb : NULL);
         }
     free(loss), free(grad), free(gb), free(lt), free(gt);
 }
@@ -761,11 +590,12 @@ static void cg_run_case(cg_ctx *t, int kind, const cg_case *c)
 static void cg_run_file(int kind, int isa)
 {
     if (!tl_use_table(isa)) return;
-    char path[512];
-    snprintf(path, sizeof path, "%s/class/%s.txt", TL_GOLDEN_DIR, cg_files[kind]);
+    char file[128], path[512];
+    cg_file_name(kind, file, sizeof file);
+    snprintf(path, sizeof path, "%s/class/%s.txt", TL_GOLDEN_DIR, file);
     FILE *f = fopen(path, "r");
     ck_assert_msg(f != NULL, "cannot open golden file %s", path);
-    cg_ctx t = {kind, cg_files[kind], tl_table(), "", 0, 0};
+    cg_ctx t = {kind, file, tl_table(), "", 0, 0};
     cg_case c;
     int ncases = 0;
     while (cg_next(f, kind, &c)) {
@@ -780,37 +610,18 @@ static void cg_run_file(int kind, int isa)
     fclose(f);
     ck_assert_msg(ncases > 0, "%s: no cases", path);
     ck_assert_msg(t.failures == 0, "[%s] %s: %d of %d golden checks failed in %d cases", tl_table(),
-                  cg_files[kind], t.failures, t.checks, ncases);
+                  file, t.failures, t.checks, ncases);
 }
 
-#define CG_TEST(name, kind)                                                                        \
-    START_TEST(class_golden_##name) { cg_run_file(kind, _i); }                                     \
-    END_TEST
-CG_TEST(cross_entropy, CG_CE)
-CG_TEST(cross_entropy_probs, CG_PROBS)
-CG_TEST(cross_entropy_bf16, CG_BF16)
-CG_TEST(nll, CG_NLL)
-CG_TEST(categorical_crossentropy, CG_CCE)
-CG_TEST(categorical_hinge, CG_CHINGE)
-CG_TEST(categorical_focal, CG_CFOCAL)
-CG_TEST(multi_margin, CG_MM)
-CG_TEST(multilabel_margin, CG_MLM)
-CG_TEST(multilabel_soft_margin, CG_MLSM)
+/* every class loss of the registry on every table */
+START_TEST(class_golden) { cg_run_file(_i / tl_ntables(), _i % tl_ntables()); }
+END_TEST
 
 int main(void)
 {
     Suite *s = suite_create("class-golden");
     TCase *tc = tcase_create("torch-1.13");
-    tcase_add_loop_test(tc, class_golden_cross_entropy, 0, tl_ntables());
-    tcase_add_loop_test(tc, class_golden_cross_entropy_probs, 0, tl_ntables());
-    tcase_add_loop_test(tc, class_golden_cross_entropy_bf16, 0, tl_ntables());
-    tcase_add_loop_test(tc, class_golden_nll, 0, tl_ntables());
-    tcase_add_loop_test(tc, class_golden_categorical_crossentropy, 0, tl_ntables());
-    tcase_add_loop_test(tc, class_golden_categorical_hinge, 0, tl_ntables());
-    tcase_add_loop_test(tc, class_golden_categorical_focal, 0, tl_ntables());
-    tcase_add_loop_test(tc, class_golden_multi_margin, 0, tl_ntables());
-    tcase_add_loop_test(tc, class_golden_multilabel_margin, 0, tl_ntables());
-    tcase_add_loop_test(tc, class_golden_multilabel_soft_margin, 0, tl_ntables());
+    tcase_add_loop_test(tc, class_golden, 0, CR_NKINDS * tl_ntables());
     suite_add_tcase(s, tc);
     return tl_main(s);
 }

@@ -463,6 +463,77 @@ static void sl_categorical_hinge_gen(const cs_branch *b, size_t C, uint64_t *s, 
     }
 }
 
+/* o = p / S, oc = clip(o, e, 1 - e); loss = sum_c f_c(oc_c);
+ * d/dp_k = (u_k - sum_c u_c o_c) / S. Terms |u_k| and |u_c| o_c. The focal
+ * u_c carries a relative error of about (g + 1) oc / q ulp from q = 1 - oc
+ * (a_c below); u_k's own error enters the gradient as u_k (1 - o_k), not
+ * twice. */
+static void sl_keras_ce_golden(const cr_pos *q, int focal, double eps, double g, double *lt,
+                               double *gt)
+{
+    const size_t C = q->classes;
+    const cr_params *p = q->p;
+    const double *x = q->x, *t = q->t;
+    const double e = 1e-7f, ome = 1.0f - 1e-7f;
+    double S = 0, G = 0;
+    int fin = 1;
+    for (size_t k = 0; k < C; k++) {
+        S += x[k];
+        fin &= isfinite(x[k]) && isfinite(t[k]);
+    }
+    if (!fin || S == 0) return;
+    double *u = malloc((C + 1) * sizeof *u), *au = malloc((C + 1) * sizeof *au);
+    if (!u || !au) abort();
+    for (size_t k = 0; k < C; k++) {
+        const double o = x[k] / S, oc = fmin(fmax(o, e), ome), qk = 1 - oc;
+        const double tp = fabs((1 - eps) * t[k] + eps / (double)C);
+        const double lg = fabs(log(oc));
+        double uk;
+        au[k] = 0;
+        if (!focal) {
+            *lt += tp * (lg + 1);
+            uk = tp / oc;
+        } else {
+            /* the focal factor (1 - oc)^g: relative error g oc / q ulp */
+            const double A = fabs((double)p->alpha[p->alpha_len == 1 ? 0 : k]) * tp;
+            *lt += A * pow(qk, g) * (lg + 1) * (1 + g * oc / qk);
+            uk = A * ((g > 0 ? g * pow(qk, g - 1) * lg : 0) + pow(qk, g) / oc);
+            au[k] = (g + 1) * oc / qk;
+        }
+        u[k] = (o >= e && o <= ome) ? uk : 0;
+        G += u[k] * fabs(o) * (1 + au[k]);
+    }
+    for (size_t k = 0; k < C; k++) {
+        const double o = fabs(x[k] / S);
+        gt[k] = (u[k] * (1 + au[k] * fabs(1 - o)) + G - u[k] * o * au[k]) / fabs(S);
+    }
+    free(u), free(au);
+}
+
+static void sl_categorical_crossentropy_golden(const cr_pos *q, double *lt, double *gt)
+{
+    sl_keras_ce_golden(q, 0, q->p->pf[0], 0.0, lt, gt);
+}
+
+static void sl_categorical_focal_golden(const cr_pos *q, double *lt, double *gt)
+{
+    sl_keras_ce_golden(q, 1, q->p->pf[1], q->p->pf[0], lt, gt);
+}
+
+/* loss = max(neg - pos + 1, 0); d/dp_c = -t_c + (1 - t_c)[max] / count */
+static void sl_categorical_hinge_golden(const cr_pos *q, double *lt, double *gt)
+{
+    const double *x = q->x, *t = q->t;
+    double neg = 0;
+    *lt = 1;
+    for (size_t k = 0; k < q->classes; k++) {
+        *lt += fabs(t[k] * x[k]);
+        neg = fmax(neg, fabs((1 - t[k]) * x[k]));
+        gt[k] = fabs(t[k]) + fabs(1 - t[k]);
+    }
+    *lt += neg;
+}
+
 /* cross: 1 also in the cross-ISA test, 2 only there */
 static const cs_branch sl_categorical_crossentropy_f32_branches[] = {
     {"ls=0", .pf = {0.0f}, .cross = 1},
@@ -545,10 +616,13 @@ static const cs_example sl_categorical_focal_f32_examples[] = {
 };
 
 CS_SPEC(categorical_crossentropy_f32, sl_categorical_gen, sl_categorical_crossentropy_ref, CS_NONE,
-        sl_categorical_crossentropy_f32_examples, CS_LEN(sl_categorical_crossentropy_f32_examples));
+        sl_categorical_crossentropy_f32_examples, CS_LEN(sl_categorical_crossentropy_f32_examples),
+        sl_categorical_crossentropy_golden);
 CS_SPEC(categorical_hinge_f32, sl_categorical_hinge_gen, sl_categorical_hinge_ref, CS_NONE,
-        sl_categorical_hinge_f32_examples, CS_LEN(sl_categorical_hinge_f32_examples));
+        sl_categorical_hinge_f32_examples, CS_LEN(sl_categorical_hinge_f32_examples),
+        sl_categorical_hinge_golden);
 CS_SPEC(categorical_focal_f32, sl_categorical_gen, sl_categorical_focal_ref, CS_NONE,
-        sl_categorical_focal_f32_examples, CS_LEN(sl_categorical_focal_f32_examples));
+        sl_categorical_focal_f32_examples, CS_LEN(sl_categorical_focal_f32_examples),
+        sl_categorical_focal_golden);
 #endif
 #endif

@@ -649,6 +649,54 @@ static void sl_cross_entropy_probs_gen(const cs_branch *b, size_t C, uint64_t *s
     }
 }
 
+/* lp = x - max - log S (exp and log: about an ulp of |lp| + 1);
+ * d/dx_c = (1 - e) w_y (p_c - [c = y]) + (e / C) (W p_c - w_c) */
+static void sl_cross_entropy_golden(const cr_pos *q, double *lt, double *gt)
+{
+    const size_t C = q->classes;
+    const cr_params *p = q->p;
+    const int64_t y = q->ti[0];
+    const double eps = p->pf[0];
+    double *pr = malloc((C + 1) * sizeof *pr), *alp = malloc((C + 1) * sizeof *alp);
+    if (!pr || !alp) abort();
+    if (y != p->ignore_index && cr_softmax(q->x, C, pr, alp)) {
+        double W = 0;
+        for (size_t k = 0; k < C; k++) W += cr_w(p, k);
+        const double A = (1 - eps) * cr_w(p, (size_t)y), Bc = eps / (double)C;
+        *lt = A * (alp[y] + 1);
+        for (size_t k = 0; k < C; k++) {
+            *lt += Bc * cr_w(p, k) * (alp[k] + 1);
+            gt[k] = (A + Bc * W) * pr[k] * (1 + alp[k]) + A * ((int64_t)k == y) + Bc * cr_w(p, k);
+        }
+    }
+    free(pr), free(alp);
+}
+
+/* loss = -sum a_c lp_c, a_c = w_c t'_c (any sign); d/dx_c = (sum a) p_c - a_c */
+static void sl_cross_entropy_probs_golden(const cr_pos *q, double *lt, double *gt)
+{
+    const size_t C = q->classes;
+    const cr_params *p = q->p;
+    const double eps = p->pf[0];
+    double *pr = malloc((C + 1) * sizeof *pr), *alp = malloc((C + 1) * sizeof *alp);
+    if (!pr || !alp) abort();
+    int fin = cr_softmax(q->x, C, pr, alp);
+    for (size_t k = 0; k < C; k++) fin &= isfinite(q->t[k]);
+    if (fin) {
+        double sa = 0;
+        for (size_t k = 0; k < C; k++) {
+            const double t = (1 - eps) * q->t[k] + eps / (double)C;
+            sa += fabs(cr_w(p, k) * t);
+            *lt += fabs(cr_w(p, k) * t) * (alp[k] + 1);
+        }
+        for (size_t k = 0; k < C; k++) {
+            const double t = (1 - eps) * q->t[k] + eps / (double)C;
+            gt[k] = sa * pr[k] * (1 + alp[k]) + fabs(cr_w(p, k) * t);
+        }
+    }
+    free(pr), free(alp);
+}
+
 /* cross: 1 also in the cross-ISA test, 2 only there */
 static const cs_branch sl_cross_entropy_f32_branches[] = {
     {"plain", .weight = 0, .ignore_index = -100, .ignore_frac = 0, .pf = {0.0f}, .cross = 1},
@@ -755,10 +803,12 @@ static const cs_example sl_cross_entropy_probs_f32_examples[] = {
 };
 
 CS_SPEC(cross_entropy_f32, sl_cross_entropy_gen, sl_cross_entropy_ref, CS_NONE,
-        sl_cross_entropy_f32_examples, CS_LEN(sl_cross_entropy_f32_examples));
+        sl_cross_entropy_f32_examples, CS_LEN(sl_cross_entropy_f32_examples),
+        sl_cross_entropy_golden);
 CS_SPEC(cross_entropy_bf16, sl_cross_entropy_gen, sl_cross_entropy_ref, SL_R_cross_entropy_f32,
-        NULL, 0);
+        NULL, 0, sl_cross_entropy_golden);
 CS_SPEC(cross_entropy_probs_f32, sl_cross_entropy_probs_gen, sl_cross_entropy_probs_ref, CS_NONE,
-        sl_cross_entropy_probs_f32_examples, CS_LEN(sl_cross_entropy_probs_f32_examples));
+        sl_cross_entropy_probs_f32_examples, CS_LEN(sl_cross_entropy_probs_f32_examples),
+        sl_cross_entropy_probs_golden);
 #endif
 #endif

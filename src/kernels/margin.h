@@ -466,6 +466,72 @@ static void sl_multilabel_soft_margin_gen(const cs_branch *b, size_t C, uint64_t
     }
 }
 
+/* z_j = margin - x_y + x_j (float, as the kernel); p = 2: z^2, gradient 2 z */
+static void sl_multi_margin_golden(const cr_pos *q, double *lt, double *gt)
+{
+    const size_t C = q->classes, y = (size_t)q->ti[0];
+    const cr_params *p = q->p;
+    const float margin = p->pf[0], xy = (float)q->x[y];
+    const int p2 = p->pi[0] == 2;
+    const double wy = cr_w(p, y) / (double)C;
+    for (size_t j = 0; j < C; j++) {
+        if (j == y) continue;
+        const float xj = (float)q->x[j], z = (margin - xy) + xj;
+        if (!(z > 0) || !isfinite(z)) continue;
+        const double mag = fabs((double)margin) + fabs((double)xy) + fabs((double)xj);
+        *lt += fabs(wy) * mag * (p2 ? 2 * (double)z : 1);
+        /* x[y]'s gradient sums every active term */
+        gt[y] += fabs(wy) * (p2 ? 2 * (double)z : 1);
+        if (p2) {
+            gt[j] += 2 * fabs(wy) * mag;
+            gt[y] += 2 * fabs(wy) * mag;
+        }
+    }
+}
+
+/* z_jk = 1 - (x_j - x_k) over (label, non-label) pairs */
+static void sl_multilabel_margin_golden(const cr_pos *q, double *lt, double *gt)
+{
+    const size_t C = q->classes;
+    const double *x = q->x;
+    const int64_t *t = q->ti;
+    char *is_label = calloc(C + 1, 1);
+    if (!is_label) abort();
+    size_t nl = 0;
+    while (nl < C && t[nl] >= 0) is_label[t[nl++]] = 1;
+    for (size_t a = 0; a < nl; a++)
+        for (size_t k = 0; k < C; k++) {
+            if (is_label[k]) continue;
+            const double j = x[t[a]], v = x[k];
+            if (isfinite(j) && isfinite(v) && 1 - (j - v) > 0) {
+                *lt += (1 + fabs(j) + fabs(v)) / (double)C;
+                /* the gradients sum +-1/C per active pair */
+                gt[(size_t)t[a]] += 1 / (double)C;
+                gt[k] += 1 / (double)C;
+            }
+        }
+    free(is_label);
+}
+
+/* d/dx = w (sigmoid(x) - t) / C (the header): the terms are sigmoid(x) and
+ * t. torch differentiates t log sigmoid(x) + (1 - t) log sigmoid(-x), whose
+ * terms t sigmoid(-x) and (1 - t) sigmoid(x) do not cancel for t in {0, 1}
+ * (x = 20, t = 1: -2.06e-9 w / C, where sigmoid(x) - t is 0 in float32); the
+ * header's formula is the reference for the tolerance, so about an ulp of
+ * sigmoid(x) + |t| is allowed. */
+static void sl_multilabel_soft_margin_golden(const cr_pos *q, double *lt, double *gt)
+{
+    const size_t C = q->classes;
+    for (size_t k = 0; k < C; k++) {
+        const double x = q->x[k], t = q->t[k], w = fabs(cr_w(q->p, k));
+        if (!isfinite(x) || !isfinite(t)) continue;
+        const double sp = 1 / (1 + exp(-x)), sm = log1p(exp(-fabs(x)));
+        /* the loss: -(t log sigmoid(x) + (1 - t) log sigmoid(-x)), summed */
+        *lt += w * (fabs(t) * (fmax(-x, 0) + sm) + fabs(1 - t) * (fmax(x, 0) + sm)) / (double)C;
+        gt[k] = w * (sp + fabs(t)) / (double)C;
+    }
+}
+
 /* pi: p; pf: margin */
 static const cs_branch sl_multi_margin_f32_branches[] = {
     {"p=1 margin=1", .pi = {1}, .pf = {1.0f}, .cross = 1},
@@ -536,11 +602,12 @@ static const cs_example sl_multilabel_soft_margin_f32_examples[] = {
 };
 
 CS_SPEC(multi_margin_f32, sl_multi_margin_gen, sl_multi_margin_ref, CS_NONE,
-        sl_multi_margin_f32_examples, CS_LEN(sl_multi_margin_f32_examples));
+        sl_multi_margin_f32_examples, CS_LEN(sl_multi_margin_f32_examples), sl_multi_margin_golden);
 CS_SPEC(multilabel_margin_f32, sl_multilabel_margin_gen, sl_multilabel_margin_ref, CS_NONE,
-        sl_multilabel_margin_f32_examples, CS_LEN(sl_multilabel_margin_f32_examples));
+        sl_multilabel_margin_f32_examples, CS_LEN(sl_multilabel_margin_f32_examples),
+        sl_multilabel_margin_golden);
 CS_SPEC(multilabel_soft_margin_f32, sl_multilabel_soft_margin_gen, sl_multilabel_soft_margin_ref,
         CS_NONE, sl_multilabel_soft_margin_f32_examples,
-        CS_LEN(sl_multilabel_soft_margin_f32_examples));
+        CS_LEN(sl_multilabel_soft_margin_f32_examples), sl_multilabel_soft_margin_golden);
 #endif
 #endif
