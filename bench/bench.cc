@@ -343,75 +343,46 @@ struct ClassData {
 using ClassCall = std::function<int(const ClassData &d, float *loss, void *grad)>;
 
 struct ClassLoss {
-    const char *name;
-    bool bf16; // bf16 input and gradient
+    std::string name; // the registry's name without "_f32"
+    bool bf16;        // bf16 input and gradient
     ClassIn in;
     ClassTgt tgt;
     bool ce_shapes; // kCeShapes, else kRowShape only
     ClassCall call;
 };
 
-constexpr int64_t IGNORE = -100; // PyTorch's default ignore_index (no target uses it)
-
-float *fgrad(void *g) { return static_cast<float *>(g); }
-
-// Default parameters are PyTorch's / Keras 3's.
+// The registry's class-dimension losses (registry_calls.c) with their
+// default parameters (PyTorch's / Keras 3's). The softmax losses over class
+// indices also run at the kCeShapes.
 const std::vector<ClassLoss> &class_losses()
 {
-    static const float focal_alpha = 0.25f;
-    static const std::vector<ClassLoss> L = {
-        {"cross_entropy", false, CI_LOGITS, CT_INDEX, true,
-         [](const ClassData &d, float *l, void *g) {
-             return simdloss_cross_entropy_f32(d.s.batch, d.s.classes, d.s.inner, d.x, d.ti,
-                                               nullptr, IGNORE, 0.0f, MEAN, l, fgrad(g));
-         }},
-        {"cross_entropy_bf16", true, CI_LOGITS, CT_INDEX, true,
-         [](const ClassData &d, float *l, void *g) {
-             return simdloss_cross_entropy_bf16(d.s.batch, d.s.classes, d.s.inner, d.xb, d.ti,
-                                                nullptr, IGNORE, 0.0f, MEAN, l,
-                                                static_cast<uint16_t *>(g));
-         }},
-        {"cross_entropy_probs", false, CI_LOGITS, CT_SOFT, false,
-         [](const ClassData &d, float *l, void *g) {
-             return simdloss_cross_entropy_probs_f32(d.s.batch, d.s.classes, d.s.inner, d.x, d.tf,
-                                                     nullptr, 0.0f, MEAN, l, fgrad(g));
-         }},
-        {"nll", false, CI_LOGPROBS, CT_INDEX, false,
-         [](const ClassData &d, float *l, void *g) {
-             return simdloss_nll_f32(d.s.batch, d.s.classes, d.s.inner, d.x, d.ti, nullptr, IGNORE,
-                                     MEAN, l, fgrad(g));
-         }},
-        {"categorical_crossentropy", false, CI_PROBS, CT_ONEHOT, false,
-         [](const ClassData &d, float *l, void *g) {
-             return simdloss_categorical_crossentropy_f32(d.s.batch, d.s.classes, d.x, d.tf, 0.0f,
-                                                          MEAN, l, fgrad(g));
-         }},
-        {"categorical_hinge", false, CI_PROBS, CT_ONEHOT, false,
-         [](const ClassData &d, float *l, void *g) {
-             return simdloss_categorical_hinge_f32(d.s.batch, d.s.classes, d.x, d.tf, MEAN, l,
-                                                   fgrad(g));
-         }},
-        {"categorical_focal", false, CI_PROBS, CT_ONEHOT, false, // alpha 0.25, gamma 2
-         [](const ClassData &d, float *l, void *g) {
-             return simdloss_categorical_focal_f32(d.s.batch, d.s.classes, d.x, d.tf, &focal_alpha,
-                                                   1, 2.0f, 0.0f, MEAN, l, fgrad(g));
-         }},
-        {"multi_margin", false, CI_LOGITS, CT_INDEX, false, // p = 1, margin = 1
-         [](const ClassData &d, float *l, void *g) {
-             return simdloss_multi_margin_f32(d.s.batch, d.s.classes, d.x, d.ti, 1, 1.0f, nullptr,
-                                              MEAN, l, fgrad(g));
-         }},
-        {"multilabel_margin", false, CI_LOGITS, CT_LABELS, false,
-         [](const ClassData &d, float *l, void *g) {
-             return simdloss_multilabel_margin_f32(d.s.batch, d.s.classes, d.x, d.ti, MEAN, l,
-                                                   fgrad(g));
-         }},
-        {"multilabel_soft_margin", false, CI_LOGITS, CT_MULTIHOT, false,
-         [](const ClassData &d, float *l, void *g) {
-             return simdloss_multilabel_soft_margin_f32(d.s.batch, d.s.classes, d.x, d.tf, nullptr,
-                                                        MEAN, l, fgrad(g));
-         }},
-    };
+    static const std::vector<ClassLoss> L = [] {
+        std::vector<ClassLoss> v;
+        for (int k = 0; k < bench_nclass(); k++) {
+            const sl_class_info *I = bench_class(k);
+            std::string name = I->name;
+            if (name.size() > 4 && name.compare(name.size() - 4, 4, "_f32") == 0)
+                name.resize(name.size() - 4);
+            const ClassIn in = I->x_dom == SL_D_LOGPROB ? CI_LOGPROBS
+                               : I->x_dom == SL_D_PROB  ? CI_PROBS
+                                                        : CI_LOGITS;
+            ClassTgt tgt = CT_INDEX;
+            if (I->target == SL_T_LABELS)
+                tgt = CT_LABELS;
+            else if (I->target == SL_T_FLOAT)
+                tgt = I->tgt_dist == SL_TD_PROBS    ? CT_SOFT
+                      : I->tgt_dist == SL_TD_ONEHOT ? CT_ONEHOT
+                                                    : CT_MULTIHOT;
+            const bool ce = I->inner && I->target == SL_T_INDEX && in == CI_LOGITS;
+            ClassCall call = [k](const ClassData &d, float *l, void *g) {
+                const void *x = d.xb ? static_cast<const void *>(d.xb) : d.x;
+                return bench_class_call(k, d.s.batch, d.s.classes, d.s.inner, x, d.ti, d.tf, MEAN,
+                                        l, g);
+            };
+            v.push_back({name, I->bf16 != 0, in, tgt, ce, call});
+        }
+        return v;
+    }();
     return L;
 }
 
@@ -719,8 +690,8 @@ void register_class(const std::vector<const sl_table *> &tables)
                 const size_t nshapes = L.ce_shapes ? std::size(kCeShapes) : 1;
                 for (size_t k = 0; k < nshapes; k++) {
                     const Shape s = L.ce_shapes ? kCeShapes[k] : kRowShape;
-                    const std::string name = std::string(L.name) + "/" + mode + "/" +
-                                             simdloss_isa_name(t->isa) + "/" + s.name();
+                    const std::string name =
+                        L.name + "/" + mode + "/" + simdloss_isa_name(t->isa) + "/" + s.name();
                     const ClassLoss *lp = &L;
                     const simdloss_isa isa = t->isa;
                     benchmark::RegisterBenchmark(name.c_str(),

@@ -22,6 +22,7 @@ Limit of <loss>/fwd/<isa>/<shape>, f32 cross_entropy only: ref_exp_stream at
 the same shape (read the logits, one exp each: both limits in one loop),
 scaled by 4 / (4 + 8 / classes) for the class indices.
 """
+import registry as R
 
 # bench.cc kCeShapes: classification from 10 to 128256 classes (a Llama 3
 # vocabulary) and semantic segmentation (21 classes, 512 x 512 pixels)
@@ -31,26 +32,48 @@ ROW_SHAPE = (512, 1000, 1)  # bench.cc kRowShape: every other class loss
 # the torch input of the segmentation shape is (8, 21, 512, 512)
 TORCH_INNER = {512 * 512: (512, 512)}
 
-# name: (shapes, SLEEF calls per element with bench.cc's parameters,
-#        bytes read + written per element by fwdgrad as a function of classes,
-#        the PyTorch counterpart or None)
+
+
+def _bytes_moved(L):
+    """Bytes read + written per element by fwdgrad, as a function of classes:
+    the input and its gradient, and the targets (8 bytes per position for a
+    class index, 4 per element for float targets, 8 for label rows). A loss
+    on log-probabilities with class indices (a gather: its gradient does not
+    read the input) writes the gradient and reads one value per position."""
+    es = 2 if L["x"]["type"] == "uint16_t" else 4
+    kind = L["target"]["kind"]
+    if kind == "index" and L["x"]["dom"] == "logprob":
+        return lambda c: es + 8 / c
+    if kind == "index":
+        return lambda c: 2 * es + 8 / c
+    return lambda c: 2 * es + (8 if kind == "labels" else 4)
+
+
+def _torch_side(L):
+    if L["ref_lib"] != "torch":
+        return None
+    label = "`%s`" % L["ref_fn"]
+    if L["x"]["type"] == "uint16_t":
+        label += " on bfloat16"
+    if L["target"]["dist"] == "probs":
+        label += ", probability targets"
+    return label
+
+
+def ce_shaped(L):
+    """The softmax losses over class indices (logits, an inner dimension):
+    benchmarked at CE_SHAPES, and f32 ones have a forward-only limit."""
+    return L["inner"] and L["target"]["kind"] == "index" and L["x"]["dom"] == "logit"
+
+
+# name: (shapes, SLEEF calls per element with bench.cc's parameters (the
+#        registry's defaults), bytes read + written per element by fwdgrad as
+#        a function of classes, the PyTorch counterpart or None), from the
+#        registry's SL_CLASS entries (bench/registry.py)
 CLASS_LOSSES = {
-    "cross_entropy": (CE_SHAPES, ["exp"], lambda c: 8 + 8 / c, "`F.cross_entropy`"),
-    "cross_entropy_bf16": (CE_SHAPES, ["exp"], lambda c: 4 + 8 / c,
-                           "`F.cross_entropy` on bfloat16"),
-    "cross_entropy_probs": ([ROW_SHAPE], ["exp"], lambda c: 12,
-                            "`F.cross_entropy`, probability targets"),
-    # nll's gradient does not depend on the input: it writes n floats and reads
-    # one per row (the limit is then half ref_stream_rw's traffic, a model:
-    # a write-only stream is faster than half a read + write one)
-    "nll": ([ROW_SHAPE], [], lambda c: 4 + 8 / c, "`F.nll_loss`"),
-    "categorical_crossentropy": ([ROW_SHAPE], ["log"], lambda c: 12, None),
-    "categorical_hinge": ([ROW_SHAPE], [], lambda c: 12, None),
-    "categorical_focal": ([ROW_SHAPE], ["log"], lambda c: 12, None),
-    "multi_margin": ([ROW_SHAPE], [], lambda c: 8 + 8 / c, "`F.multi_margin_loss`"),
-    "multilabel_margin": ([ROW_SHAPE], [], lambda c: 16, "`F.multilabel_margin_loss`"),
-    "multilabel_soft_margin": ([ROW_SHAPE], ["exp", "log"], lambda c: 12,
-                               "`F.multilabel_soft_margin_loss`"),
+    L["short"]: (CE_SHAPES if ce_shaped(L) else [ROW_SHAPE], R.sleef_calls(L), _bytes_moved(L),
+                 _torch_side(L))
+    for L in R.class_losses()
 }
 # the losses with a PyTorch counterpart (the Keras ones have none)
 TORCH_CLASS_LOSSES = [k for k, v in CLASS_LOSSES.items() if v[3]]
@@ -84,7 +107,7 @@ def cases(losses=None, shapes=None):
 
 def mem_ref(loss, classes):
     """(reference benchmark prefix, its bytes per counted element) for a loss."""
-    if loss.endswith("_bf16"):
+    if R.class_loss(loss)["x"]["type"] == "uint16_t":
         return "ref_stream_rw_bf16", 4.0
     if CLASS_LOSSES[loss][2](classes) < 12:
         return "ref_stream_rw", 8.0
@@ -106,7 +129,8 @@ def limits(med, loss, isa, shape, ns):
     lim = min(x for x in (mem, cpu) if x) if (mem or cpu) else None
     bound = None if lim is None else ("memory" if lim == mem else "compute")
     fwd = None
-    if loss == "cross_entropy":
+    L = R.class_loss(loss)
+    if ce_shaped(L) and L["x"]["type"] == "float":
         e = med(f"ref_exp_stream/{isa}/{sn}")
         fwd = e * 4.0 / (4.0 + 8.0 / c) if e else None
     return {"mem": mem, "cpu": cpu, "limit": lim, "bound": bound, "fwd_limit": fwd,

@@ -258,7 +258,7 @@ def measure(args):
         res["simdloss"].update(r)
         best = r.get(f"{nm}/fwdgrad/{isas[0]}/{sn}", {}).get("melem")
         tv = None
-        if nm in torch_ref.CLASS_FN:
+        if nm in CC.TORCH_CLASS_LOSSES:
             t = torch_ref.measure_class(nm, CC.parse_shape(sn), args.torch_reps,
                                         min_time=args.torch_min_time)
             res["torch"][f"{nm}/{sn}"] = tv = t["melem_per_s"]

@@ -20,7 +20,21 @@ losses() returns, in registry order, one dict per loss:
   ref_lib, ref_fn                              the reference column
 dom is the SL_D_* domain without its prefix, lower case ("real", "pm1", ...).
 
-    python3 bench/registry.py     prints that list as JSON
+class_losses() returns, in registry order, one dict per class-dimension
+loss (SL_CLASS):
+  name        as in simdloss_<name> ("cross_entropy_f32", "cross_entropy_bf16")
+  short       name without "_f32": the golden file's and the benchmark's name
+  inner       takes `inner` (PyTorch's (N, C, d1..dk)); else rows
+  mean        "positions" or "weights" (what MEAN divides by)
+  x           {"name", "grad", "type" ("float" or "uint16_t"), "dom"}
+  target      {"kind" ("index", "float", "labels"), "name", "dist" (float
+              targets: "probs", "onehot", "multihot")}
+  weight, ignore   the argument's name or None
+  alpha       {"name", "len", "default"} or None
+  pf, pi, sleef, ref_lib, ref_fn   as for elementwise losses
+  params      the names of pf and pi in the order of the function's arguments
+
+    python3 bench/registry.py     prints both lists as JSON
 """
 import json
 import os
@@ -189,7 +203,111 @@ def parse(path=DEF):
     return out
 
 
+CLASS_COLUMNS = ("name", "shape", "mean", "sleef", "reference")
+CLASS_KINDS = {"X": ("name", "grad", "type", "dom"), "TIDX": ("name",), "TFLT": ("name", "dist"),
+               "TLAB": ("name",), "W": ("name",), "ALPHA": ("name", "len", "default"),
+               "IGN": ("name",), "PF": ("index", "name", "default", "range"),
+               "PI": ("index", "name", "default", "rule")}
+
+
+def parse_class(path=DEF):
+    with open(path) as fh:
+        text = fh.read()
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    text = text.replace("\\\n", " ")
+    args, body = {}, []
+    for line in text.split("\n"):
+        m = re.match(r"\s*#\s*define\s+SL_CARGS_(\w+)\(\s*A\s*\)(.*)$", line)
+        if m:
+            args[m.group(1)] = m.group(2)
+        elif not line.lstrip().startswith("#"):
+            body.append(line)
+    body = "\n".join(body)
+    out = []
+    for m in re.finditer(r"\bSL_CLASS\s*\(", body):
+        cols, _ = _split(body, m.end() - 1)
+        if len(cols) != len(CLASS_COLUMNS):
+            raise ValueError("losses.def: SL_CLASS(%s) has %d columns, not %d"
+                             % (cols[0], len(cols), len(CLASS_COLUMNS)))
+        col = dict(zip(CLASS_COLUMNS, cols))
+        name = col["name"]
+        if name not in args:
+            raise ValueError("losses.def: no SL_CARGS_%s" % name)
+        if col["shape"] not in ("INNER", "ROWS") or col["mean"] not in ("MEAN_POSITIONS",
+                                                                      "MEAN_WEIGHTS"):
+            raise ValueError("losses.def: SL_CLASS(%s): bad shape or mean column" % name)
+        L = {"name": name, "short": name[:-4] if name.endswith("_f32") else name,
+             "inner": col["shape"] == "INNER", "mean": col["mean"][5:].lower(), "x": None,
+             "target": None, "weight": None, "ignore": None, "alpha": None, "pf": [], "pi": [],
+             "params": []}
+        rest, pos = args[name], 0
+        while True:
+            a = _ARG.search(rest, pos)
+            if not a:
+                if rest[pos:].strip():
+                    raise ValueError("losses.def: SL_CARGS_%s: cannot read %r"
+                                     % (name, rest[pos:].strip()))
+                break
+            items, pos = _split(rest, a.end() - 1)
+            kind = items[0]
+            if kind not in CLASS_KINDS or len(items) != 1 + len(CLASS_KINDS[kind]):
+                raise ValueError("losses.def: SL_CARGS_%s: bad argument A(%s)"
+                                 % (name, ", ".join(items)))
+            v = dict(zip(CLASS_KINDS[kind], items[1:]))
+            if kind == "X":
+                L["x"] = {"name": v["name"], "grad": v["grad"], "type": v["type"],
+                          "dom": _dom(v["dom"])}
+            elif kind in ("TIDX", "TFLT", "TLAB"):
+                t = {"TIDX": "index", "TFLT": "float", "TLAB": "labels"}[kind]
+                dist = None
+                if kind == "TFLT":
+                    d = re.fullmatch(r"SL_TD_([A-Z]+)", v["dist"])
+                    if not d:
+                        raise ValueError("losses.def: %s: bad target distribution" % name)
+                    dist = d.group(1).lower()
+                L["target"] = {"kind": t, "name": v["name"], "dist": dist}
+            elif kind == "W":
+                L["weight"] = v["name"]
+            elif kind == "IGN":
+                L["ignore"] = v["name"]
+            elif kind == "ALPHA":
+                L["alpha"] = {"name": v["name"], "len": v["len"],
+                              "default": _number(v["default"], "PF")}
+            else:
+                lst = kind.lower()
+                if int(v["index"]) != len(L[lst]):
+                    raise ValueError("losses.def: SL_CARGS_%s: %s index out of order" % (name, kind))
+                L[lst].append({"name": v["name"], "default": _number(v["default"], kind)})
+                L["params"].append(v["name"])
+        if not L["x"] or not L["target"]:
+            raise ValueError("losses.def: SL_CARGS_%s: no input or no target" % name)
+        sleef = [int(x) for x in _tuple(col["sleef"])]
+        if len(sleef) != len(SLEEF_FNS):
+            raise ValueError("losses.def: %s: the sleef column has %d items" % (name, len(sleef)))
+        L["sleef"] = dict(zip(SLEEF_FNS, sleef))
+        ref = _tuple(col["reference"])
+        L["ref_lib"], L["ref_fn"] = _string(ref[0]), _string(ref[1])
+        out.append(L)
+    if not out:
+        raise ValueError("losses.def: no SL_CLASS entry")
+    return out
+
+
 _CACHE = {}
+
+
+def class_losses():
+    """The registry's class-dimension losses, in its order (parsed once)."""
+    if "class" not in _CACHE:
+        _CACHE["class"] = parse_class()
+    return _CACHE["class"]
+
+
+def class_loss(short):
+    for L in class_losses():
+        if L["short"] == short:
+            return L
+    raise KeyError(short)
 
 
 def losses():
@@ -253,5 +371,5 @@ def torch_side(L):
 
 
 if __name__ == "__main__":
-    json.dump(losses(), sys.stdout, indent=1)
+    json.dump({"elementwise": losses(), "class": class_losses()}, sys.stdout, indent=1)
     print()

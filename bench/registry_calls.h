@@ -8,6 +8,7 @@
 #define BENCH_REGISTRY_CALLS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "registry.h"
 #include "simdloss.h"
@@ -34,6 +35,23 @@ const sl_elem_info *bench_elem(int k);
  * status, SIMDLOSS_EINVAL for a k out of range. */
 int bench_call(int k, size_t n, const float *const *in, const float *const *tgt,
                const float *const *cyc, simdloss_reduction red, float *loss, float *const *grad);
+
+/* The number of class-dimension losses (SL_R_NCLASS), in registry order. */
+int bench_nclass(void);
+
+/* What the registry says of class loss k (0 <= k < bench_nclass()): name,
+ * bf16, inner, x_dom (SL_D_LOGIT, SL_D_LOGPROB or SL_D_PROB), target
+ * (SL_T_*), tgt_dist (SL_TD_* of float targets), sleef[], ref_lib / ref_fn. */
+const sl_class_info *bench_class(int k);
+
+/* simdloss_<name> of class loss k with the registry's defaults (no weights,
+ * ignore_index -100, alpha one value at its default): x float or uint16_t
+ * (bf16), ti class indices or label rows, tf float targets, grad of the
+ * input's type or NULL. Returns the call's status, SIMDLOSS_EINVAL for a k
+ * out of range. */
+int bench_class_call(int k, size_t batch, size_t classes, size_t inner, const void *x,
+                     const int64_t *ti, const float *tf, simdloss_reduction red, float *loss,
+                     void *grad);
 
 #ifdef __cplusplus
 }

@@ -63,6 +63,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 # catch_warnings undoes
 with warnings.catch_warnings():
     import gen as golden  # noqa: E402
+    import gen_class as golden_class  # noqa: E402  (its TORCH table)
 
 
 def gen(kind, n, g):
@@ -126,33 +127,39 @@ def torch_case(name):
     return list(f), list(iv)
 
 
-# class-dimension losses: f(input, target)
-CLASS_FN = {
-    "cross_entropy": lambda x, y: F.cross_entropy(x, y),
-    "cross_entropy_bf16": lambda x, y: F.cross_entropy(x, y),
-    "cross_entropy_probs": lambda x, y: F.cross_entropy(x, y),
-    "nll": lambda x, y: F.nll_loss(x, y),
-    "multi_margin": lambda x, y: F.multi_margin_loss(x, y),
-    "multilabel_margin": lambda x, y: F.multilabel_margin_loss(x, y),
-    "multilabel_soft_margin": lambda x, y: F.multilabel_soft_margin_loss(x, y),
-}
-assert set(CLASS_FN) == set(CC.TORCH_CLASS_LOSSES)
-for _k in CLASS_FN:
+# class-dimension losses: the golden generator's torch references
+# (tests/golden/gen_class.py, TORCH), with the registry's defaults
+def class_fn(name):
+    L = R.class_loss(name)
+    q = {p["name"]: p["default"] for p in L["pf"] + L["pi"]}
+    q["ignore_index"] = -100
+    q["alpha"] = [L["alpha"]["default"]] if L["alpha"] else None
+    f = golden_class.TORCH[name]
+    return lambda x, y: f(x, y, None, q, "mean")
+
+
+for _k in CC.TORCH_CLASS_LOSSES:
     LABELS[_k] = "torch"
 
 
 def class_data(name, shape, g):
     """Input (a leaf requiring grad) and target of a class loss at shape
-    (batch, classes, inner), with bench.cc's distributions."""
+    (batch, classes, inner), with bench.cc's distributions (from the
+    registry: the input's domain and type, the kind of target)."""
+    L = R.class_loss(name)
     b, c, i = shape
     rest = CC.TORCH_INNER.get(i, () if i == 1 else (i,))
     x = torch.randn((b, c) + rest, generator=g) * 3.0
-    if name in ("cross_entropy", "cross_entropy_bf16", "nll", "multi_margin"):
+    kind, dist = L["target"]["kind"], L["target"]["dist"]
+    if kind == "index":
         y = torch.randint(0, c, (b,) + rest, generator=g)
-    elif name == "cross_entropy_probs":
+    elif dist == "probs":
         y = torch.rand((b, c) + rest, generator=g)
         y = y / y.sum(1, keepdim=True)
-    else:  # multilabel_margin, multilabel_soft_margin: 1 to 8 distinct classes a row
+    elif dist == "onehot":
+        y = torch.zeros((b, c) + rest)
+        y.scatter_(1, torch.randint(0, c, (b, 1) + rest, generator=g), 1.0)
+    else:  # label rows or multi-hot rows: 1 to 8 distinct classes a row
         lab = torch.full((b, c), -1, dtype=torch.long)
         hot = torch.zeros((b, c))
         for r in range(b):
@@ -160,11 +167,13 @@ def class_data(name, shape, g):
             cls = torch.randperm(c, generator=g)[:k]
             lab[r, :k] = cls
             hot[r, cls] = 1.0
-        y = lab if name == "multilabel_margin" else hot
-    if name == "cross_entropy_bf16":
+        y = lab if kind == "labels" else hot
+    if L["x"]["type"] == "uint16_t":
         x = x.bfloat16()  # round to nearest even, as bench.cc
-    elif name == "nll":
+    elif L["x"]["dom"] == "logprob":
         x = torch.log_softmax(x, 1)
+    elif L["x"]["dom"] == "prob":
+        x = torch.softmax(x, 1)
     return x.detach().requires_grad_(True), y
 
 
@@ -173,7 +182,7 @@ def measure_class(name, shape, reps, warmup=2, min_time=0.0):
     is None and "unsupported" says why when PyTorch cannot run the case."""
     g = torch.Generator().manual_seed(1234)
     x, y = class_data(name, shape, g)
-    f = CLASS_FN[name]
+    f = class_fn(name)
     n = CC.elems(shape)
     out = {"loss": name, "shape": CC.shape_name(shape), "n": n, "dtype": str(x.dtype)[6:],
            "reps": reps, "what": LABELS[name]}
@@ -281,8 +290,8 @@ def main():
             ap.error(f"unknown loss {nm}; known: {', '.join(LOSSES)}")
     cnames = [] if args.class_losses == "none" else args.class_losses.split(",")
     for nm in cnames:
-        if nm not in CLASS_FN:
-            ap.error(f"unknown class loss {nm}; known: {', '.join(CLASS_FN)}")
+        if nm not in CC.TORCH_CLASS_LOSSES:
+            ap.error(f"unknown class loss {nm}; known: {', '.join(CC.TORCH_CLASS_LOSSES)}")
     shapes = args.shapes.split(",") if args.shapes else None
 
     results = []

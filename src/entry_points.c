@@ -50,10 +50,10 @@
 /* ---- class-dimension losses ---- */
 #define SL_CP_X(nm, gr, type, dom) , const type *nm
 #define SL_CP_TIDX(nm) , const int64_t *nm
-#define SL_CP_TFLT(nm) , const float *nm
+#define SL_CP_TFLT(nm, dist) , const float *nm
 #define SL_CP_TLAB(nm) , const int64_t *nm
 #define SL_CP_W(nm) , const float *nm
-#define SL_CP_ALPHA(nm, len) , const float *nm, size_t len
+#define SL_CP_ALPHA(nm, len, def) , const float *nm, size_t len
 #define SL_CP_IGN(nm) , int64_t nm
 #define SL_CP_PF(k, nm, def, range) , float nm
 #define SL_CP_PI(k, nm, def, rule) , int nm
@@ -70,10 +70,10 @@
 #define SL_CG(kind, ...) SL_CG_##kind(__VA_ARGS__)
 #define SL_CQ_X(nm, gr, type, dom) q.x = nm, q.grad = gr;
 #define SL_CQ_TIDX(nm) q.ti = nm;
-#define SL_CQ_TFLT(nm) q.tf = nm;
+#define SL_CQ_TFLT(nm, dist) q.tf = nm;
 #define SL_CQ_TLAB(nm) q.tl = nm;
 #define SL_CQ_W(nm) q.w = nm;
-#define SL_CQ_ALPHA(nm, len) q.alpha = nm, q.alpha_len = len;
+#define SL_CQ_ALPHA(nm, len, def) q.alpha = nm, q.alpha_len = len;
 #define SL_CQ_IGN(nm) q.ignore = nm;
 #define SL_CQ_PF(k, nm, def, range) q.pf[k] = nm;
 #define SL_CQ_PI(k, nm, def, rule) q.pi[k] = nm;
@@ -83,7 +83,7 @@
 #define SL_INNER_VALUE_INNER inner
 #define SL_INNER_VALUE_ROWS 1
 
-#define SL_CLASS(name, shape, mean, ref)                                                           \
+#define SL_CLASS(name, shape, ...)                                                                 \
     SIMDLOSS_API int simdloss_##name(                                                              \
         size_t batch, size_t classes SL_INNER_PARAM_##shape SL_CARGS_##name(SL_CP),                \
         simdloss_reduction reduction, float *loss SL_CARGS_##name(SL_CG))                          \

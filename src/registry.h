@@ -260,6 +260,8 @@ typedef struct {
  */
 enum { SL_MEAN_POSITIONS, SL_MEAN_WEIGHTS };  /* what MEAN divides by */
 enum { SL_T_INDEX, SL_T_FLOAT, SL_T_LABELS }; /* the kind of target */
+/* what float targets hold (tests and benchmarks draw them so) */
+enum { SL_TD_PROBS, SL_TD_ONEHOT, SL_TD_MULTIHOT };
 
 typedef struct {
     const char *name; /* as in simdloss_<name> */
@@ -271,12 +273,15 @@ typedef struct {
     int x_dom; /* the values the input holds (SL_D_*; not checked: tests and fuzzing) */
     int target;
     const char *tgt;
+    int tgt_dist;                  /* SL_TD_* of float targets */
     const char *w;                 /* per-class weights, or NULL */
     const char *alpha, *alpha_len; /* required per-class factor, or NULL */
+    float alpha_def;               /* its reference's default */
     const char *ignore;            /* ignore_index, or NULL */
     int npf, npi;
     sl_pf_info pf[SL_MAX_PF];
     sl_pi_info pi[SL_MAX_PI];
+    int sleef[5]; /* SLEEF calls per element: log, exp, log1p, expm1, pow */
     const char *ref_lib, *ref_fn;
 } sl_class_info;
 
@@ -284,10 +289,10 @@ typedef struct {
 #define SL_BF16_uint16_t 1
 #define SL_CI_X(nm, gr, type, dom) .x = #nm, .grad = #gr, .bf16 = SL_BF16_##type, .x_dom = dom,
 #define SL_CI_TIDX(nm) .target = SL_T_INDEX, .tgt = #nm,
-#define SL_CI_TFLT(nm) .target = SL_T_FLOAT, .tgt = #nm,
+#define SL_CI_TFLT(nm, dist) .target = SL_T_FLOAT, .tgt = #nm, .tgt_dist = dist,
 #define SL_CI_TLAB(nm) .target = SL_T_LABELS, .tgt = #nm,
 #define SL_CI_W(nm) .w = #nm,
-#define SL_CI_ALPHA(nm, len) .alpha = #nm, .alpha_len = #len,
+#define SL_CI_ALPHA(nm, len, def) .alpha = #nm, .alpha_len = #len, .alpha_def = def,
 #define SL_CI_IGN(nm) .ignore = #nm,
 #define SL_CI_PF(k, nm, def, range) .pf[k] = {#nm, def, SL_RANGE_INIT(range)},
 #define SL_CI_PI(k, nm, def, rule) .pi[k] = {#nm, def, rule},
@@ -325,11 +330,12 @@ typedef struct {
 #undef SL_CLASS
 
 /* The sl_class_info initialiser of an SL_CLASS entry. */
-#define SL_CLASS_INFO(name_, shape_, mean_, ref_)                                                  \
+#define SL_CLASS_INFO(name_, shape_, mean_, sleef_, ref_)                                          \
     {                                                                                              \
         .name = #name_, .fn = "simdloss_" #name_, .inner = SL_SHAPE_##shape_, .mean = SL_##mean_,  \
         .npf = SL_##name_##_NPF, .npi = SL_##name_##_NPI,                                          \
-        SL_CARGS_##name_(SL_CI).ref_lib = SL_1ST(ref_), .ref_fn = SL_2ND(ref_)                     \
+        SL_CARGS_##name_(SL_CI).sleef = SL_SLEEF_INIT(sleef_), .ref_lib = SL_1ST(ref_),            \
+        .ref_fn = SL_2ND(ref_)                                                                     \
     }
 
 /* Kernel numbers of the class-dimension losses, in registry order, then the

@@ -18,10 +18,10 @@ const sl_class_info cr_infos[SL_R_NCLASS] = {
 /* The arguments of an SL_CARGS entry, in the public function's order. */
 #define CR_ARG_X(nm, gr, type, dom) , (const type *)x
 #define CR_ARG_TIDX(nm) , ti
-#define CR_ARG_TFLT(nm) , tf
+#define CR_ARG_TFLT(nm, dist) , tf
 #define CR_ARG_TLAB(nm) , ti
 #define CR_ARG_W(nm) , p->weight
-#define CR_ARG_ALPHA(nm, len) , p->alpha, p->alpha_len
+#define CR_ARG_ALPHA(nm, len, def) , p->alpha, p->alpha_len
 #define CR_ARG_IGN(nm) , p->ignore_index
 #define CR_ARG_PF(k, nm, def, range) , p->pf[k]
 #define CR_ARG_PI(k, nm, def, rule) , p->pi[k]
@@ -66,7 +66,8 @@ int cr_call(int kind, size_t batch, size_t classes, size_t inner, const void *x,
     return cr_calls[kind](batch, classes, inner, x, ti, tf, p, red, loss, grad);
 }
 
-static const float cr_alpha_default = 0.25f;
+/* alpha's default of every loss (one value), in static storage */
+static float cr_alpha_defaults[SL_R_NCLASS];
 
 cr_params cr_default_params(int kind)
 {
@@ -74,7 +75,8 @@ cr_params cr_default_params(int kind)
     cr_params p;
     memset(&p, 0, sizeof p);
     p.ignore_index = -100;
-    p.alpha = &cr_alpha_default;
+    cr_alpha_defaults[kind] = L->alpha ? L->alpha_def : 1.0f;
+    p.alpha = &cr_alpha_defaults[kind];
     p.alpha_len = 1;
     for (int j = 0; j < L->npf; j++) p.pf[j] = L->pf[j].def;
     for (int j = 0; j < L->npi; j++) p.pi[j] = L->pi[j].def;

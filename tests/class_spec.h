@@ -56,7 +56,7 @@ typedef struct {
 } cr_params;
 
 /* The registry's defaults: no weight, ignore_index -100, every parameter at
- * its default, alpha = one value 0.25 (static storage). */
+ * its default, alpha = its default, one value (static storage). */
 cr_params cr_default_params(int kind);
 /* Index of the float (integer) parameter `name` of kind, or -1. */
 int cr_pf_index(int kind, const char *name);

@@ -32,26 +32,22 @@ torch.set_num_threads(1)
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "class")
 
-# loss -> parameter lines, in this order
-PARAMS = {
-    "cross_entropy": ("ignore_index", "label_smoothing"),
-    "cross_entropy_probs": ("label_smoothing",),
-    "cross_entropy_bf16": ("ignore_index", "label_smoothing"),
-    "nll": ("ignore_index",),
-    "categorical_crossentropy": ("label_smoothing",),
-    "categorical_hinge": (),
-    "categorical_focal": ("gamma", "label_smoothing"),
-    "multi_margin": ("p", "margin"),
-    "multilabel_margin": (),
-    "multilabel_soft_margin": (),
-}
+# What the registry (src/losses.def, read by bench/registry.py) says of each
+# class loss, by its short name (the registry's name without "_f32", the
+# golden file's name): the parameter lines in the golden files, in this order
+# (ignore_index, then the float and int parameters in registry order), the
+# kind of target, whether weights and inner are taken, and the reference.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "bench"))
+import registry as R  # noqa: E402
+
+REG = {L["short"]: L for L in R.class_losses()}
+PARAMS = {k: (("ignore_index",) if L["ignore"] else ()) + tuple(L["params"]) for k, L in REG.items()}
 LOSSES = list(PARAMS)
-INT_TARGET = {"cross_entropy", "cross_entropy_bf16", "nll", "multi_margin", "multilabel_margin"}
-WEIGHTED = {"cross_entropy", "cross_entropy_probs", "cross_entropy_bf16", "nll", "multi_margin",
-            "multilabel_soft_margin"}
-ROWS_ONLY = {"categorical_crossentropy", "categorical_hinge", "categorical_focal", "multi_margin",
-             "multilabel_margin", "multilabel_soft_margin"}  # inner is always 1
-KERAS = {"categorical_crossentropy", "categorical_hinge", "categorical_focal"}
+INT_TARGET = {k for k, L in REG.items() if L["target"]["kind"] != "float"}
+WEIGHTED = {k for k, L in REG.items() if L["weight"]}
+ROWS_ONLY = {k for k, L in REG.items() if not L["inner"]}  # inner is always 1
+KERAS = {k for k, L in REG.items() if L["ref_lib"] == "keras"}
 
 
 def f32(v):
@@ -156,62 +152,101 @@ def closer_to_f64(c, what, v32, v64, changes):
         v32[bad] = r64[bad]
 
 
+# ---- the reference of every class loss in torch: one table, shared with the
+# benchmark's PyTorch side (bench/torch_ref.py) ------------------------------
+def _keras_smooth(t, q, C):
+    """Keras' label smoothing: y_true * (1.0 - label_smoothing) +
+    (label_smoothing / num_classes), the division in float32 (Python floats
+    converted to float32 tensors)."""
+    ls = q["label_smoothing"]
+    if not ls:
+        return t
+    k = lambda v: torch.tensor(np.asarray(v, dtype=F32)).to(t.dtype)  # noqa: E731
+    return t * (1.0 - ls) + k(ls) / k(C)
+
+
+def _keras_probs(p):
+    eps, ome = float(EPS), float(F32(1) - EPS)
+    return torch.clamp(p / torch.sum(p, dim=-1, keepdim=True), eps, ome)
+
+
+def _reduce(l, red):
+    if red == "none":
+        return l
+    return l.mean() if red == "mean" else l.sum()
+
+
+def _keras_cce(x, t, w, q, red):
+    o = _keras_probs(x)
+    return _reduce(-torch.sum(_keras_smooth(t, q, x.shape[-1]) * torch.log(o), dim=-1), red)
+
+
+def _keras_chinge(x, t, w, q, red):
+    pos = torch.sum(t * x, dim=-1)
+    neg = torch.amax((1.0 - t) * x, dim=-1)
+    return _reduce(torch.clamp(neg - pos + 1.0, min=0.0), red)
+
+
+def _keras_cfocal(x, t, w, q, red):
+    o = _keras_probs(x)
+    cce = -_keras_smooth(t, q, x.shape[-1]) * torch.log(o)
+    mf = torch.pow(1.0 - o, q["gamma"])
+    a = q["alpha"]
+    wf = mf * (a[0] if len(a) == 1 else torch.tensor(np.asarray(a, dtype=F32)).to(x.dtype))
+    return _reduce(torch.sum(wf * cce, dim=-1), red)
+
+
+# short name -> f(x, t, w, q, red): x the input, (B, C) or (B, C, K) (K > 1,
+# or PyTorch's (N, C, d1..dk)); t the target (int64 class indices (B[, K...]),
+# label rows (B, C), or floats of x's shape); w the weights or None; q the
+# parameters by registry name plus "ignore_index" and "alpha" (a list); red
+# "none", "mean" or "sum". The Keras 3 losses are evaluated op by op in
+# Keras' order (keras/src/losses/losses.py, backend/tensorflow/nn.py):
+# torch.clamp for TF's clip_by_value, torch.amax for reduce_max (both have
+# TF's gradient, including the even split among tied maxima).
+TORCH = {
+    "cross_entropy": lambda x, t, w, q, red: F.cross_entropy(
+        x, t, weight=w, ignore_index=q["ignore_index"], reduction=red,
+        label_smoothing=q["label_smoothing"]),
+    "cross_entropy_probs": lambda x, t, w, q, red: F.cross_entropy(
+        x, t, weight=w, reduction=red, label_smoothing=q["label_smoothing"]),
+    "nll": lambda x, t, w, q, red: F.nll_loss(x, t, weight=w, ignore_index=q["ignore_index"],
+                                              reduction=red),
+    "categorical_crossentropy": _keras_cce,
+    "categorical_hinge": _keras_chinge,
+    "categorical_focal": _keras_cfocal,
+    "multi_margin": lambda x, t, w, q, red: F.multi_margin_loss(x, t, p=q["p"], margin=q["margin"],
+                                                                weight=w, reduction=red),
+    "multilabel_margin": lambda x, t, w, q, red: F.multilabel_margin_loss(x, t, reduction=red),
+    "multilabel_soft_margin": lambda x, t, w, q, red: F.multilabel_soft_margin_loss(
+        x, t, weight=w, reduction=red),
+}
+TORCH["cross_entropy_bf16"] = TORCH["cross_entropy"]  # on the widened logits
+assert set(TORCH) == set(REG), "TORCH and the registry's class losses differ"
+
+
 def forward(c, x, red):
     """torch float32 reference; x is the float32 leaf (flat). Returns the loss for
     reduction red ('none': one value per position). With a float64 x, the same
     formulas in float64 on the same float32 data and parameters."""
     T = lambda a: t32(a).to(x.dtype)  # noqa: E731
     loss, B, C, K = c["loss"], c["B"], c["C"], c["K"]
+    L = REG[loss]
     w = None if c["weight"] is None else T(c["weight"])
-    if loss in ("cross_entropy", "cross_entropy_bf16", "nll", "cross_entropy_probs"):
-        xin = x.view(B, C, K) if K > 1 else x.view(B, C)
-        if loss == "cross_entropy_probs":
-            t = T(c["tf"])
-            t = t.view(B, C, K) if K > 1 else t.view(B, C)
-            return F.cross_entropy(xin, t, weight=w, reduction=red, label_smoothing=pf(c["ls"]))
+    xin = x.view(B, C, K) if K > 1 else x.view(B, C)
+    kind = L["target"]["kind"]
+    if kind == "float":
+        t = T(c["tf"])
+        t = t.view(B, C, K) if K > 1 else t.view(B, C)
+    elif kind == "labels":
+        t = torch.tensor(c["ti"]).view(B, C)
+    else:
         t = torch.tensor(c["ti"])
         t = t.view(B, K) if K > 1 else t.view(B)
-        if loss == "nll":
-            return F.nll_loss(xin, t, weight=w, ignore_index=c["ignore"], reduction=red)
-        return F.cross_entropy(xin, t, weight=w, ignore_index=c["ignore"], reduction=red,
-                               label_smoothing=pf(c["ls"]))
-    if loss == "multi_margin":
-        return F.multi_margin_loss(x.view(B, C), torch.tensor(c["ti"]), p=c["p"],
-                                   margin=pf(c["margin"]), weight=w, reduction=red)
-    if loss == "multilabel_margin":
-        return F.multilabel_margin_loss(x.view(B, C), torch.tensor(c["ti"]).view(B, C),
-                                        reduction=red)
-    if loss == "multilabel_soft_margin":
-        return F.multilabel_soft_margin_loss(x.view(B, C), T(c["tf"]).view(B, C), weight=w,
-                                             reduction=red)
-    # Keras 3, op by op (keras/src/losses/losses.py, backend/tensorflow/nn.py)
-    p = x.view(B, C)
-    t = T(c["tf"]).view(B, C)
-    ls = pf(c["ls"])
-    if loss in ("categorical_crossentropy", "categorical_focal") and ls:
-        # y_true * (1.0 - label_smoothing) + (label_smoothing / num_classes), the
-        # division in float32 (Python float converted to a float32 tensor)
-        t = t * (1.0 - ls) + T(ls) / T(C)
-    eps, ome = float(EPS), float(F32(1) - EPS)
-    if loss == "categorical_crossentropy":
-        o = p / torch.sum(p, dim=-1, keepdim=True)
-        o = torch.clamp(o, eps, ome)
-        l = -torch.sum(t * torch.log(o), dim=-1)
-    elif loss == "categorical_hinge":
-        pos = torch.sum(t * p, dim=-1)
-        neg = torch.amax((1.0 - t) * p, dim=-1)
-        l = torch.clamp(neg - pos + 1.0, min=0.0)
-    else:  # categorical_focal
-        o = p / torch.sum(p, dim=-1, keepdim=True)
-        o = torch.clamp(o, eps, ome)
-        cce = -t * torch.log(o)
-        mf = torch.pow(1.0 - o, pf(c["gamma"]))
-        a = c["alpha"]
-        wf = mf * (pf(a[0]) if len(a) == 1 else T(a))
-        l = torch.sum(wf * cce, dim=-1)
-    if red == "none":
-        return l
-    return l.mean() if red == "mean" else l.sum()
+    q = {"ignore_index": c["ignore"], "label_smoothing": pf(c["ls"]), "gamma": pf(c["gamma"]),
+         "margin": pf(c["margin"]), "p": c["p"],
+         "alpha": None if c["alpha"] is None else [pf(a) for a in c["alpha"]]}
+    return TORCH[loss](xin, t, w, q, red)
 
 
 def positions(c):
