@@ -128,7 +128,10 @@ def _dom(s):
 _ARG = re.compile(r"\bA\s*\(")
 
 
-def parse(path=DEF):
+def _read(path, macro):
+    """losses.def without comments and line continuations: the argument lists
+    of its `#define <macro>_<name>(A) ...` lines by name, and the text outside
+    preprocessor lines (where the entries are)."""
     with open(path) as fh:
         text = fh.read()
     text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
@@ -136,12 +139,16 @@ def parse(path=DEF):
     text = text.replace("\\\n", " ")
     args, body = {}, []
     for line in text.split("\n"):
-        m = re.match(r"\s*#\s*define\s+SL_ARGS_(\w+)\(\s*A\s*\)(.*)$", line)
+        m = re.match(r"\s*#\s*define\s+%s_(\w+)\(\s*A\s*\)(.*)$" % macro, line)
         if m:
             args[m.group(1)] = m.group(2)
         elif not line.lstrip().startswith("#"):
             body.append(line)
-    body = "\n".join(body)
+    return args, "\n".join(body)
+
+
+def parse(path=DEF):
+    args, body = _read(path, "SL_ARGS")
     out = []
     for m in re.finditer(r"\bSL_ELEMENTWISE\s*\(", body):
         cols, _ = _split(body, m.end() - 1)
@@ -211,18 +218,7 @@ CLASS_KINDS = {"X": ("name", "grad", "type", "dom"), "TIDX": ("name",), "TFLT": 
 
 
 def parse_class(path=DEF):
-    with open(path) as fh:
-        text = fh.read()
-    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
-    text = text.replace("\\\n", " ")
-    args, body = {}, []
-    for line in text.split("\n"):
-        m = re.match(r"\s*#\s*define\s+SL_CARGS_(\w+)\(\s*A\s*\)(.*)$", line)
-        if m:
-            args[m.group(1)] = m.group(2)
-        elif not line.lstrip().startswith("#"):
-            body.append(line)
-    body = "\n".join(body)
+    args, body = _read(path, "SL_CARGS")
     out = []
     for m in re.finditer(r"\bSL_CLASS\s*\(", body):
         cols, _ = _split(body, m.end() - 1)

@@ -83,6 +83,26 @@ cr_params cr_default_params(int kind)
     return p;
 }
 
+cr_params cr_params_of(int kind, const float *weight, int64_t ignore_index, const float *alpha,
+                       size_t alpha_len, const float *pf, const int *pi)
+{
+    cr_params p = cr_default_params(kind);
+    p.weight = weight;
+    p.ignore_index = ignore_index;
+    if (alpha) p.alpha = alpha, p.alpha_len = alpha_len;
+    memcpy(p.pf, pf, sizeof p.pf);
+    memcpy(p.pi, pi, sizeof p.pi);
+    return p;
+}
+
+cr_params cr_branch_params(int kind, const cs_branch *b, size_t classes, float *w, float *alpha)
+{
+    const int has_alpha = cr_infos[kind].alpha != NULL;
+    if (has_alpha && !b->alpha_per_class) alpha[0] = b->alpha;
+    return cr_params_of(kind, b->weight ? w : NULL, b->ignore_index, has_alpha ? alpha : NULL,
+                        b->alpha_per_class ? classes : 1, b->pf, b->pi);
+}
+
 int cr_pf_index(int kind, const char *name)
 {
     for (int j = 0; j < cr_infos[kind].npf; j++)

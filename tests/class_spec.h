@@ -58,6 +58,10 @@ typedef struct {
 /* The registry's defaults: no weight, ignore_index -100, every parameter at
  * its default, alpha = its default, one value (static storage). */
 cr_params cr_default_params(int kind);
+/* The arguments of one call: weight (NULL: none), ignore_index, alpha (NULL:
+ * the default), and the parameters in registry order. */
+cr_params cr_params_of(int kind, const float *weight, int64_t ignore_index, const float *alpha,
+                       size_t alpha_len, const float *pf, const int *pi);
 /* Index of the float (integer) parameter `name` of kind, or -1. */
 int cr_pf_index(int kind, const char *name);
 int cr_pi_index(int kind, const char *name);
@@ -100,6 +104,11 @@ typedef struct {
     int soft;  /* soft targets (the loss's generator reads it) */
     int cross; /* also run by the cross-ISA test */
 } cs_branch;
+
+/* The arguments a branch asks for, with `classes` per-class weights w and
+ * alpha values (alpha[0] becomes the branch's one value unless it takes
+ * one per class). */
+cr_params cr_branch_params(int kind, const cs_branch *b, size_t classes, float *w, float *alpha);
 
 /* A worked example: `batch` rows of `classes` values, their NONE losses,
  * MEAN (NAN: not checked) and MEAN gradient (NULL: not checked). */

@@ -139,21 +139,12 @@ static void cx_make(const cx_branch *xb, size_t B, size_t C, size_t I, int patte
     double *v = malloc((C + 1) * sizeof(double)), *t = malloc((C + 1) * sizeof(double));
     int64_t *row = malloc((C + 1) * sizeof(int64_t));
     ck_assert(d->x && d->xb && d->tf && d->ti && d->w && d->alpha && v && t && row);
-    d->prm = cr_default_params(k);
     for (size_t c = 0; c < C; c++) {
         d->w[c] = (float)U(&s, 0.1, 3.0);
         d->alpha[c] = (float)U(&s, 0.05, 1.0);
         if (pattern == 1 && coin(&s, 0.1)) d->w[c] = 0.0f;
     }
-    d->prm.weight = b->weight ? d->w : NULL;
-    d->prm.ignore_index = b->ignore_index;
-    memcpy(d->prm.pf, b->pf, sizeof d->prm.pf);
-    memcpy(d->prm.pi, b->pi, sizeof d->prm.pi);
-    if (L->alpha) {
-        if (!b->alpha_per_class) d->alpha[0] = b->alpha;
-        d->prm.alpha = d->alpha;
-        d->prm.alpha_len = b->alpha_per_class ? C : 1;
-    }
+    d->prm = cr_branch_params(k, b, C, d->w, d->alpha);
     for (size_t pos = 0; pos < d->npos; pos++) {
         int64_t y = (int64_t)R(&s, C);
         for (size_t c = 0; c < C; c++) t[c] = 0;

@@ -276,13 +276,7 @@ static int cg_next(FILE *f, int kind, cg_case *c)
 /* ------------------------------------------------------------- calls ---- */
 static cr_params cg_params(int kind, const cg_case *c)
 {
-    cr_params p = cr_default_params(kind);
-    p.weight = c->weight;
-    p.ignore_index = c->ignore_index;
-    if (c->alpha) p.alpha = c->alpha, p.alpha_len = c->alpha_len;
-    memcpy(p.pf, c->pf, sizeof p.pf);
-    memcpy(p.pi, c->pi, sizeof p.pi);
-    return p;
+    return cr_params_of(kind, c->weight, c->ignore_index, c->alpha, c->alpha_len, c->pf, c->pi);
 }
 
 static int cg_call(int kind, const cg_case *c, simdloss_reduction r, float *loss, float *grad,

@@ -135,18 +135,9 @@ static void cb_make(int k, const cs_branch *b, size_t B, size_t C, size_t I, cb_
     d->alpha = cb_falloc(C);
     double *v = malloc((C + 1) * sizeof(double)), *t = malloc((C + 1) * sizeof(double));
     ck_assert(d->xb && d->ti && v && t);
-    d->prm = cr_default_params(k);
     for (size_t c = 0; c < C; c++) d->w[c] = (float)U(&s, 0.1, 3.0);
     for (size_t c = 0; c < C; c++) d->alpha[c] = (float)U(&s, 0.05, 1.0);
-    d->prm.weight = b->weight ? d->w : NULL;
-    d->prm.ignore_index = b->ignore_index;
-    memcpy(d->prm.pf, b->pf, sizeof d->prm.pf);
-    memcpy(d->prm.pi, b->pi, sizeof d->prm.pi);
-    if (L->alpha) {
-        if (!b->alpha_per_class) d->alpha[0] = b->alpha;
-        d->prm.alpha = d->alpha;
-        d->prm.alpha_len = b->alpha_per_class ? C : 1;
-    }
+    d->prm = cr_branch_params(k, b, C, d->w, d->alpha);
     for (size_t pos = 0; pos < d->npos; pos++) {
         int64_t y = (int64_t)R(&s, C);
         for (size_t c = 0; c < C; c++) t[c] = 0;
@@ -490,12 +481,8 @@ END_TEST
 static void cb_example(int kind, const cs_example *e)
 {
     const size_t B = e->batch, C = e->classes;
-    cr_params p = cr_default_params(kind);
-    p.weight = e->weight;
-    p.ignore_index = e->ignore_index;
-    if (e->alpha) p.alpha = e->alpha, p.alpha_len = e->alpha_len;
-    memcpy(p.pf, e->pf, sizeof p.pf);
-    memcpy(p.pi, e->pi, sizeof p.pi);
+    const cr_params p =
+        cr_params_of(kind, e->weight, e->ignore_index, e->alpha, e->alpha_len, e->pf, e->pi);
     const char *fn = cr_infos[kind].fn;
     double *g = malloc((B * C + 1) * sizeof *g);
     ck_assert_ptr_nonnull(g);
