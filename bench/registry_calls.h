@@ -1,8 +1,8 @@
 /*
- * The benchmark's elementwise cases, generated from the registry
- * (src/losses.def) in bench/registry_calls.c: C, because the registry's
- * sl_elem_info table is built with designated initialisers. A loss added to
- * the registry is benchmarked with no edit here.
+ * The benchmark's cases from the registry (src/losses.def), through the
+ * tests' generated callers (tests/calls.c, tests/class_calls.c): C, because
+ * the registry's tables are built with designated initialisers. A loss added
+ * to the registry is benchmarked with no edit here.
  */
 #ifndef BENCH_REGISTRY_CALLS_H
 #define BENCH_REGISTRY_CALLS_H

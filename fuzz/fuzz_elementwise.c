@@ -34,57 +34,12 @@
  * Any violation prints the decoded call and aborts.
  */
 #define _DEFAULT_SOURCE
+#include "calls.h"
 #include "fuzz_common.h"
 
 #define FE_MAXN 4096 /* the largest n and cyclic length decoded */
 
-/* ---- every loss behind one signature (from the registry) ------------------------------------ */
-typedef struct {
-    size_t n;
-    const float *in[SL_MAX_IN], *tgt[SL_MAX_TGT], *cyc[SL_MAX_CYC];
-    size_t cyc_len[SL_MAX_CYC];
-    float pf[SL_MAX_PF];
-    int pi[SL_MAX_PI];
-    simdloss_reduction red;
-    float *loss;
-    float *grad[SL_MAX_IN];
-    float *grad_cyc;
-} fe_args;
-
-#define FE_A_IN(k, nm, gr, dom) , a->in[k]
-#define FE_A_TGT(k, nm, dom) , a->tgt[k]
-#define FE_A_CYC(k, nm, len, dom) , a->cyc[k], a->cyc_len[k]
-#define FE_A_CYCG(k, nm, len, gr, dom) , a->cyc[k], a->cyc_len[k]
-#define FE_A_PF(k, nm, def, range) , a->pf[k]
-#define FE_A_PI(k, nm, def, rule) , a->pi[k]
-#define FE_A(kind, ...) FE_A_##kind(__VA_ARGS__)
-#define FE_G_IN(k, nm, gr, dom) , a->grad[k]
-#define FE_G_TGT(...)
-#define FE_G_CYC(...)
-#define FE_G_CYCG(k, nm, len, gr, dom) , a->grad_cyc
-#define FE_G_PF(...)
-#define FE_G_PI(...)
-#define FE_G(kind, ...) FE_G_##kind(__VA_ARGS__)
-#define SL_ELEMENTWISE(name, ...)                                                                  \
-    static int fe_call_##name(const fe_args *a)                                                    \
-    {                                                                                              \
-        return simdloss_##name##_f32(a->n SL_ARGS_##name(FE_A), a->red,                            \
-                                     a->loss SL_ARGS_##name(FE_G));                                \
-    }
-#include "losses.def"
-#undef SL_ELEMENTWISE
-
-static const sl_elem_info fe_infos[SL_K_NELEM] = {
-#define SL_ELEMENTWISE(name, ...) [SL_K_##name] = SL_ELEM_INFO(name, __VA_ARGS__),
-#include "losses.def"
-#undef SL_ELEMENTWISE
-};
-
-static int (*const fe_calls[SL_K_NELEM])(const fe_args *) = {
-#define SL_ELEMENTWISE(name, ...) [SL_K_##name] = fe_call_##name,
-#include "losses.def"
-#undef SL_ELEMENTWISE
-};
+/* every loss behind one signature: tests/calls.c (tl_losses, from the registry) */
 
 /* ---- the decoded call --------------------------------------------------------------------------
  */
@@ -180,7 +135,7 @@ static void fe_decode(const uint8_t *data, size_t size, fe_case *c)
     fz_reader r = {data, size};
     memset(c, 0, sizeof *c);
     c->k = fz_u8(&r) % SL_K_NELEM;
-    const sl_elem_info *L = c->L = &fe_infos[c->k];
+    const sl_elem_info *L = c->L = tl_losses[c->k].info;
     const unsigned nmode = fz_u8(&r), nval = fz_u16(&r);
     const unsigned redmode = fz_u8(&r);
     const uint32_t redraw = fz_u32(&r);
@@ -425,7 +380,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (c.want[o])
             op[o] = c.alias[o] >= 0 ? dp[c.alias[o]]
                                     : fz_slot_place(&fe_oslot[o], c.olen[o] * sizeof(float));
-    fe_args a;
+    tl_args a;
     memset(&a, 0, sizeof a);
     a.n = c.n;
     for (int j = 0; j < SL_MAX_IN; j++) a.in[j] = dp[FE_D_IN + j], a.grad[j] = op[FE_O_GRAD + j];
@@ -448,7 +403,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (int o = 0; o < FE_NO; o++)
             if (c.want[o] && c.alias[o] < 0) fz_sentinel32(op[o], c.olen[o]);
         fz_set_marker();
-        const int rc = fe_calls[c.k](&a);
+        const int rc = tl_losses[c.k].call(&a);
         fz_check_message(L->fn, rc, msg, sizeof msg);
         if (verbose) fprintf(stderr, "  [%s] %s '%s'\n", fz_table_now, fz_rc_name(rc), msg);
 

@@ -1,9 +1,9 @@
 /*
  * Every class-dimension function of the registry behind one signature
- * (cr_call), with the registry's description of it (cr_infos), its default
- * arguments, and its reference (cs_specs, the kernel headers' test
- * sections). No list here names a loss: a new SL_CLASS entry is picked up
- * by every class test and the fuzz target.
+ * (cr_call), with the registry's description of it (cr_infos) and its
+ * default arguments (its reference, cr_eval, is in specs.c with the kernel
+ * headers' test sections). No list here names a loss: a new SL_CLASS entry
+ * is picked up by every class test, the fuzz target and the benchmark.
  */
 #include <string.h>
 
@@ -115,15 +115,6 @@ int cr_pi_index(int kind, const char *name)
     for (int j = 0; j < cr_infos[kind].npi; j++)
         if (strcmp(cr_infos[kind].pi[j].name, name) == 0) return j;
     return -1;
-}
-
-void cr_eval(int kind, size_t classes, const cr_params *p, const double *x, const double *t,
-             const int64_t *ti, cr_res *r, double *grad, double *gmag, double *kink, double *sing)
-{
-    const cr_pos q = {classes, p, x, t, ti};
-    cr_fill(kink, classes, INFINITY);
-    cr_fill(sing, classes, INFINITY);
-    cs_specs[kind]->ref(&q, r, grad, gmag, kink, sing);
 }
 
 uint16_t cr_bf16_round(float v)

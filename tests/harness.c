@@ -44,42 +44,7 @@ int tl_use_table(int t)
 const char *tl_table(void) { return tl_current < 0 ? "?" : tl_table_name(tl_current); }
 
 /* ---- adapters: one per registry entry ------------------------------------ */
-#define TL_A_IN(k, nm, gr, dom) , a->in[k]
-#define TL_A_TGT(k, nm, dom) , a->tgt[k]
-#define TL_A_CYC(k, nm, len, dom) , a->cyc[k], a->cyc_len[k]
-#define TL_A_CYCG(k, nm, len, gr, dom) , a->cyc[k], a->cyc_len[k]
-#define TL_A_PF(k, nm, def, range) , a->pf[k]
-#define TL_A_PI(k, nm, def, rule) , a->pi[k]
-#define TL_A(kind, ...) TL_A_##kind(__VA_ARGS__)
-#define TL_G_IN(k, nm, gr, dom) , a->grad[k]
-#define TL_G_TGT(...)
-#define TL_G_CYC(...)
-#define TL_G_CYCG(k, nm, len, gr, dom) , a->grad_cyc
-#define TL_G_PF(...)
-#define TL_G_PI(...)
-#define TL_G(kind, ...) TL_G_##kind(__VA_ARGS__)
-#define SL_ELEMENTWISE(name, ...)                                                                  \
-    static int tl_call_##name(const tl_args *a)                                                    \
-    {                                                                                              \
-        return simdloss_##name##_f32(a->n SL_ARGS_##name(TL_A), a->red,                            \
-                                     a->loss SL_ARGS_##name(TL_G));                                \
-    }
-#include "losses.def"
-#undef SL_ELEMENTWISE
-
-static const sl_elem_info tl_infos[SL_K_NELEM] = {
-#define SL_ELEMENTWISE(name, ...) [SL_K_##name] = SL_ELEM_INFO(name, __VA_ARGS__),
-#include "losses.def"
-#undef SL_ELEMENTWISE
-};
-
-const tl_loss tl_losses[SL_K_NELEM] = {
-#define SL_ELEMENTWISE(name, ...) [SL_K_##name] = {&tl_infos[SL_K_##name], tl_call_##name},
-#include "losses.def"
-#undef SL_ELEMENTWISE
-};
-
-const char *tl_fn(int k) { return tl_infos[k].fn; }
+const char *tl_fn(int k) { return tl_losses[k].info->fn; }
 
 uint64_t tl_seed(const char *a, const char *b, uint64_t n)
 {
@@ -94,7 +59,7 @@ static size_t tl_gcd(size_t a, size_t b) { return b ? tl_gcd(b, a % b) : a; }
 size_t tl_branch_multiple(int k, const ts_branch *b)
 {
     size_t m = 1;
-    for (int j = 0; j < tl_infos[k].ncyc; j++)
+    for (int j = 0; j < tl_losses[k].info->ncyc; j++)
         if (b->cyc_len[j] > 0) m = m / tl_gcd(m, (size_t)b->cyc_len[j]) * (size_t)b->cyc_len[j];
     return m;
 }
@@ -110,7 +75,7 @@ static float *tl_falloc(size_t n)
 
 int tl_data_flags(int k, const tl_data *d)
 {
-    if (tl_infos[k].prescan != SL_PRE_BINARY_TARGET || d->n == 0) return 0;
+    if (tl_losses[k].info->prescan != SL_PRE_BINARY_TARGET || d->n == 0) return 0;
     for (size_t i = 0; i < d->n; i++)
         if (d->tgt[0][i] != 0.0f && d->tgt[0][i] != 1.0f) return 0;
     return SL_F_CONVERT;
@@ -118,7 +83,7 @@ int tl_data_flags(int k, const tl_data *d)
 
 void tl_data_make(tl_data *d, int k, const ts_branch *b, size_t n, int edges, uint64_t seed)
 {
-    const sl_elem_info *L = &tl_infos[k];
+    const sl_elem_info *L = tl_losses[k].info;
     const ts_spec *sp = ts_specs[k];
     uint64_t s = seed;
     memset(d, 0, sizeof *d);
@@ -167,7 +132,7 @@ void tl_args_of(tl_args *a, const tl_data *d)
 
 void tl_elem_at(ts_elem *e, int k, const tl_args *a, int flags, size_t i)
 {
-    const sl_elem_info *L = &tl_infos[k];
+    const sl_elem_info *L = tl_losses[k].info;
     memset(e, 0, sizeof *e);
     for (int j = 0; j < L->nin; j++) e->in[j] = a->in[j][i];
     for (int j = 0; j < L->ntgt; j++) e->tgt[j] = a->tgt[j][i];

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calls.h"
 #include "simdloss.h"
 #include "spec.h"
 
@@ -27,31 +28,6 @@ int tl_table_runnable(int t);
 int tl_table_exact(int t);
 /* The public ISA enum's size, for the ISA-control tests. */
 #define TL_NISA 4
-
-/* ---- every elementwise loss behind one signature (from the registry) -- */
-/* One call: the arguments by kind, in registry order within each kind. */
-typedef struct {
-    size_t n;
-    const float *in[SL_MAX_IN], *tgt[SL_MAX_TGT], *cyc[SL_MAX_CYC];
-    size_t cyc_len[SL_MAX_CYC];
-    float pf[SL_MAX_PF];
-    int pi[SL_MAX_PI];
-    simdloss_reduction red;
-    float *loss;
-    float *grad[SL_MAX_IN]; /* per input */
-    float *grad_cyc;        /* of cyclic array 0 (CYCG losses) */
-} tl_args;
-
-/* A loss: the registry's description and its entry point; its test
- * section is ts_specs[k]. */
-typedef struct {
-    const sl_elem_info *info;
-    int (*call)(const tl_args *a);
-} tl_loss;
-
-/* by SL_K_<name>, registry order */
-extern const tl_loss tl_losses[SL_K_NELEM];
-#define TL_NLOSSES ((int)SL_K_NELEM)
 
 /* The arguments of a branch's data: arrays, parameters and the prescan's
  * flags. Cyclic lengths are resolved (TS_N: n). */

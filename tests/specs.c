@@ -21,3 +21,12 @@ const cs_spec *const cs_specs[SL_R_NCLASS] = {
 #include "losses.def"
 #undef SL_CLASS
 };
+
+void cr_eval(int kind, size_t classes, const cr_params *p, const double *x, const double *t,
+             const int64_t *ti, cr_res *r, double *grad, double *gmag, double *kink, double *sing)
+{
+    const cr_pos q = {classes, p, x, t, ti};
+    cr_fill(kink, classes, INFINITY);
+    cr_fill(sing, classes, INFINITY);
+    cs_specs[kind]->ref(&q, r, grad, gmag, kink, sing);
+}
