@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "vec_avx2.h"
 
 #include "../src/kernels/all.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The scalar variant: built with -mfma on x86 so that fmaf and SLEEF's
  * purecfma functions use the FMA unit and match the vector variants bit for
  * bit (AArch64 has FMA in its baseline). */

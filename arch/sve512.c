@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* SVE with exactly 512-bit vectors (-msve-vector-bits=512): selected only on
  * such a CPU. Part of the NEON family: SIMDLOSS_ISA=neon picks it there. */
 #include "vec_sve.h"

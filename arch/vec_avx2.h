@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The vector vocabulary for AVX2 + FMA (VL = 8). Contract: vec_scalar.h. */
 #ifndef SL_VEC_AVX2_H
 #define SL_VEC_AVX2_H

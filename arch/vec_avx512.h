@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The vector vocabulary for AVX-512 (VL = 16), at the x86-64-v4 level (F, BW,
  * DQ, VL: every AVX-512 CPU since Skylake-SP). Contract: vec_scalar.h. */
 #ifndef SL_VEC_AVX512_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The vector vocabulary for AArch64 Advanced SIMD (VL = 4). Contract:
  * vec_scalar.h. NEON is part of the AArch64 baseline: no -m flags needed. */
 #ifndef SL_VEC_NEON_H

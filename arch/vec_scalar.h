@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The vector vocabulary, scalar edition (VL = 1). This file is the readable
  * reference: every ISA header implements the same ops with the same IEEE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The vector vocabulary for SVE at one fixed vector length (VL = 4, 8 or 16
  * floats for 128-, 256- and 512-bit vectors). Contract: vec_scalar.h.

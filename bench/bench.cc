@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // simdloss-bench: google-benchmark harness for every loss.
 //
 // Names:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The class-dimension benchmark cases, shared by torch_ref.py, compare.py and
 summarize.py: bench.cc's kCeShapes, kRowShape and class_losses(), and how
 their limits are formed from simdloss-bench's reference kernels.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """simdloss against its limits and against PyTorch 1.13, with a report and plots.
 
 Runs simdloss-bench (every loss of the registry, src/losses.def, read by

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # simdloss against its limits and against PyTorch 1.13: installs what is
 # missing (Debian: libbenchmark-dev, python3-torch, python3-numpy,
 # python3-matplotlib), builds simdloss-bench and simdloss-cpu (Release) and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The elementwise losses of the registry (src/losses.def), read by the Python
 side of the benchmark: torch_ref.py, compare.py and summarize.py. simdloss-bench
 gets the same entries from the C preprocessor (registry_calls.c).

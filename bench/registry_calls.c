@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The benchmark's cases from the registry (src/losses.def), as the tests
  * build their adapters: one sl_elem_info / sl_class_info per loss and one

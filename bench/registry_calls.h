@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The benchmark's cases from the registry (src/losses.def), through the
  * tests' generated callers (tests/calls.c, tests/class_calls.c): C, because

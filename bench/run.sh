@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Build simdloss-bench (Release) and run the benchmarks matching a filter with
 # repetitions, printing the median throughput of each.
 #

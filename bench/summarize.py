@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Turn simdloss-bench and torch_ref.py JSON into the limits table (markdown).
 
 usage: bench/summarize.py SIMDLOSS_JSON [TORCH_JSON] [--isa avx512] [--sizes 1048576,16777216]

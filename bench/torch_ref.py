@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """PyTorch reference throughput for the simdloss benchmarks.
 
 Measures, on one thread (torch.set_num_threads(1)), float32 CPU tensors, the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Cross build for AArch64 Linux with Debian's gcc-aarch64-linux-gnu; the
 # tests run under qemu-user (packages: scripts/deps.sh arm64).
 #   cmake -S . -B build/arm64 -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake

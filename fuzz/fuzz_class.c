@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: every class-dimension function of the registry
  * (src/losses.def), called through tests/class_calls.c's cr_call with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the two libFuzzer targets (fuzz_elementwise.c, fuzz_class.c) share:
  * reading the fuzz input, deterministic data, special float values, guarded

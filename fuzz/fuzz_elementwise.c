@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: every elementwise loss of the registry (src/losses.def),
  * called through its public entry point simdloss_<name>_f32 with arguments

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the committed seed corpora of the fuzz targets, deterministically:
 
     fuzz/corpus/elementwise/   inputs of fuzz/fuzz_elementwise.c

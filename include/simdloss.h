@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * simdloss: fused loss + gradient kernels for C, with runtime ISA dispatch.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Cross-architecture bit check, run by scripts/test.sh: built for x86-64 and
  * for AArch64 (with tests/harness.c, which calls every loss of the registry),

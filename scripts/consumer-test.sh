@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds simdloss as a library only (tests and benchmark off: neither Check nor
 # a C++ compiler is used, CXX names none), installs it into a temporary prefix
 # and builds and runs tests/consumer/consumer.c against it the ways the README

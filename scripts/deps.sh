@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages simdloss needs that are missing (apt-get, as
 # root or through sudo).
 # Usage: scripts/deps.sh [build|bench|golden|compare|qemu|arm64|clang|examples]...

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the libFuzzer targets of fuzz/ with clang (ASan + UBSan, library
 # instrumented too) in build/fuzz and runs each for a bounded time from a
 # copy of its committed seed corpus (fuzz/corpus/<name>/, never modified);

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds simdloss (installing missing packages) and runs the main job:
 # simdloss-cpu --bench, which reports the CPU, its SIMD features (and whether
 # the OS enables them), its caches, the kernels simdloss compiled in, can run

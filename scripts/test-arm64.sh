@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Cross-builds simdloss for AArch64 and runs the whole test suite under
 # qemu-user (installs the cross toolchain, qemu-user and the arm64 libraries
 # on Debian). One ctest run covers every variant: scalar + NEON on a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds simdloss and runs the whole test suite (installs missing packages).
 #   scripts/test.sh              release build + ctest
 #   scripts/test.sh --werror     ... with -Werror

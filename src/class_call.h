@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The common path of every class-dimension entry point: validate shapes and
  * targets, run the kernel over chunks of positions, reduce in the canonical

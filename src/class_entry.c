@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The common path of every class-dimension entry point: the checks the
  * registry describes, then the loss's plan (sl_plan_<name>, the SL_PLANS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CPU feature detection: CPUID + XGETBV on x86, getauxval on aarch64. Built
  * with baseline flags only, so it runs on any CPU of the architecture.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* CPU feature detection, shared by the dispatcher and the simdloss-cpu tool. */
 #ifndef SL_CPU_H
 #define SL_CPU_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Choosing the kernel table: the compiled-in tables best first, the first
  * runnable one wins unless SIMDLOSS_ISA (read on first use) or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The common path of every elementwise entry point: src/entry_points.c
  * packs the caller's arguments into an sl_elem_call by the registry's

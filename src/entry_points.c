@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The public entry points, one per registry entry (src/losses.def), with the
  * parameter names and order of include/simdloss.h: the compiler checks that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the entry points, the dispatcher and the per-ISA kernel tables share.
  * Nothing here is public: every symbol is hidden in the shared library.

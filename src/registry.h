@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Reading the registry (src/losses.def): the vocabulary of its columns and
  * the macros that turn its entries into types, tables and code. Nothing here

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Every elementwise loss of the registry behind one signature; see calls.h. */
 #include "calls.h"
 

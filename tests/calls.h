@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Every elementwise loss of the registry behind one signature (tl_losses,
  * tl_call) and, in class_calls.c / class_spec.h, every class-dimension loss

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # ctest library_symbols: every global symbol libsimdloss.so (SHARED) and
 # libsimdloss.a (STATIC) define starts with simdloss_, and neither refers to a
 # C library function or stream that writes output.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Every class-dimension function of the registry behind one signature
  * (cr_call), with the registry's description of it (cr_infos) and its

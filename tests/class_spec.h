@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the tests know of a class-dimension loss beyond the registry: each
  * class kernel header ends with a section compiled only here (#ifdef SL_SPECS)

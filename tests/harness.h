@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Shared test harness: the ISA loop, every elementwise loss of the registry
  * behind one signature with its test data, float comparisons, and the suite

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the tests know of a loss beyond the registry: each kernel header ends
  * with a section compiled only here (#ifdef SL_SPECS) that fills one ts_spec:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Every loss's test section (the #ifdef SL_SPECS part of its kernel header),
  * collected in registry order. */
 #include "class_spec.h"

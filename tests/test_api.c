@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The API contract of every elementwise loss, generated from the registry:
  * status codes and messages, nothing written on EINVAL, every parameter's

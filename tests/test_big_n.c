@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * n = 2^32 + 17 elements, all zero, from an anonymous read-only mapping that
  * the kernel backs with the shared zero page. poisson_nll(log_input) gives

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The API contract of the class-dimension functions (simdloss.h, "class-
  * dimension"; docs/semantics.md, "Errors", "Reductions" and "Class-dimension

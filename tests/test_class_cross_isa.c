@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Bitwise equality of the class-dimension losses across ISAs, and with
  * respect to how a call is made.

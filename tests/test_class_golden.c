@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Golden vectors for the class-dimension losses (tests/golden/class/<loss>.txt,
  * written by tests/golden/gen_class.py from PyTorch 1.13 / Keras 3 formulas in

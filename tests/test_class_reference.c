@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Every class-dimension loss, every parameter branch, every runnable ISA,
  * against the independent double-precision reference of class_reference.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sl_cpu_uarch: microarchitecture names from CPUID vendor/family/model/stepping
  * (the values of real parts; family and model as sl_cpu_detect decodes them).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Bitwise equality across ISAs, and with respect to how a call is made, for
  * every elementwise loss of the registry.

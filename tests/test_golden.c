@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Golden vectors from PyTorch 1.13 (tests/golden/<loss>.txt, written by
  * tests/golden/gen.py), for every elementwise loss of the registry: every

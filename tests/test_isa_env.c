@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Run once per ISA by CTest with SIMDLOSS_ISA=<isa> in the environment:
  * checks that the override was honoured and that the variant computes every

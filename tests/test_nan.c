@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Every NaN any function writes is the canonical quiet NaN 0x7fc00000
  * (bfloat16 0x7fc0), on every runnable ISA, whatever made it:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Checks simdloss-cpu --json: runs a command (the probe, possibly under
  * qemu-x86_64), parses its output as JSON and checks it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Every elementwise loss of the registry, every branch of its test section,
  * every runnable ISA, against the loss's independent double-precision

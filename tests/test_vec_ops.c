@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The vector vocabulary op by op: every ISA header compiled into the library
  * on this architecture (arch/vec_<isa>.h) runs each op of vec_scalar.h's

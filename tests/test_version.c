@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The header's version macros are integer constants (usable in #if), and
  * agree with the library's simdloss_version() and with the project version

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_vec_ops' generic body: every op of the vector vocabulary (contract:
  * arch/vec_scalar.h's top comment) on many lane patterns, compared lane by

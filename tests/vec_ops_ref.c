@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_vec_ops' reference: the scalar vocabulary, one plain function per op
  * (compiled with -mfma on x86, like arch/scalar.c). vec_ops_ref_nofma.c
  * includes this file with SL_SCALAR_NOFMA defined. */

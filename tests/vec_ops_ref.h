@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_vec_ops: the vector vocabulary (arch/vec_<isa>.h) op by op.
  *

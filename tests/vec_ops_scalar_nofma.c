@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_vec_ops for vec_scalar.h (SL_SCALAR_NOFMA, no -m flags), compiled like arch/scalar_nofma.c.
  */
 #define _DEFAULT_SOURCE /* mmap, sigsetjmp */

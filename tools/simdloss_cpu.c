@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * simdloss-cpu: what this CPU and OS offer, and which simdloss kernel table
  * runs here and why. Uses the library's own detection (sl_cpu_detect) and

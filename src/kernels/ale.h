@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ALE, Absolute Logarithmic Error (ale.py), in float32 with eps = 1e-7;
  * parameters alpha, gamma, label_smoothing (ls):
  *   t = clip(y, ls, 1 - ls); p = clip(x, eps, 1 - eps); a = clip(|t - p|, 0, 1)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Included once by each arch/<isa>.c after its vec_<isa>.h: instantiates
  * every kernel for that ISA and defines the ISA's table. No ISA code here.

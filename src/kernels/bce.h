@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bce on probabilities p = x, weight w (1 when absent):
  *   loss = w [(y - 1) max(log(1 - p), -100) - y max(log p, -100)]
  *   d/dp = w (p - y) / max((1 - p) p, 1e-12)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bce_with_logits on logits x, weight w, pos_weight pw (read only
  * with SL_F_POS_WEIGHT):
  *   m = max(-x, 0); L = m + log(1 + exp(-|x|)) = softplus(-x)

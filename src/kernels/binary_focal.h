@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Keras 3 binary focal crossentropy on probabilities s = x; parameters
  * gamma, alpha, label_smoothing (ls); eps = 1e-7:
  *   y' = y (1 - ls) + 0.5 ls (SL_F_SMOOTH); o = clip(s, eps, 1 - eps)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small element-level helpers shared by several losses. */
 #ifndef SL_KERNELS_COMMON_H
 #define SL_KERNELS_COMMON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Softmax cross-entropy (F.cross_entropy), class-index and probability
  * targets, float32 or bfloat16 logits.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The elementwise driver: everything a loss needs besides its element
  * function.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gaussian_nll with variance var and parameter eps:
  *   v = max(var, eps); loss = 0.5 (log v + d^2 / v) (+ 0.5 log(2 pi), SL_F_FULL)
  *   d/dx = d / v;  d/dvar = 0.5 (1 / v - d^2 / v^2), also where var < eps

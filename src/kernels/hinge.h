@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Keras hinge: y' = 2y - 1 (SL_F_CONVERT: every target of the call is 0 or 1)
  * or y; v = 1 - y' x; loss = max(v, 0); d/dx = -y' where v >= 0 (TensorFlow's
  * maximum passes the gradient at the tie), else 0. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hinge_embedding:
  *   loss = [y != 1] max(0, margin - x) + [y != -1] x
  *   d/dx = [y != -1] - [y != 1][margin - x >= 0]  (the clamp passes at 0).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* huber: z = |d|; loss = 0.5 z z if z < delta else
  * delta (z - 0.5 delta) (PyTorch's operation order, bit-exact);
  * d/dx = -delta if d <= -delta, delta if d >= delta, else d. */

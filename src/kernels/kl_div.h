@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kl_div on log-probabilities x, pointwise:
  *   SL_F_LOG_TARGET off: loss = xlogy(t, t) - t x (0 for t = 0, NaN for
  *                        t < 0), d/dx = -t

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l1: loss = |x - y|; d/dx = sign(x - y), 0 at a tie. Where x - y is NaN (a
  * NaN input, or inf - inf) the gradient is NaN like the loss: PyTorch's
  * sign(NaN) = 0 is not copied. */

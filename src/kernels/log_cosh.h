@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Keras log_cosh: d = x - y; loss = log(cosh d) (Keras: d + softplus(-2d)
  * - log 2), d/dx = tanh(d). With em = expm1(-2|d|):
  *   log(cosh d) = |d| + log1p(em / 2)  and  tanh|d| = -em / (2 + em),

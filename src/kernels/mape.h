@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Keras mean_absolute_percentage_error, per element: den = max(|y|, 1e-7);
  * loss = 100 |(y - x) / den|; d/dx = 100 sign(x - y) / den. */
 #ifndef SL_SPECS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* margin_ranking (F.margin_ranking_loss): z = (-y)(x1 - x2) + margin;
  * loss = max(0, z); where z >= 0 (the clamp passes the gradient at 0):
  * d/dx1 = g (-y), d/dx2 = -(g (-y)), else +-0 as autograd's 0 * (-y). The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mse: loss = d^2 with d = x - y; d/dx = 2d (the 2 is folded into g, as
  * PyTorch's norm = 2/N, so the gradient is g * d with g = 2/N or 2). */
 #ifndef SL_SPECS

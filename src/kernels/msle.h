@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Keras mean_squared_logarithmic_error, per element, eps = 1e-7:
  * a = log(max(x, eps) + 1), b = log(max(y, eps) + 1); loss = (a - b)^2;
  * d/dx = 2 (a - b) / (max(x, eps) + 1) where x >= eps, else 0. */

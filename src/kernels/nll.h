@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Negative log-likelihood (F.nll_loss) on log-probabilities: one element per
  * position, at the target's class; no vector code (a gather of one float per

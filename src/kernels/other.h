@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Kernels that are not losses: a whole-array scan and the benchmark's
  * reference limits (memory stream, SLEEF throughput). */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Keras poisson, per element: loss = x - y log(x + 1e-7); d/dx = 1 - y / (x + 1e-7). */
 #ifndef SL_SPECS
 SL_ELEMENT(poisson)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* poisson_nll:
  *   SL_F_LOG_INPUT on:  loss = exp(x) - t x,         d/dx = exp(x) - t
  *   SL_F_LOG_INPUT off: loss = x - t log(x + eps),   d/dx = 1 - t / (x + eps)

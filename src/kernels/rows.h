@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Helpers shared by the class-dimension kernels (cross-entropy, Keras
  * categorical, margin losses). Two shapes of loop use them:

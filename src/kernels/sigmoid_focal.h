@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* torchvision sigmoid_focal_loss on logits x; parameters alpha, gamma:
  *   p = sigmoid(x); ce = bce_with_logits(x, y); q = 1 - [p y + (1 - p)(1 - y)]
  *   loss = ce q^gamma, times a_t = alpha y + (1 - alpha)(1 - y) (SL_F_ALPHA)

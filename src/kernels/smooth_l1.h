@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* smooth_l1: z = |d|; loss = 0.5 z z / beta if z < beta else
  * z - 0.5 beta; d/dx = -1 if d <= -beta, 1 if d >= beta, else d / beta.
  * beta = 0 is l1 with gradient -1 at d = 0, exactly as PyTorch. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* soft_margin: z = -y x; loss = softplus(z) = max(z, 0) + log(1 + exp(-|z|));
  * d/dx = -y sigmoid(z). For z <= 0 this is PyTorch 1.13's log(1 + exp(z));
  * for z > 0 it stays finite where PyTorch overflows (z > 88.7 gives z, not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Keras squared_hinge: y' as hinge (hinge.h); h = max(1 - y' x, 0);
  * loss = h^2; d/dx = -2 y' h. */
 #ifndef SL_SPECS

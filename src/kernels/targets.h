@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The class-index target check's inner loop, compiled for each ISA: a
  * register of targets per step as GCC vector-extension compares (vpcmpuq on

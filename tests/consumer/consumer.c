@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A program using an installed simdloss, as scripts/consumer-test.sh builds
  * it (plain cc, pkg-config, find_package, add_subdirectory): one loss with a

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Golden-vector generator for simdloss's elementwise losses.
 
 Writes tests/golden/<loss>.txt (format: see README.md beside this file) from

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Golden-vector generator for simdloss's class-dimension losses.
 
 Writes tests/golden/class/<loss>.txt (format: README.md beside this file,
