@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Adam (Kingma & Ba; PyTorch's torch.optim.Adam without weight decay). */
 #ifndef EXAMPLES_ADAM_H
 #define EXAMPLES_ADAM_H

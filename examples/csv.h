@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Appending rows to a CSV file whose header is written once. */
 #ifndef EXAMPLES_CSV_H
 #define EXAMPLES_CSV_H

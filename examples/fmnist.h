@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fashion-MNIST from its idx files (gzip-compressed or plain), as Debian's
  * dataset-fashion-mnist installs them. */
 #ifndef EXAMPLES_FMNIST_H

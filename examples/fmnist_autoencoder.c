@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fashion-MNIST autoencoder: soft targets. An MLP 784 -> hidden -> 784
  * (ReLU, then a sigmoid per pixel) reconstructs each image, its pixels in
  * [0, 1] being the targets, trained with Adam by each loss of --losses (bce,

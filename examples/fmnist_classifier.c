@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fashion-MNIST classification with an MLP (784 -> hidden -> 10, ReLU),
  * trained with Adam by each loss of --losses from the same initialisation
  * and the same data order (both from --seed):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The output layer's loss: simdloss on the network's logits. The sigmoid
  * heads (binary_focal, ale, bce, mse) apply the logistic sigmoid and pass
  * probabilities to simdloss, whose gradient is d loss / d p: the head

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Checks each output head's d loss / d logit (simdloss's gradient chained
  * through the sigmoid) against central finite differences of its loss, with
  * one-hot and with soft targets. Exit status 0 when every element agrees. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A multilayer perceptron: dense layers with ReLU between them and raw
  * outputs (logits) at the end, trained with Adam. The matrix products are
  * CBLAS sgemm calls; everything else is a loop over a batch. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A one-line progress bar on stderr, redrawn at most ten times a second;
  * disabled, it prints nothing. */
 #ifndef EXAMPLES_PROGRESS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "rng.h"
 
 void rng_seed(rng *r, uint64_t seed, uint64_t stream)

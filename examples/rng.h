@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A small seeded generator (splitmix64) for the examples: weights, data order.
  * The same seed gives the same stream on every machine and compiler. */
 #ifndef EXAMPLES_RNG_H
