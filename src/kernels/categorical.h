@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Keras 3 categorical losses on rows of probabilities p (inner == 1), each
  * row along its classes in the canonical 16 lanes of rows.h, eps = 1e-7:
@@ -101,204 +102,215 @@ static int sl_plan_categorical_focal_f32(sl_ccall *c, const sl_class_call *q, do
 
 #elif !defined(SL_SPECS) /* the kernels, compiled per table */
 
-#include "rows.h"
+#include "row_driver.h"
 
-/* Canonical sum of one row of C floats. */
-SL_INLINE float sl_cat_rowsum(const float *p, size_t C)
+/* mode bits of the Keras categorical rows: the loss is focal (its gamma of
+ * SL_POW_* kind mode >> SL_CAT_KIND), the caller wants the gradient */
+enum { SL_CAT_FOCAL = 1, SL_CAT_GRAD = 2, SL_CAT_KIND = 2 };
+
+/* A row's constants (categorical_crossentropy and _focal; the hinge uses
+ * zero, one, neg, ndz, h); sm (smoothing) and av (alpha per class) are
+ * tested at run time, as the loops are many already. */
+typedef struct {
+    vf zero, one, eps, ome, keep, add, gamma, g, alpha, S, A;
+    vf neg, ndz, h;
+    int sm, av;
+} sl_cat_k;
+
+/* pass 1: S = sum_c p[c] (padded lanes hold 0) */
+SL_INLINE void sl_cat_sum_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
 {
-    sl_rsum s;
-    sl_rsum_init(&s);
-    for (size_t c = 0; c < C; c += 16) {
-        sl_l16 x;
-        sl_ld16(&x, p, c, C, 0.0f, 0);
-        for (unsigned v = 0; v < SL_NV16; v++) sl_rsum_add(&s, v, x.v[v]);
-        sl_rsum_step(&s, c + 16, C);
-    }
-    return (float)s.total;
+    (void)kv, (void)mode;
+    o->sum[0] = in->x;
 }
 
-/* categorical_crossentropy (focal == 0) or categorical_focal (focal == 1,
- * gamma of SL_POW_* kind `kind`) on row r. */
-SL_INLINE void sl_cat_row(const sl_rargs *a, size_t r, float *l0, int focal, int kind)
+/* the block pre-loop of pass 2: log oc */
+SL_INLINE vf sl_cat_log_el(const void *kv, int mode, vf x)
 {
-    const size_t C = a->classes;
-    const float *p = (const float *)a->x + r * C, *t = a->tf + r * C;
-    float *gr = a->grad ? (float *)a->grad + r * C : NULL;
-    const int sm = (a->flags & SL_CE_SMOOTH) != 0, av = focal && (a->flags & SL_CE_W) != 0;
-    const vf zero = vf_set1(0.0f), one = vf_set1(1.0f), eps = vf_set1(1e-7f),
-             ome = vf_set1(1.0f - 1e-7f), keep = vf_set1(a->p[2]), add = vf_set1(a->p[3]),
-             gamma = vf_set1(a->p[1]), g = vf_set1(a->gn);
+    const sl_cat_k *k = (const sl_cat_k *)kv;
+    (void)mode;
+    return vf_log(sl_clip(vf_div(x, k->S), k->eps, k->ome));
+}
 
-    const float S = sl_cat_rowsum(p, C);
-    const vf Sv = vf_set1(S);
+/* pass 2: the loss terms (sum 0), u (stored), u o (double lanes) */
+SL_INLINE void sl_cat_loss_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
+{
+    const sl_cat_k *k = (const sl_cat_k *)kv;
+    const int focal = mode & SL_CAT_FOCAL, gr = mode & SL_CAT_GRAD, kind = mode >> SL_CAT_KIND;
+    vf tp = in->t;
+    if (k->sm) tp = vf_add(vf_mul(tp, k->keep), k->add);
+    const vf ov = vf_div(in->x, k->S);
+    const vf oc = sl_clip(ov, k->eps, k->ome);
+    const vf lo = in->pre;
+    vf term, du = k->zero;
+    if (!focal) {
+        term = vf_mul(tp, lo);
+        if (gr) du = vf_div(vf_mul(vf_neg(k->g), tp), oc);
+    } else {
+        const vf al = k->av ? in->w : k->alpha;
+        const vf q = vf_sub(k->one, oc);
+        const vf cce = vf_mul(vf_neg(tp), lo);
+        const vf wf = vf_mul(sl_pow_k(q, k->gamma, kind), al);
+        term = vf_mul(wf, cce);
+        if (gr) {
+            du = vf_div(vf_mul(vf_mul(k->g, wf), vf_neg(tp)), oc);
+            if (kind != SL_POW_0)
+                du = vf_sub(du, vf_mul(vf_mul(vf_mul(k->g, cce), al),
+                                       vf_mul(k->gamma, sl_pow_km1(q, k->gamma, kind))));
+        }
+    }
+    o->sum[0] = term;
+    if (gr) {
+        const vm inside = vm_and(vf_ge(ov, k->eps), vf_le(ov, k->ome));
+        o->out = vf_select(inside, du, k->zero);
+        o->dsum = vf_mul(o->out, ov);
+    }
+}
 
-    sl_rsum sl;
+/* pass 3: d/dp = (u - sum u o) / S, u read back from the gradient row */
+SL_INLINE void sl_cat_grad_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
+{
+    const sl_cat_k *k = (const sl_cat_k *)kv;
+    (void)mode;
+    o->out = vf_div(vf_sub(in->s, k->A), k->S);
+}
+
+/* categorical_crossentropy or categorical_focal on one row (mode: SL_CAT_*).
+ * Passes: S; the losses, u (stored in the gradient row: each element is read
+ * before its own gradient slot is written, so the gradient may alias p or t
+ * exactly) and sum u o; the gradient from u. */
+SL_INLINE void sl_cat_row(const sl_rargs *a, const sl_row *row, float *l0, int mode)
+{
+    const int gr = mode & SL_CAT_GRAD;
+    sl_cat_k k;
+    k.zero = vf_set1(0.0f), k.one = vf_set1(1.0f), k.eps = vf_set1(1e-7f);
+    k.ome = vf_set1(1.0f - 1e-7f), k.keep = vf_set1(a->p[2]), k.add = vf_set1(a->p[3]);
+    k.gamma = vf_set1(a->p[1]), k.g = vf_set1(a->gn), k.alpha = vf_set1(a->p[0]);
+    k.sm = (a->flags & SL_CE_SMOOTH) != 0, k.av = (mode & SL_CAT_FOCAL) && (a->flags & SL_CE_W);
+    sl_rsum ss, sl;
+    sl_rsum_init(&ss);
+    sl_row_pass((sl_rpass){.ld = SL_RX, .sums = 1, .raw = 1}, row, NULL, NULL, &k, mode,
+                sl_cat_sum_el, NULL, (sl_rloc){.s = {&ss}});
+    const float S = (float)ss.total;
+    k.S = vf_set1(S);
+
     vacc su; /* sum u o: double lanes, see the top */
     sl_rsum_init(&sl);
     vacc_zero(&su);
-    float lbuf[SL_RBLOCK];
-    for (size_t c0 = 0; c0 < C; c0 += SL_RBLOCK) {
-        const size_t n = C - c0 < SL_RBLOCK ? C - c0 : SL_RBLOCK;
-        /* the logarithms in a loop of their own: no vector is live across
-         * the calls, so nothing is spilled around them */
-        for (size_t c = 0; c < n; c += 16) {
-            sl_l16 x, l;
-            sl_ld16(&x, p, c0 + c, C, 1.0f, 0);
-            for (unsigned v = 0; v < SL_NV16; v++)
-                l.v[v] = vf_log(sl_clip(vf_div(x.v[v], Sv), eps, ome));
-            sl_scratch16(lbuf, c, n, &l);
-        }
-        for (size_t c = c0; c < c0 + n; c += 16) {
-            sl_l16 x, tg, w, u, l;
-            sl_ld16(&x, p, c, C, 1.0f, 0);
-            sl_ld16(&l, lbuf, c - c0, n, 0.0f, 0);
-            sl_ld16(&tg, t, c, C, 0.0f, 0);
-            if (av)
-                sl_ld16(&w, a->w, c, C, 0.0f, 0);
-            else if (focal)
-                sl_l16_set(&w, a->p[0]);
-            for (unsigned v = 0; v < SL_NV16; v++) {
-                const vm ok = sl_valid16(c, C, v);
-                vf tp = tg.v[v];
-                if (sm) tp = vf_add(vf_mul(tp, keep), add);
-                const vf o = vf_div(x.v[v], Sv);
-                const vf oc = sl_clip(o, eps, ome);
-                const vf lo = l.v[v];
-                vf term, du = zero;
-                if (!focal) {
-                    term = vf_mul(tp, lo);
-                    if (gr) du = vf_div(vf_mul(vf_neg(g), tp), oc);
-                } else {
-                    const vf al = w.v[v];
-                    const vf q = vf_sub(one, oc);
-                    const vf cce = vf_mul(vf_neg(tp), lo);
-                    const vf wf = vf_mul(sl_pow_k(q, gamma, kind), al);
-                    term = vf_mul(wf, cce);
-                    if (gr) {
-                        du = vf_div(vf_mul(vf_mul(g, wf), vf_neg(tp)), oc);
-                        if (kind != SL_POW_0)
-                            du = vf_sub(du, vf_mul(vf_mul(vf_mul(g, cce), al),
-                                                   vf_mul(gamma, sl_pow_km1(q, gamma, kind))));
-                    }
-                }
-                sl_rsum_add(&sl, v, vf_select(ok, term, zero));
-                if (gr) {
-                    const vm in = vm_and(vf_ge(o, eps), vf_le(o, ome));
-                    u.v[v] = vf_select(in, du, zero);
-                    vacc_add(&su, vf_select(ok, vf_mul(u.v[v], o), zero), v);
-                }
-            }
-            if (gr) sl_scratch16(gr, c, C, &u); /* rescaled below */
-            sl_rsum_step(&sl, c + 16, C);
-        }
-    }
-    const float L = focal ? (float)sl.total : -(float)sl.total;
+    const unsigned ld = SL_RX | SL_RT | (k.av ? SL_RW : 0);
+    sl_row_pass((sl_rpass){.ld = ld,
+                           .xpad = 1.0f,
+                           .sums = 1,
+                           .dsum = gr,
+                           .out = gr ? SL_ROUT_SCRATCH : SL_ROUT_NONE,
+                           .pre = 1},
+                row, NULL, row->grad, &k, mode, sl_cat_loss_el, sl_cat_log_el,
+                (sl_rloc){.s = {&sl}, .d = &su});
+    const float L = mode & SL_CAT_FOCAL ? (float)sl.total : -(float)sl.total;
     *l0 = L;
     if (!gr) return;
 
-    const vf Av = vf_set1(L != L ? NAN : (float)sl_lanes_total(&su));
-    for (size_t c = 0; c < C; c += 16) {
-        sl_l16 u;
-        sl_ld16(&u, gr, c, C, 0.0f, 0);
-        for (unsigned v = 0; v < SL_NV16; v++) u.v[v] = vf_div(vf_sub(u.v[v], Av), Sv);
-        sl_st16(gr, c, C, &u, 0);
-    }
+    k.A = vf_set1(L != L ? NAN : (float)sl_lanes_total(&su));
+    sl_row_pass((sl_rpass){.ld = SL_RS, .out = SL_ROUT_GRAD}, row, (const float *)row->grad,
+                row->grad, &k, mode, sl_cat_grad_el, NULL, (sl_rloc){.d = NULL});
 }
 
-/* categorical_hinge on row r. */
-SL_INLINE void sl_chinge_row(const sl_rargs *a, size_t r, float *l0)
+/* categorical_hinge pass 1: pos (sum 0) and neg (the max); NaN products never
+ * win the max (a NaN reaches the loss through pos) */
+SL_INLINE void sl_chinge_pn_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
 {
-    const size_t C = a->classes;
-    const float *p = (const float *)a->x + r * C, *t = a->tf + r * C;
-    float *gr = a->grad ? (float *)a->grad + r * C : NULL;
-    const vf zero = vf_set1(0.0f), one = vf_set1(1.0f), ninf = vf_set1(-INFINITY);
+    const sl_cat_k *k = (const sl_cat_k *)kv;
+    (void)mode;
+    o->sum[0] = vf_mul(in->t, in->x);
+    o->max = vf_mul(vf_sub(k->one, in->t), in->x);
+}
 
-    /* pos and neg; NaN products never win the max (a NaN reaches the loss
-     * through pos) */
+/* pass 2: the number of classes attaining neg */
+SL_INLINE void sl_chinge_count_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
+{
+    const sl_cat_k *k = (const sl_cat_k *)kv;
+    (void)mode;
+    o->keep = vm_and(in->ok, vf_eq(vf_mul(vf_sub(k->one, in->t), in->x), k->neg));
+    o->sum[0] = k->one;
+}
+
+/* pass 3: the gradient */
+SL_INLINE void sl_chinge_grad_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
+{
+    const sl_cat_k *k = (const sl_cat_k *)kv;
+    (void)mode;
+    const vf omt = vf_sub(k->one, in->t);
+    const vm at = vf_eq(vf_mul(omt, in->x), k->neg);
+    o->out = vf_add(vf_mul(k->ndz, in->t), vf_mul(vf_select(at, k->h, k->zero), omt));
+}
+
+/* categorical_hinge on one row: pos and neg; the number of maxima (only when
+ * it matters); the gradient. */
+SL_INLINE void sl_chinge_row(const sl_rargs *a, const sl_row *row, float *l0, int mode)
+{
+    sl_cat_k k;
+    k.zero = vf_set1(0.0f), k.one = vf_set1(1.0f);
     sl_rsum sp;
-    sl_l16 m;
+    sl_l16 mx;
     sl_rsum_init(&sp);
-    sl_l16_set(&m, -INFINITY);
-    for (size_t c = 0; c < C; c += 16) {
-        sl_l16 x, tg;
-        sl_ld16(&x, p, c, C, 0.0f, 0);
-        sl_ld16(&tg, t, c, C, 0.0f, 0);
-        for (unsigned v = 0; v < SL_NV16; v++) {
-            const vm ok = sl_valid16(c, C, v);
-            sl_rsum_add(&sp, v, vf_select(ok, vf_mul(tg.v[v], x.v[v]), zero));
-            const vf mc = vf_mul(vf_sub(one, tg.v[v]), x.v[v]);
-            m.v[v] = vf_max(vf_select(ok, mc, ninf), m.v[v]);
-        }
-        sl_rsum_step(&sp, c + 16, C);
-    }
-    const float pos = (float)sp.total, neg = sl_l16_max(&m);
+    sl_l16_set(&mx, -INFINITY);
+    const sl_rpass pn = {.ld = SL_RX | SL_RT, .sums = 1, .max = 1};
+    sl_row_pass(pn, row, NULL, NULL, &k, mode, sl_chinge_pn_el, NULL,
+                (sl_rloc){.s = {&sp}, .m = &mx});
+    const float pos = (float)sp.total, neg = sl_l16_max(&mx);
     const float z = (neg - pos) + 1.0f;
     const float L = z < 0.0f ? 0.0f : z; /* NaN stays */
     *l0 = L;
-    if (!gr) return;
+    if (!row->grad) return;
 
     const float dz = L != L ? NAN : (z >= 0.0f ? a->gn : 0.0f);
     float h = dz; /* dz / n; with dz = 0 or NaN the count does not matter */
+    k.neg = vf_set1(neg);
     if (dz != 0.0f && dz == dz) {
         sl_rsum sn;
         sl_rsum_init(&sn);
-        for (size_t c = 0; c < C; c += 16) {
-            sl_l16 x, tg;
-            sl_ld16(&x, p, c, C, 0.0f, 0);
-            sl_ld16(&tg, t, c, C, 0.0f, 0);
-            for (unsigned v = 0; v < SL_NV16; v++) {
-                const vm at = vm_and(sl_valid16(c, C, v),
-                                     vf_eq(vf_mul(vf_sub(one, tg.v[v]), x.v[v]), vf_set1(neg)));
-                sl_rsum_add(&sn, v, vf_select(at, one, zero));
-            }
-            sl_rsum_step(&sn, c + 16, C);
-        }
+        sl_row_pass((sl_rpass){.ld = SL_RX | SL_RT, .sums = 1}, row, NULL, NULL, &k, mode,
+                    sl_chinge_count_el, NULL, (sl_rloc){.s = {&sn}});
         h = dz / (float)sn.total;
     }
-    const vf ndz = vf_set1(-dz), hv = vf_set1(h), negv = vf_set1(neg);
-    for (size_t c = 0; c < C; c += 16) {
-        sl_l16 x, tg, d;
-        sl_ld16(&x, p, c, C, 0.0f, 0);
-        sl_ld16(&tg, t, c, C, 0.0f, 0);
-        for (unsigned v = 0; v < SL_NV16; v++) {
-            const vf omt = vf_sub(one, tg.v[v]);
-            const vm at = vf_eq(vf_mul(omt, x.v[v]), negv);
-            d.v[v] = vf_add(vf_mul(ndz, tg.v[v]), vf_mul(vf_select(at, hv, zero), omt));
-        }
-        sl_st16(gr, c, C, &d, 0);
-    }
+    k.ndz = vf_set1(-dz), k.h = vf_set1(h);
+    sl_row_pass((sl_rpass){.ld = SL_RX | SL_RT, .out = SL_ROUT_GRAD}, row, NULL, row->grad, &k,
+                mode, sl_chinge_grad_el, NULL, (sl_rloc){.d = NULL});
 }
 
-SL_INLINE void sl_cat_rows(const sl_rargs *a, size_t pos, size_t cnt, float *l0, int focal,
-                           int kind)
+/* with or without the gradient, each its own loop */
+SL_INLINE void sl_cat_rows(const sl_rargs *a, size_t pos, size_t cnt, float *l0, int mode)
 {
-    for (size_t r = 0; r < cnt; r++) sl_cat_row(a, pos + r, l0 + r, focal, kind);
+    if (a->grad)
+        sl_rows(a, pos, cnt, l0, SL_RT_FLOAT, 0, sl_cat_row, mode | SL_CAT_GRAD);
+    else
+        sl_rows(a, pos, cnt, l0, SL_RT_FLOAT, 0, sl_cat_row, mode);
 }
 
 static void k_categorical_crossentropy_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
                                            float *l1)
 {
     (void)l1;
-    sl_cat_rows(a, pos, cnt, l0, 0, SL_POW_0);
+    sl_cat_rows(a, pos, cnt, l0, SL_POW_0 << SL_CAT_KIND);
 }
 
 static void k_categorical_focal_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
 {
     (void)l1;
-    /* a loop with a constant exponent kind for each kind */
+    const int m = SL_CAT_FOCAL;
     switch ((a->flags >> SL_F_POW_SHIFT) & 15) {
-    case SL_POW_0: sl_cat_rows(a, pos, cnt, l0, 1, SL_POW_0); break;
-    case SL_POW_1: sl_cat_rows(a, pos, cnt, l0, 1, SL_POW_1); break;
-    case SL_POW_2: sl_cat_rows(a, pos, cnt, l0, 1, SL_POW_2); break;
-    case SL_POW_3: sl_cat_rows(a, pos, cnt, l0, 1, SL_POW_3); break;
-    default: sl_cat_rows(a, pos, cnt, l0, 1, SL_POW_GEN); break;
+    case SL_POW_0: sl_cat_rows(a, pos, cnt, l0, m | SL_POW_0 << SL_CAT_KIND); break;
+    case SL_POW_1: sl_cat_rows(a, pos, cnt, l0, m | SL_POW_1 << SL_CAT_KIND); break;
+    case SL_POW_2: sl_cat_rows(a, pos, cnt, l0, m | SL_POW_2 << SL_CAT_KIND); break;
+    case SL_POW_3: sl_cat_rows(a, pos, cnt, l0, m | SL_POW_3 << SL_CAT_KIND); break;
+    default: sl_cat_rows(a, pos, cnt, l0, m | SL_POW_GEN << SL_CAT_KIND); break;
     }
 }
 
 static void k_categorical_hinge_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
 {
     (void)l1;
-    for (size_t r = 0; r < cnt; r++) sl_chinge_row(a, pos + r, l0 + r);
+    sl_rows(a, pos, cnt, l0, SL_RT_FLOAT, 0, sl_chinge_row, 0);
 }
 
 #else /* the tests' reference and data (tests/class_spec.h) */

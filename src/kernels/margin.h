@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The margin losses over rows of `classes` values (inner == 1), PyTorch 1.13
  * semantics. Every row runs along its classes in the canonical 16 lanes of
  * rows.h (class c in lane c % 16, float lanes within blocks of SL_RBLOCK
  * classes, blocks added in double); a row's loss is that total divided by C
- * in double and rounded once. g = sl_rargs.p[1] is PyTorch's gradient factor
+ * in double and rounded once. g = sl_rargs.gn is PyTorch's gradient factor
  * (float)(1 / C), or (float)(1 / (batch C)) for MEAN, formed in double.
  *
  * multi_margin (target y, margin m = p[0], w = w[y], 1 without weights):
@@ -38,7 +39,7 @@
  * depends on has been read (x[y] and x[j] first; multilabel_margin writes
  * the row at the end; the others store each group of 16 after loading it).
  *
- * sl_rargs: p[0] = margin, p[1] = g; flags: SL_MM_P2 (multi_margin p == 2),
+ * sl_rargs: p[0] = margin, gn = g; flags: SL_MM_P2 (multi_margin p == 2),
  * SL_MM_NOLOSS (the caller wants no loss: l0 gets zeros).
  */
 #ifndef SL_KERNELS_MARGIN_H
@@ -55,8 +56,8 @@ static int sl_plan_margin(sl_ccall *c, const sl_class_call *q, int id)
     if (!k) return SIMDLOSS_ENOTSUP;
     sl_rargs *a = &c->a;
     if (c->npos > 0)
-        a->p[1] = (float)(c->red == SIMDLOSS_MEAN ? 1.0 / ((double)c->npos * (double)a->classes)
-                                                  : 1.0 / (double)a->classes);
+        a->gn = (float)(c->red == SIMDLOSS_MEAN ? 1.0 / ((double)c->npos * (double)a->classes)
+                                                : 1.0 / (double)a->classes);
     if (!q->loss) a->flags |= SL_MM_NOLOSS;
     sl_cplan p = {k, 0, 1.0f, 0.0f, (double)c->npos, 1.0, 0};
     if (id == SL_R_multilabel_margin_f32)
@@ -91,7 +92,7 @@ static int sl_plan_multilabel_soft_margin_f32(sl_ccall *c, const sl_class_call *
 
 #elif !defined(SL_SPECS) /* the kernels, compiled per table */
 
-#include "rows.h"
+#include "row_driver.h"
 
 /* d where z > 0, else 0; z (NaN) where nan_in: an input of z is NaN. */
 SL_INLINE vf sl_mm_active(vf z, vm nan_in, vf d)
@@ -100,209 +101,221 @@ SL_INLINE vf sl_mm_active(vf z, vm nan_in, vf d)
     return vf_select(nan_in, z, vf_select(vf_gt(z, zero), d, zero));
 }
 
+/* mode bits of the margin rows: the loss is wanted, the gradient is wanted,
+ * multi_margin's p == 2, multilabel_soft_margin's weights */
+enum { SL_MG_LOSS = 1, SL_MG_GRAD = 2, SL_MG_P2 = 4, SL_MG_W = 8 };
+
+/* The mode of a call: a loss unless only the gradient is wanted. */
+SL_INLINE int sl_mg_mode(const sl_rargs *a)
+{
+    const int gr = a->grad != NULL;
+    return (gr ? SL_MG_GRAD : 0) | (!gr || !(a->flags & SL_MM_NOLOSS) ? SL_MG_LOSS : 0);
+}
+
+/* A row's constants. */
+typedef struct {
+    vf zero, one, base, wv, h1, g2;
+    vm nan0; /* the input of z fixed for the row (x[y], x[j]) is NaN */
+} sl_mg_k;
+
 /* ---- multi_margin ---------------------------------------------------------- */
 
-SL_INLINE void sl_mm_row(const sl_rargs *a, size_t r, float *l0, int p2, int gr, int lo)
+/* z[j] = (m - x[y]) + x[j] over j != y: the loss terms (sum 0), the
+ * gradient (sum 1, stored) */
+SL_INLINE void sl_mm_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
 {
-    const size_t C = a->classes, y = (size_t)a->ti[r];
-    const float *x = (const float *)a->x + r * C;
-    float *gx = gr ? (float *)a->grad + r * C : NULL;
+    const sl_mg_k *k = (const sl_mg_k *)kv;
+    const vf z = vf_add(k->base, in->x);
+    const vm nan_in = vm_or(k->nan0, vf_isnan(in->x));
+    o->keep = in->ok_y;
+    if (mode & SL_MG_LOSS) {
+        vf h = sl_mm_active(z, nan_in, z);
+        if (mode & SL_MG_P2) h = vf_mul(h, h);
+        o->sum[0] = vf_mul(h, k->wv);
+    }
+    if (mode & SL_MG_GRAD) {
+        const vf d =
+            sl_mm_active(z, nan_in, mode & SL_MG_P2 ? vf_mul(vf_mul(k->g2, z), k->wv) : k->h1);
+        o->sum[1] = d;
+        o->out = vf_select(o->keep, d, k->zero);
+    }
+}
+
+SL_INLINE void sl_mm_row(const sl_rargs *a, const sl_row *row, float *l0, int mode)
+{
+    const size_t C = row->C, y = row->y;
+    const float xy = ((const float *)row->x)[y];
     const float wy = a->w ? a->w[y] : 1.0f;
-    const float g = a->p[1];
-    const vf zero = vf_set1(0.0f), base = vf_set1(a->p[0] - x[y]), wv = vf_set1(wy),
-             h1 = vf_set1(g * wy), g2 = vf_set1(2.0f * g);
-    const vm ynan = vf_isnan(vf_set1(x[y]));
+    const float g = row->g;
+    sl_mg_k k;
+    k.zero = vf_set1(0.0f), k.base = vf_set1(a->p[0] - xy), k.wv = vf_set1(wy);
+    k.h1 = vf_set1(g * wy), k.g2 = vf_set1(2.0f * g);
+    k.nan0 = vf_isnan(vf_set1(xy));
     sl_rsum s, sg;
     sl_rsum_init(&s);
     sl_rsum_init(&sg);
-    for (size_t c = 0; c < C; c += 16) {
-        sl_l16 xg, dg;
-        float ex[16] = {0}; /* 1 at the target's lane */
-        const int has_y = y >= c && y - c < 16;
-        if (has_y) ex[y - c] = 1.0f;
-        sl_ld16(&xg, x, c, C, 0.0f, 0);
-        for (unsigned v = 0; v < SL_NV16; v++) {
-            vm on = sl_valid16(c, C, v);
-            if (has_y) on = vm_andnot(on, vf_ne(vf_load(ex + v * SL_VL), zero));
-            const vf z = vf_add(base, xg.v[v]);
-            const vm nan_in = vm_or(ynan, vf_isnan(xg.v[v]));
-            if (lo) {
-                vf h = sl_mm_active(z, nan_in, z);
-                if (p2) h = vf_mul(h, h);
-                sl_rsum_add(&s, v, vf_select(on, vf_mul(h, wv), zero));
-            }
-            if (gr) {
-                const vf d = sl_mm_active(z, nan_in, p2 ? vf_mul(vf_mul(g2, z), wv) : h1);
-                dg.v[v] = vf_select(on, d, zero);
-                sl_rsum_add(&sg, v, dg.v[v]);
-            }
-        }
-        if (gr) sl_st16(gx, c, C, &dg, 0);
-        if (lo) sl_rsum_step(&s, c + 16, C);
-        if (gr) sl_rsum_step(&sg, c + 16, C);
-    }
+    const int lo = mode & SL_MG_LOSS, gr = mode & SL_MG_GRAD;
+    sl_row_pass((sl_rpass){.ld = SL_RX,
+                           .sums = (lo ? 1u : 0u) | (gr ? 2u : 0u),
+                           .at_y = 1,
+                           .out = gr ? SL_ROUT_GRAD : SL_ROUT_NONE},
+                row, NULL, row->grad, &k, mode, sl_mm_el, NULL, (sl_rloc){.s = {&s, &sg}});
     *l0 = lo ? (float)(s.total / (double)C) : 0.0f;
-    if (gr) gx[y] = sl_canon1(0.0f - (float)sg.total); /* +0 when nothing is active, as PyTorch */
-}
-
-SL_INLINE void sl_mm_rows(const sl_rargs *a, size_t pos, size_t cnt, float *l0, int p2, int gr,
-                          int lo)
-{
-    for (size_t r = 0; r < cnt; r++) sl_mm_row(a, pos + r, l0 + r, p2, gr, lo);
+    /* +0 when nothing is active, as PyTorch */
+    if (gr) ((float *)row->grad)[y] = sl_canon1(0.0f - (float)sg.total);
 }
 
 static void k_multi_margin_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
 {
     (void)l1;
-    const int p2 = (a->flags & SL_MM_P2) != 0, gr = a->grad != NULL,
-              lo = !gr || !(a->flags & SL_MM_NOLOSS);
-    switch (p2 * 4 + gr * 2 + lo) {
-    case 1: sl_mm_rows(a, pos, cnt, l0, 0, 0, 1); break;
-    case 2: sl_mm_rows(a, pos, cnt, l0, 0, 1, 0); break;
-    case 3: sl_mm_rows(a, pos, cnt, l0, 0, 1, 1); break;
-    case 5: sl_mm_rows(a, pos, cnt, l0, 1, 0, 1); break;
-    case 6: sl_mm_rows(a, pos, cnt, l0, 1, 1, 0); break;
-    default: sl_mm_rows(a, pos, cnt, l0, 1, 1, 1); break;
+    const int p2 = (a->flags & SL_MM_P2) != 0;
+    switch (sl_mg_mode(a) | (p2 ? SL_MG_P2 : 0)) {
+    case SL_MG_LOSS: sl_rows(a, pos, cnt, l0, SL_RT_INDEX, 0, sl_mm_row, SL_MG_LOSS); break;
+    case SL_MG_GRAD: sl_rows(a, pos, cnt, l0, SL_RT_INDEX, 0, sl_mm_row, SL_MG_GRAD); break;
+    case SL_MG_LOSS | SL_MG_GRAD:
+        sl_rows(a, pos, cnt, l0, SL_RT_INDEX, 0, sl_mm_row, SL_MG_LOSS | SL_MG_GRAD);
+        break;
+    case SL_MG_P2 | SL_MG_LOSS:
+        sl_rows(a, pos, cnt, l0, SL_RT_INDEX, 0, sl_mm_row, SL_MG_P2 | SL_MG_LOSS);
+        break;
+    case SL_MG_P2 | SL_MG_GRAD:
+        sl_rows(a, pos, cnt, l0, SL_RT_INDEX, 0, sl_mm_row, SL_MG_P2 | SL_MG_GRAD);
+        break;
+    default:
+        sl_rows(a, pos, cnt, l0, SL_RT_INDEX, 0, sl_mm_row, SL_MG_P2 | SL_MG_LOSS | SL_MG_GRAD);
+        break;
     }
 }
 
 /* ---- multilabel_margin ------------------------------------------------------- */
 
-SL_INLINE void sl_mlm_row(const sl_rargs *a, size_t r, float *l0, int gr, int lo)
+/* One label j's pass over the classes k that are not labels (the target
+ * stream is the is-target mask, padded with 1: padding counts as a label):
+ * the loss terms (sum 0), the active pairs (sum 1) added to the counts (the
+ * scratch row, stored back) */
+SL_INLINE void sl_mlm_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
 {
-    const size_t C = a->classes;
-    const float *x = (const float *)a->x + r * C;
-    const int64_t *t = a->ti + r * C; /* validated: every entry in [-1, C) */
-    float *isT = a->scratch, *cnt = a->scratch + C;
-    const vf zero = vf_set1(0.0f), one = vf_set1(1.0f);
-    size_t nl = 0;
-    memset(isT, 0, C * sizeof(float));
-    while (nl < C && t[nl] >= 0) isT[(size_t)t[nl++]] = 1.0f;
+    const sl_mg_k *k = (const sl_mg_k *)kv;
+    o->keep = vf_eq(in->t, k->zero);
+    const vf z = vf_add(k->base, in->x);
+    const vm nan_in = vm_or(k->nan0, vf_isnan(in->x));
+    if (mode & SL_MG_LOSS) o->sum[0] = sl_mm_active(z, nan_in, z);
+    if (mode & SL_MG_GRAD) {
+        const vf d = sl_mm_active(z, nan_in, k->one);
+        o->sum[1] = d;
+        o->out = vf_add(in->s, vf_select(o->keep, d, k->zero));
+    }
+}
+
+/* the gradient: the counts times g (the driver's factor) */
+SL_INLINE void sl_mlm_grad_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
+{
+    (void)kv, (void)mode;
+    o->out = in->s;
+}
+
+SL_INLINE void sl_mlm_row(const sl_rargs *a, const sl_row *row, float *l0, int mode)
+{
+    const size_t C = row->C;
+    const float *x = (const float *)row->x;
+    float *cnt = a->scratch + C; /* the driver's is-target mask is scratch[0, C) */
+    const int lo = mode & SL_MG_LOSS, gr = mode & SL_MG_GRAD;
+    sl_mg_k k;
+    k.zero = vf_set1(0.0f), k.one = vf_set1(1.0f);
     if (gr) memset(cnt, 0, C * sizeof(float));
 
-    sl_rsum s;
+    sl_rsum s, n; /* the loss over every label's pass; one label's active pairs */
     sl_rsum_init(&s);
-    for (size_t i = 0; i < nl; i++) {
-        const size_t j = (size_t)t[i];
-        const vf base = vf_set1(1.0f - x[j]);
-        const vm jnan = vf_isnan(vf_set1(x[j]));
-        sl_rsum n; /* active pairs of this label */
+    const sl_rpass lp = {.ld = SL_RX | SL_RT | (gr ? SL_RS : 0u),
+                         .tpad = 1.0f,
+                         .sums = (lo ? 1u : 0u) | (gr ? 2u : 0u),
+                         .out = gr ? SL_ROUT_SCRATCH : SL_ROUT_NONE,
+                         .unroll = 1};
+    for (size_t i = 0; i < row->nl; i++) {
+        const size_t j = (size_t)row->lab[i];
+        k.base = vf_set1(1.0f - x[j]);
+        k.nan0 = vf_isnan(vf_set1(x[j]));
         sl_rsum_init(&n);
-        for (size_t c = 0; c < C; c += 16) {
-            sl_l16 xg, tg, cg;
-            sl_ld16(&xg, x, c, C, 0.0f, 0);
-            sl_ld16(&tg, isT, c, C, 1.0f, 0); /* padding counts as a label: excluded */
-            if (gr) sl_ld16(&cg, cnt, c, C, 0.0f, 0);
-            for (unsigned v = 0; v < SL_NV16; v++) {
-                const vm on = vf_eq(tg.v[v], zero);
-                const vf z = vf_add(base, xg.v[v]);
-                const vm nan_in = vm_or(jnan, vf_isnan(xg.v[v]));
-                if (lo) sl_rsum_add(&s, v, vf_select(on, sl_mm_active(z, nan_in, z), zero));
-                if (gr) {
-                    const vf d = vf_select(on, sl_mm_active(z, nan_in, one), zero);
-                    cg.v[v] = vf_add(cg.v[v], d);
-                    sl_rsum_add(&n, v, d);
-                }
-            }
-            if (gr) sl_scratch16(cnt, c, C, &cg);
-            if (lo) sl_rsum_step(&s, c + 16, C);
-            if (gr) sl_rsum_step(&n, c + 16, C);
-        }
+        sl_row_pass(lp, row, cnt, cnt, &k, mode, sl_mlm_el, NULL, (sl_rloc){.s = {&s, &n}});
         /* counts are integers: exact while below 2^24 */
         if (gr) cnt[j] -= (float)n.total;
     }
     *l0 = lo ? (float)(s.total / (double)C) : 0.0f;
     if (!gr) return;
     /* every read of x is done: the gradient may overwrite it */
-    float *gx = (float *)a->grad + r * C;
-    const vf g = vf_set1(a->p[1]);
-    for (size_t c = 0; c < C; c += 16) {
-        sl_l16 cg;
-        sl_ld16(&cg, cnt, c, C, 0.0f, 0);
-        for (unsigned v = 0; v < SL_NV16; v++) cg.v[v] = vf_mul(cg.v[v], g);
-        sl_st16(gx, c, C, &cg, 0);
-    }
-}
-
-SL_INLINE void sl_mlm_rows(const sl_rargs *a, size_t pos, size_t cnt, float *l0, int gr, int lo)
-{
-    for (size_t r = 0; r < cnt; r++) sl_mlm_row(a, pos + r, l0 + r, gr, lo);
+    sl_row_pass((sl_rpass){.ld = SL_RS, .out = SL_ROUT_GRAD, .gmul = 1}, row, cnt, row->grad, &k,
+                mode, sl_mlm_grad_el, NULL, (sl_rloc){.d = NULL});
 }
 
 static void k_multilabel_margin_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
 {
     (void)l1;
-    const int gr = a->grad != NULL, lo = !gr || !(a->flags & SL_MM_NOLOSS);
-    if (!gr)
-        sl_mlm_rows(a, pos, cnt, l0, 0, 1);
-    else if (!lo)
-        sl_mlm_rows(a, pos, cnt, l0, 1, 0);
-    else
-        sl_mlm_rows(a, pos, cnt, l0, 1, 1);
+    switch (sl_mg_mode(a)) {
+    case SL_MG_LOSS: sl_rows(a, pos, cnt, l0, SL_RT_LABELS, 0, sl_mlm_row, SL_MG_LOSS); break;
+    case SL_MG_GRAD: sl_rows(a, pos, cnt, l0, SL_RT_LABELS, 0, sl_mlm_row, SL_MG_GRAD); break;
+    default: sl_rows(a, pos, cnt, l0, SL_RT_LABELS, 0, sl_mlm_row, SL_MG_LOSS | SL_MG_GRAD); break;
+    }
 }
 
 /* ---- multilabel_soft_margin -------------------------------------------------- */
 
-SL_INLINE void sl_mls_row(const sl_rargs *a, size_t r, float *l0, int wt, int gr, int lo)
+/* the loss term (sum 0) and the gradient before g (stored times g) */
+SL_INLINE void sl_mls_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
 {
-    const size_t C = a->classes;
-    const float *x = (const float *)a->x + r * C, *t = a->tf + r * C;
-    float *gx = gr ? (float *)a->grad + r * C : NULL;
-    const vf zero = vf_set1(0.0f), one = vf_set1(1.0f), g = vf_set1(a->p[1]);
-    sl_rsum s;
-    sl_rsum_init(&s);
-    for (size_t c = 0; c < C; c += 16) {
-        sl_l16 xg, tg, wg, dg;
-        sl_ld16(&xg, x, c, C, 0.0f, 0);
-        sl_ld16(&tg, t, c, C, 0.0f, 0);
-        if (wt) sl_ld16(&wg, a->w, c, C, 0.0f, 0);
-        for (unsigned v = 0; v < SL_NV16; v++) {
-            const vf xv = xg.v[v], tv = tg.v[v];
-            const vf e = vf_exp(vf_neg(vf_abs(xv)));
-            if (lo) {
-                const vf L = vf_log1p(e);
-                const vf lsp = vf_sub(vf_min(zero, xv), L); /* NaN stays */
-                const vf lsn = vf_sub(vf_min(zero, vf_neg(xv)), L);
-                vf f = vf_neg(vf_add(vf_mul(tv, lsp), vf_mul(vf_sub(one, tv), lsn)));
-                if (wt) f = vf_mul(f, wg.v[v]);
-                sl_rsum_add(&s, v, vf_select(sl_valid16(c, C, v), f, zero));
-            }
-            if (gr) {
-                /* sigmoid(x) - t as (1 - t) sigmoid(x) - t sigmoid(-x): no
-                 * cancellation for hard targets */
-                const vf e1 = vf_add(one, e), q = vf_div(one, e1), qe = vf_div(e, e1);
-                const vm pos = vf_ge(xv, zero);
-                const vf sp = vf_select(pos, q, qe), sn = vf_select(pos, qe, q);
-                vf d = vf_sub(vf_mul(vf_sub(one, tv), sp), vf_mul(tv, sn));
-                if (wt) d = vf_mul(d, wg.v[v]);
-                dg.v[v] = vf_mul(d, g);
-            }
-        }
-        if (gr) sl_st16(gx, c, C, &dg, 0);
-        if (lo) sl_rsum_step(&s, c + 16, C);
+    const sl_mg_k *k = (const sl_mg_k *)kv;
+    const vf xv = in->x, tv = in->t, zero = k->zero, one = k->one;
+    const vf e = vf_exp(vf_neg(vf_abs(xv)));
+    if (mode & SL_MG_LOSS) {
+        const vf L = vf_log1p(e);
+        const vf lsp = vf_sub(vf_min(zero, xv), L); /* NaN stays */
+        const vf lsn = vf_sub(vf_min(zero, vf_neg(xv)), L);
+        vf f = vf_neg(vf_add(vf_mul(tv, lsp), vf_mul(vf_sub(one, tv), lsn)));
+        if (mode & SL_MG_W) f = vf_mul(f, in->w);
+        o->sum[0] = f;
     }
-    *l0 = lo ? (float)(s.total / (double)C) : 0.0f;
+    if (mode & SL_MG_GRAD) {
+        /* sigmoid(x) - t as (1 - t) sigmoid(x) - t sigmoid(-x): no
+         * cancellation for hard targets */
+        const vf e1 = vf_add(one, e), q = vf_div(one, e1), qe = vf_div(e, e1);
+        const vm pos = vf_ge(xv, zero);
+        const vf sp = vf_select(pos, q, qe), sn = vf_select(pos, qe, q);
+        vf d = vf_sub(vf_mul(vf_sub(one, tv), sp), vf_mul(tv, sn));
+        if (mode & SL_MG_W) d = vf_mul(d, in->w);
+        o->out = d;
+    }
 }
 
-SL_INLINE void sl_mls_rows(const sl_rargs *a, size_t pos, size_t cnt, float *l0, int wt, int gr,
-                           int lo)
+SL_INLINE void sl_mls_row(const sl_rargs *a, const sl_row *row, float *l0, int mode)
 {
-    for (size_t r = 0; r < cnt; r++) sl_mls_row(a, pos + r, l0 + r, wt, gr, lo);
+    (void)a;
+    const int lo = mode & SL_MG_LOSS, gr = mode & SL_MG_GRAD;
+    sl_mg_k k;
+    k.zero = vf_set1(0.0f), k.one = vf_set1(1.0f);
+    sl_rsum s;
+    sl_rsum_init(&s);
+    sl_row_pass((sl_rpass){.ld = SL_RX | SL_RT | (mode & SL_MG_W ? SL_RW : 0u),
+                           .sums = lo ? 1u : 0u,
+                           .out = gr ? SL_ROUT_GRAD : SL_ROUT_NONE,
+                           .gmul = 1},
+                row, NULL, row->grad, &k, mode, sl_mls_el, NULL, (sl_rloc){.s = {&s}});
+    *l0 = lo ? (float)(s.total / (double)row->C) : 0.0f;
 }
 
 static void k_multilabel_soft_margin_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0,
                                          float *l1)
 {
     (void)l1;
-    const int wt = a->w != NULL, gr = a->grad != NULL, lo = !gr || !(a->flags & SL_MM_NOLOSS);
-    switch (wt * 4 + gr * 2 + lo) {
-    case 1: sl_mls_rows(a, pos, cnt, l0, 0, 0, 1); break;
-    case 2: sl_mls_rows(a, pos, cnt, l0, 0, 1, 0); break;
-    case 3: sl_mls_rows(a, pos, cnt, l0, 0, 1, 1); break;
-    case 5: sl_mls_rows(a, pos, cnt, l0, 1, 0, 1); break;
-    case 6: sl_mls_rows(a, pos, cnt, l0, 1, 1, 0); break;
-    default: sl_mls_rows(a, pos, cnt, l0, 1, 1, 1); break;
+    const int m = sl_mg_mode(a) | (a->w ? SL_MG_W : 0);
+#define SL_MLS_ROWS(mode) sl_rows(a, pos, cnt, l0, SL_RT_FLOAT, 0, sl_mls_row, mode)
+    switch (m) {
+    case SL_MG_LOSS: SL_MLS_ROWS(SL_MG_LOSS); break;
+    case SL_MG_GRAD: SL_MLS_ROWS(SL_MG_GRAD); break;
+    case SL_MG_LOSS | SL_MG_GRAD: SL_MLS_ROWS(SL_MG_LOSS | SL_MG_GRAD); break;
+    case SL_MG_W | SL_MG_LOSS: SL_MLS_ROWS(SL_MG_W | SL_MG_LOSS); break;
+    case SL_MG_W | SL_MG_GRAD: SL_MLS_ROWS(SL_MG_W | SL_MG_GRAD); break;
+    default: SL_MLS_ROWS(SL_MG_W | SL_MG_LOSS | SL_MG_GRAD); break;
     }
+#undef SL_MLS_ROWS
 }
 
 #else /* the tests' reference and data (tests/class_spec.h) */
