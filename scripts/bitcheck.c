@@ -7,8 +7,8 @@
  * cross branch of its test section, on its natural data and on data with
  * kinks, ties, NaN and infinities, at n = 0..40 (every tail of every vector
  * length), 1023..1025 and 4133 (reduction block edges, several blocks); and
- * every class-dimension loss (through
- * tests/class_reference.c's cr_call) on small, wide and segmentation shapes,
+ * every class-dimension loss of the registry (through tests/class_calls.c's
+ * cr_call) on small, wide and segmentation shapes,
  * with and without weights, smoothing, ignored targets and NaN/inf. Every
  * variant of both architectures must print the
  * same hash. Raw bits are hashed, NaNs included: every NaN output is the
@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "class_reference.h"
+#include "class_spec.h"
 #include "harness.h"
 
 static uint64_t bc_hash;
@@ -84,23 +84,30 @@ static float cx[BC_CMAX], ctf[BC_CMAX], cl[BC_CMAX], cg[BC_CMAX], cw[2100];
 static uint16_t cxb[BC_CMAX], cgb[BC_CMAX];
 static int64_t cti[BC_CMAX];
 
+/* Parameter `name` of a class loss, if it has one. */
+static void bc_pf(int kind, cr_params *p, const char *name, float v)
+{
+    const int j = cr_pf_index(kind, name);
+    if (j >= 0) p->pf[j] = v;
+}
+
 /* Hashes every output of class-dimension loss `kind` for input set `set`. */
 static void bc_class_case(int kind, int set, const size_t *shape)
 {
-    const cr_info *I = &cr_infos[kind];
-    const size_t B = shape[0], C = shape[1], in = I->has_inner ? shape[2] : 1, n = B * C * in;
-    const int probs = kind == CR_CCE || kind == CR_CHINGE || kind == CR_CFOCAL;
+    const sl_class_info *I = &cr_infos[kind];
+    const size_t B = shape[0], C = shape[1], in = I->inner ? shape[2] : 1, n = B * C * in;
+    const int probs = I->x_dom == SL_D_PROB;
+    const int multihot = I->target == SL_T_FLOAT && I->tgt_dist == SL_TD_MULTIHOT;
     uint64_t s = 99 + 31 * (uint64_t)kind + (uint64_t)set + 7 * (uint64_t)n;
     for (size_t i = 0; i < n; i++) {
         cx[i] = probs ? (float)tl_rand_unit(&s) : (float)(tl_rand_normal(&s) * (set == 2 ? 30 : 2));
-        ctf[i] = I->target == CR_T_FLOAT && kind == CR_MLSOFT ? (float)(tl_rand_unit(&s) < 0.3)
-                                                              : (float)tl_rand_unit(&s);
+        ctf[i] = multihot ? (float)(tl_rand_unit(&s) < 0.3) : (float)tl_rand_unit(&s);
         if (set == 1 && i % 97 == 5) cx[i] = NAN;
         if (set == 1 && i % 89 == 7) cx[i] = probs ? 0.0f : (i % 2 ? INFINITY : -INFINITY);
         memcpy(&cxb[i], (const char *)&cx[i] + 2, 2); /* little-endian: the top half */
     }
     for (size_t c = 0; c < C; c++) cw[c] = (float)(0.25 + tl_rand_unit(&s));
-    if (I->target == CR_T_MULTILABEL) {
+    if (I->target == SL_T_LABELS) {
         for (size_t b = 0; b < B; b++) {
             const size_t k = (size_t)(tl_rand_unit(&s) * (double)(C + 1));
             for (size_t c = 0; c < C; c++)
@@ -110,10 +117,18 @@ static void bc_class_case(int kind, int set, const size_t *shape)
         for (size_t i = 0; i < B * in; i++)
             cti[i] = set == 1 && i % 5 == 3 ? -100 : (int64_t)(tl_rand_unit(&s) * (double)C);
     }
-    cr_params p = cr_default_params();
-    if (set >= 1) p.weight = cw, p.label_smoothing = set == 1 ? 0.1f : 1.0f, p.p = 2;
-    if (set == 2)
-        p.ignore_index = 0, p.margin = 0.5f, p.gamma = 0.0f, p.alpha = cw, p.alpha_len = C;
+    cr_params p = cr_default_params(kind);
+    if (set >= 1) {
+        p.weight = cw;
+        bc_pf(kind, &p, "label_smoothing", set == 1 ? 0.1f : 1.0f);
+        const int j = cr_pi_index(kind, "p");
+        if (j >= 0) p.pi[j] = 2;
+    }
+    if (set == 2) {
+        p.ignore_index = 0, p.alpha = cw, p.alpha_len = C;
+        bc_pf(kind, &p, "margin", 0.5f);
+        bc_pf(kind, &p, "gamma", 0.0f);
+    }
     const void *xin = I->bf16 ? (const void *)cxb : cx;
     void *gout = I->bf16 ? (void *)cgb : cg;
     const size_t pos = B * in;
@@ -166,7 +181,7 @@ int main(int argc, char **argv)
                 for (size_t k = 0; k < sizeof bc_shapes / sizeof bc_shapes[0]; k++)
                     bc_class_case(kind, set, bc_shapes[k]);
                 if (verbose)
-                    printf("  %-16s set %d: %016llx\n", cr_infos[kind].name + 9, set,
+                    printf("  %-16s set %d: %016llx\n", cr_infos[kind].name, set,
                            (unsigned long long)bc_hash);
                 all = (all ^ bc_hash) * 1099511628211ull;
             }

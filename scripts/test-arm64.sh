@@ -43,7 +43,7 @@ configure() { # build-dir, extra cmake args...
 bitcheck() {
     local out=build/bitcheck cpu
     local flags=(-std=c11 -O2 -ffp-contract=off -Wall -Wextra -Werror -Iinclude -Isrc -Itests
-        scripts/bitcheck.c tests/harness.c tests/specs.c tests/class_reference.c)
+        scripts/bitcheck.c tests/harness.c tests/calls.c tests/specs.c tests/class_calls.c)
     mkdir -p $out
     # shellcheck disable=SC2046
     cc "${flags[@]}" -o $out/bitcheck-x86_64 -Lbuild/release -Wl,-rpath,"$PWD/build/release" \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Every elementwise loss of the registry behind one signature (tl_losses,
- * tl_call) and, in class_calls.c / class_spec.h, every class-dimension loss
+ * Every elementwise loss of the registry behind one signature (tl_losses)
+ * and, in class_calls.c / class_spec.h, every class-dimension loss
  * (cr_call): generated from src/losses.def, with no list of losses. Used by
  * the Check tests, the fuzz targets and the benchmark (no Check here).
  */

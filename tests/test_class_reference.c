@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Every class-dimension loss, every parameter branch, every runnable ISA,
- * against the independent double-precision reference of class_reference.c
- * (written from docs/semantics.md, "Class-dimension losses"):
+ * against the independent double-precision reference in its kernel header's
+ * test section (tests/class_spec.h; written from docs/semantics.md,
+ * "Class-dimension losses"), with that section's branches and data:
  *   (a) NONE per-position loss vs the reference:
  *         |got - ref| <= 1e-5 |ref| + 1e-6 mag + 1e-37
- *       (mag: magnitude of the formula's terms, class_reference.h);
+ *       (mag: magnitude of the formula's terms, tests/class_spec.h);
  *   (b) the NONE gradient vs the reference gradient,
  *         |got - ref| <= 1e-5 |ref| + 1e-6 gmag + 1e-37 (0 where gmag is 0),
  *       and vs central finite differences of the reference loss (step below
