@@ -198,16 +198,6 @@ static void fc_targets(fc_case *c, unsigned mode, unsigned fill, uint32_t seed, 
     }
 }
 
-static const char *fc_red_name(int red)
-{
-    switch (red) {
-    case SIMDLOSS_NONE: return "NONE";
-    case SIMDLOSS_MEAN: return "MEAN";
-    case SIMDLOSS_SUM: return "SUM";
-    }
-    return "invalid";
-}
-
 static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
 {
     fz_reader r = {data, size};
@@ -290,17 +280,7 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
     c->nel = nel, c->npos = npos;
 
     /* ---- reduction */
-    static const int bad_red[] = {3, -1, INT32_MIN, INT32_MAX, 255, 4};
-    switch (redmode % 8) {
-    case 0:
-    case 1: c->red = SIMDLOSS_NONE; break;
-    case 2:
-    case 3: c->red = SIMDLOSS_MEAN; break;
-    case 4:
-    case 5: c->red = SIMDLOSS_SUM; break;
-    case 6: c->red = (int)redraw; break;
-    default: c->red = bad_red[redraw % 6]; break;
-    }
+    c->red = fz_reduction(redmode, redraw);
 
     /* ---- parameters */
     c->p = cr_default_params(c->kind);
@@ -420,7 +400,7 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
         fz_note(", %s = %.9g (0x%08x)", I->pf[j].name, (double)c->p.pf[j],
                 (unsigned)fz_bits(c->p.pf[j]));
     for (int j = 0; j < I->npi; j++) fz_note(", %s = %d", I->pi[j].name, c->p.pi[j]);
-    fz_note(", reduction = %d (%s)", c->red, fc_red_name(c->red));
+    fz_note(", reduction = %d (%s)", c->red, fz_red_name(c->red));
     if (c->want[FC_LOSS])
         fz_note(", loss = [%zu]", c->olen[FC_LOSS]);
     else

@@ -531,4 +531,31 @@ static inline int fz_in_range(const sl_range *r, float v)
     return r->hi_open ? v < r->hi : v <= r->hi;
 }
 
+/* The reduction a fuzz input asks for: mostly the three valid ones, some
+ * arbitrary and some just outside the enum. */
+static inline int fz_reduction(unsigned mode, uint32_t raw)
+{
+    static const int bad[] = {3, -1, INT32_MIN, INT32_MAX, 255, 4};
+    switch (mode % 8) {
+    case 0:
+    case 1: return SIMDLOSS_NONE;
+    case 2:
+    case 3: return SIMDLOSS_MEAN;
+    case 4:
+    case 5: return SIMDLOSS_SUM;
+    case 6: return (int)raw;
+    default: return bad[raw % 6];
+    }
+}
+
+static inline const char *fz_red_name(int red)
+{
+    switch (red) {
+    case SIMDLOSS_NONE: return "NONE";
+    case SIMDLOSS_MEAN: return "MEAN";
+    case SIMDLOSS_SUM: return "SUM";
+    }
+    return "invalid";
+}
+
 #endif

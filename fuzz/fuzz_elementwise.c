@@ -120,16 +120,6 @@ static void fe_cyc_len(unsigned mode, uint32_t val, size_t n, int *present, size
         }
 }
 
-static const char *fe_red_name(int red)
-{
-    switch (red) {
-    case SIMDLOSS_NONE: return "NONE";
-    case SIMDLOSS_MEAN: return "MEAN";
-    case SIMDLOSS_SUM: return "SUM";
-    }
-    return "invalid";
-}
-
 /* Decodes the input into c and fills the data arrays. */
 static void fe_decode(const uint8_t *data, size_t size, fe_case *c)
 {
@@ -177,17 +167,7 @@ static void fe_decode(const uint8_t *data, size_t size, fe_case *c)
     if (n > limit) n %= limit + 1;
     c->n = n;
 
-    static const int bad_red[] = {3, -1, INT32_MIN, INT32_MAX, 255, 4};
-    switch (redmode % 8) {
-    case 0:
-    case 1: c->red = SIMDLOSS_NONE; break;
-    case 2:
-    case 3: c->red = SIMDLOSS_MEAN; break;
-    case 4:
-    case 5: c->red = SIMDLOSS_SUM; break;
-    case 6: c->red = (int)redraw; break;
-    default: c->red = bad_red[redraw % 6]; break;
-    }
+    c->red = fz_reduction(redmode, redraw);
 
     /* data arrays */
     for (int j = 0; j < L->nin; j++) {
@@ -300,7 +280,7 @@ static void fe_decode(const uint8_t *data, size_t size, fe_case *c)
         fz_note(", %s = %.9g (0x%08x)", L->pf[j].name, (double)c->pf[j],
                 (unsigned)fz_bits(c->pf[j]));
     for (int j = 0; j < L->npi; j++) fz_note(", %s = %d", L->pi[j].name, c->pi[j]);
-    fz_note(", reduction = %d (%s)", c->red, fe_red_name(c->red));
+    fz_note(", reduction = %d (%s)", c->red, fz_red_name(c->red));
     for (int o = 0; o < FE_NO; o++) {
         if (!c->oname[o]) continue;
         if (!c->want[o])
