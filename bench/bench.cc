@@ -278,8 +278,9 @@ struct Shape {
 // classes, 512 x 512 pixels per image, 8 images).
 const Shape kCeShapes[] = {{8192, 10, 1},  {512, 1000, 1},  {8, 32000, 1},
                            {4, 128256, 1}, {64, 128256, 1}, {8, 21, 512 * 512}};
-// every other class loss
-const Shape kRowShape = {512, 1000, 1};
+// every other class loss: small rows (10 classes, where per-row costs show)
+// and 1000-class rows
+const Shape kRowShapes[] = {{4096, 10, 1}, {512, 1000, 1}};
 
 enum ClassIn {
     CI_LOGITS,   // N(0, 3^2), like real logits
@@ -348,7 +349,7 @@ struct ClassLoss {
     bool bf16;        // bf16 input and gradient
     ClassIn in;
     ClassTgt tgt;
-    bool ce_shapes; // kCeShapes, else kRowShape only
+    bool ce_shapes; // kCeShapes, else kRowShapes
     ClassCall call;
 };
 
@@ -624,7 +625,7 @@ void run_ref_math(benchmark::State &st, const sl_table *t, int kid)
 //   ref_exp_stream/<isa>/<shape>      ref_exp over the n logits (not cached
 //                                     beyond what fits): read + one exp per
 //                                     logit = the forward-only limit
-//   ref_stream/<isa>/<shape>          read 2 write 1 at kRowShape's size, for
+//   ref_stream/<isa>/<shape>          read 2 write 1 at kRowShapes' sizes, for
 //                                     the losses with a target array
 void run_ref_stream_rw(benchmark::State &st, const sl_table *t, size_t nfloat, size_t items)
 {
@@ -688,9 +689,9 @@ void register_class(const std::vector<const sl_table *> &tables)
         for (const char *mode : {"fwd", "fwdgrad"})
             for (const sl_table *t : tables) {
                 const bool with_grad = std::strcmp(mode, "fwdgrad") == 0;
-                const size_t nshapes = L.ce_shapes ? std::size(kCeShapes) : 1;
+                const size_t nshapes = L.ce_shapes ? std::size(kCeShapes) : std::size(kRowShapes);
                 for (size_t k = 0; k < nshapes; k++) {
-                    const Shape s = L.ce_shapes ? kCeShapes[k] : kRowShape;
+                    const Shape s = L.ce_shapes ? kCeShapes[k] : kRowShapes[k];
                     const std::string name =
                         L.name + "/" + mode + "/" + simdloss_isa_name(t->isa) + "/" + s.name();
                     const ClassLoss *lp = &L;
@@ -715,9 +716,12 @@ void register_class(const std::vector<const sl_table *> &tables)
                 ("ref_exp_stream/" + isa + "/" + s.name()).c_str(),
                 [t, n](benchmark::State &st) { run_ref_exp_stream(st, t, n); });
         }
-        const size_t n = kRowShape.elems();
-        benchmark::RegisterBenchmark(("ref_stream/" + isa + "/" + kRowShape.name()).c_str(),
-                                     [t, n](benchmark::State &st) { run_ref_stream(st, t, n); });
+        for (const Shape &s : kRowShapes) {
+            const size_t n = s.elems();
+            benchmark::RegisterBenchmark(
+                ("ref_stream/" + isa + "/" + s.name()).c_str(),
+                [t, n](benchmark::State &st) { run_ref_stream(st, t, n); });
+        }
     }
 }
 

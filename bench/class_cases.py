@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """The class-dimension benchmark cases, shared by torch_ref.py, compare.py and
-summarize.py: bench.cc's kCeShapes, kRowShape and class_losses(), and how
+summarize.py: bench.cc's kCeShapes, kRowShapes and class_losses(), and how
 their limits are formed from simdloss-bench's reference kernels.
 
 A shape is (batch, classes, inner): PyTorch's (N, C, d1..dk) input with
@@ -29,7 +29,8 @@ import registry as R
 # vocabulary) and semantic segmentation (21 classes, 512 x 512 pixels)
 CE_SHAPES = [(8192, 10, 1), (512, 1000, 1), (8, 32000, 1), (4, 128256, 1), (64, 128256, 1),
              (8, 21, 512 * 512)]
-ROW_SHAPE = (512, 1000, 1)  # bench.cc kRowShape: every other class loss
+# bench.cc kRowShapes: every other class loss (small rows and 1000 classes)
+ROW_SHAPES = [(4096, 10, 1), (512, 1000, 1)]
 # the torch input of the segmentation shape is (8, 21, 512, 512)
 TORCH_INNER = {512 * 512: (512, 512)}
 
@@ -72,7 +73,7 @@ def ce_shaped(L):
 #        a function of classes, the PyTorch counterpart or None), from the
 #        registry's SL_CLASS entries (bench/registry.py)
 CLASS_LOSSES = {
-    L["short"]: (CE_SHAPES if ce_shaped(L) else [ROW_SHAPE], R.sleef_calls(L), _bytes_moved(L),
+    L["short"]: (CE_SHAPES if ce_shaped(L) else ROW_SHAPES, R.sleef_calls(L), _bytes_moved(L),
                  _torch_side(L))
     for L in R.class_losses()
 }

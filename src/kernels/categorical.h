@@ -203,7 +203,8 @@ SL_INLINE void sl_cat_row(const sl_rargs *a, const sl_row *row, float *l0, int m
                            .sums = 1,
                            .dsum = gr,
                            .out = gr ? SL_ROUT_SCRATCH : SL_ROUT_NONE,
-                           .pre = 1},
+                           .pre = 1,
+                           .unroll = (mode & SL_CAT_FOCAL) != 0},
                 row, NULL, row->grad, &k, mode, sl_cat_loss_el, sl_cat_log_el,
                 (sl_rloc){.s = {&sl}, .d = &su});
     const float L = mode & SL_CAT_FOCAL ? (float)sl.total : -(float)sl.total;

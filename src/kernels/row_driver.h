@@ -153,15 +153,20 @@ SL_INLINE void sl_row_vec(const sl_rpass m, const sl_row *row, const void *k, in
 }
 
 /* One group of 16 classes from class c; pb: the block's pre-loop values at
- * this group (pn of them from the group's block start c0). */
+ * this group (pn of them from the group's block start c0), or NULL: pre
+ * computed here from the group's input (a row of one group, where the
+ * pre-loop's store and reload cost more than the spills it avoids). */
 SL_INLINE void sl_row_group(const sl_rpass m, const sl_row *row, const float *s, void *out,
-                            const void *k, int mode, sl_relem elem, vf g, const sl_rloc acc,
-                            size_t c, const float *pb, size_t c0, size_t pn)
+                            const void *k, int mode, sl_relem elem, sl_rpre pre, vf g,
+                            const sl_rloc acc, size_t c, const float *pb, size_t c0, size_t pn)
 {
     const size_t C = row->C;
     sl_l16 x, t, w, sc, p, o;
-    if (m.ld & SL_RX) sl_ld16(&x, row->x, c, C, m.xpad, row->bf16);
-    if (m.pre) sl_ld16(&p, pb, c - c0, pn, 0.0f, 0);
+    if (m.ld & SL_RX || (m.pre && !pb)) sl_ld16(&x, row->x, c, C, m.xpad, row->bf16);
+    if (m.pre && pb) sl_ld16(&p, pb, c - c0, pn, 0.0f, 0);
+    if (m.pre && !pb)
+        for (unsigned v = 0; v < SL_NV16; v++)
+            p.v[v] = vf_select(sl_valid16(c, C, v), pre(k, mode, x.v[v]), vf_set1(0.0f));
     if (m.ld & SL_RT) sl_ld16(&t, row->t, c, C, m.tpad, 0);
     if (m.ld & SL_RW) sl_ld16(&w, row->w, c, C, m.wpad, 0);
     if (m.ld & SL_RS) sl_ld16(&sc, s, c, C, m.spad, 0);
@@ -202,7 +207,7 @@ SL_INLINE void sl_row_blocks(const sl_rpass m, const sl_row *row, const float *s
             sl_scratch16(pbuf, c, n, &l);
         }
         for (size_t c = c0; c < c0 + n; c += 16)
-            sl_row_group(m, row, s, out, k, mode, elem, g, loc, c, pbuf, c0, n);
+            sl_row_group(m, row, s, out, k, mode, elem, pre, g, loc, c, pbuf, c0, n);
     }
 }
 
@@ -218,9 +223,12 @@ SL_INLINE void sl_row_pass(const sl_rpass m, const sl_row *row, const float *s, 
 {
     const size_t C = row->C;
     const vf g = vf_set1(row->g);
-    if (!m.pre) {
+    if (C > 0 && C <= 16) {
+        /* one group: its own code, c == 0 known, no pre-loop */
+        sl_row_group(m, row, s, out, k, mode, elem, pre, g, loc, 0, NULL, 0, 0);
+    } else if (!m.pre) {
         for (size_t c = 0; c < C; c += 16)
-            sl_row_group(m, row, s, out, k, mode, elem, g, loc, c, NULL, 0, 0);
+            sl_row_group(m, row, s, out, k, mode, elem, pre, g, loc, c, NULL, 0, 0);
     } else {
         sl_row_blocks(m, row, s, out, k, mode, elem, pre, g, loc);
     }
