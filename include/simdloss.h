@@ -138,6 +138,54 @@ SIMDLOSS_API int simdloss_set_table(const char *name);
 /* The name of the table in use. */
 SIMDLOSS_API const char *simdloss_active_table(void);
 
+/* ---------------------------------------------------------- threads --- */
+
+/*
+ * Every loss splits its work across threads: elementwise losses into tasks
+ * of consecutive elements, class-dimension losses into tasks of consecutive
+ * positions (rows), at boundaries that depend only on the problem (n, or
+ * batch, classes and inner), never on the thread count; each task's
+ * reduction sums are kept and added in the canonical order. So every
+ * output is bitwise identical for any thread count, through the built-in
+ * engine or a caller's pool, and to the single-threaded result. A call too
+ * small to split (one task) runs inline on the calling thread.
+ *
+ * The built-in engine is OpenMP (GCC's libgomp) when the library was built
+ * with it, else none (one thread). A call made from inside an OpenMP
+ * parallel region runs on its calling thread. In a child process after
+ * fork(), once the parent has run a parallel call, the built-in engine is
+ * not used (libgomp's threads do not survive fork and a team started there
+ * would hang): calls run on one thread, or on a pool set in the child.
+ */
+
+/* Up to n threads per call: 0 restores the default (the CPUs this process
+ * may run on, sched_getaffinity; or SIMDLOSS_NUM_THREADS, read on first use
+ * like SIMDLOSS_ISA), 1 disables threading; n < 0: SIMDLOSS_EINVAL. Applies
+ * to the whole process (thread-safe; calls in flight keep their count). */
+SIMDLOSS_API int simdloss_set_num_threads(int n);
+/* The number of threads a call may use: the pool's num_threads when one is
+ * set (simdloss_set_parallel_for), else the set or default count; 1 when
+ * the library has no built-in engine and no pool is set. */
+SIMDLOSS_API int simdloss_get_num_threads(void);
+/* Why SIMDLOSS_NUM_THREADS was ignored ("SIMDLOSS_NUM_THREADS=abc is not a
+ * count >= 0; using 8"), or "": as simdloss_isa_note(). */
+SIMDLOSS_API const char *simdloss_threads_note(void);
+/* "openmp", "serial" (no built-in engine or after fork), or "caller" (a
+ * pool set with simdloss_set_parallel_for). */
+SIMDLOSS_API const char *simdloss_thread_engine(void);
+
+/* A caller's thread pool: runs task(arg, i) once for every i in
+ * [0, count), on any threads, concurrently or not, and returns when all
+ * have returned. */
+typedef void (*simdloss_parallel_for)(void *pool, void (*task)(void *arg, size_t index), void *arg,
+                                      size_t count);
+/* Runs simdloss's tasks on the caller's pool: fn(pool, task, arg, count)
+ * with count <= num_threads (the number of tasks the pool can run at once,
+ * >= 1, else SIMDLOSS_EINVAL). fn == NULL restores the built-in engine
+ * (pool and num_threads are then ignored). Thread-safe; calls in flight
+ * keep the pool they started with. */
+SIMDLOSS_API int simdloss_set_parallel_for(simdloss_parallel_for fn, void *pool, int num_threads);
+
 /* ------------------------------------------------- regression losses --- */
 
 /* loss = (x - y)^2; d/dx = 2 (x - y). torch.nn.functional.mse_loss. */

@@ -84,51 +84,14 @@ static float cx[BC_CMAX], ctf[BC_CMAX], cl[BC_CMAX], cg[BC_CMAX], cw[2100];
 static uint16_t cxb[BC_CMAX], cgb[BC_CMAX];
 static int64_t cti[BC_CMAX];
 
-/* Parameter `name` of a class loss, if it has one. */
-static void bc_pf(int kind, cr_params *p, const char *name, float v)
-{
-    const int j = cr_pf_index(kind, name);
-    if (j >= 0) p->pf[j] = v;
-}
-
 /* Hashes every output of class-dimension loss `kind` for input set `set`. */
 static void bc_class_case(int kind, int set, const size_t *shape)
 {
     const sl_class_info *I = &cr_infos[kind];
     const size_t B = shape[0], C = shape[1], in = I->inner ? shape[2] : 1, n = B * C * in;
-    const int probs = I->x_dom == SL_D_PROB;
-    const int multihot = I->target == SL_T_FLOAT && I->tgt_dist == SL_TD_MULTIHOT;
-    uint64_t s = 99 + 31 * (uint64_t)kind + (uint64_t)set + 7 * (uint64_t)n;
-    for (size_t i = 0; i < n; i++) {
-        cx[i] = probs ? (float)tl_rand_unit(&s) : (float)(tl_rand_normal(&s) * (set == 2 ? 30 : 2));
-        ctf[i] = multihot ? (float)(tl_rand_unit(&s) < 0.3) : (float)tl_rand_unit(&s);
-        if (set == 1 && i % 97 == 5) cx[i] = NAN;
-        if (set == 1 && i % 89 == 7) cx[i] = probs ? 0.0f : (i % 2 ? INFINITY : -INFINITY);
-        memcpy(&cxb[i], (const char *)&cx[i] + 2, 2); /* little-endian: the top half */
-    }
-    for (size_t c = 0; c < C; c++) cw[c] = (float)(0.25 + tl_rand_unit(&s));
-    if (I->target == SL_T_LABELS) {
-        for (size_t b = 0; b < B; b++) {
-            const size_t k = (size_t)(tl_rand_unit(&s) * (double)(C + 1));
-            for (size_t c = 0; c < C; c++)
-                cti[b * C + c] = c < k ? (int64_t)(tl_rand_unit(&s) * (double)C) : -1;
-        }
-    } else {
-        for (size_t i = 0; i < B * in; i++)
-            cti[i] = set == 1 && i % 5 == 3 ? -100 : (int64_t)(tl_rand_unit(&s) * (double)C);
-    }
-    cr_params p = cr_default_params(kind);
-    if (set >= 1) {
-        p.weight = cw;
-        bc_pf(kind, &p, "label_smoothing", set == 1 ? 0.1f : 1.0f);
-        const int j = cr_pi_index(kind, "p");
-        if (j >= 0) p.pi[j] = 2;
-    }
-    if (set == 2) {
-        p.ignore_index = 0, p.alpha = cw, p.alpha_len = C;
-        bc_pf(kind, &p, "margin", 0.5f);
-        bc_pf(kind, &p, "gamma", 0.0f);
-    }
+    cr_make_inputs(kind, B, C, in, set, 99 + 31 * (uint64_t)kind + (uint64_t)set + 7 * (uint64_t)n,
+                   cx, cxb, ctf, cti, cw);
+    const cr_params p = cr_set_params(kind, set, C, cw);
     const void *xin = I->bf16 ? (const void *)cxb : cx;
     void *gout = I->bf16 ? (void *)cgb : cg;
     const size_t pos = B * in;

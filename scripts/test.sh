@@ -3,7 +3,8 @@
 # Builds simdloss and runs the whole test suite (installs missing packages).
 #   scripts/test.sh              release build + ctest
 #   scripts/test.sh --werror     ... with -Werror
-#   scripts/test.sh --sanitize   ... and a second build with ASan + UBSan
+#   scripts/test.sh --sanitize   ... and a second build with ASan + UBSan, and a
+#                                ThreadSanitizer build of the thread test
 #   scripts/test.sh --clang      ... and a release build with clang (Debian's clang)
 # SIMDLOSS_REQUIRE_ISAS=scalar,avx2,avx512 makes the run fail when a listed
 # ISA cannot run here (CI sets it from /proc/cpuinfo).
@@ -52,6 +53,14 @@ if [ $sanitize -eq 1 ]; then
     echo "== sanitizer build (address, undefined) =="
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
         run_suite build/sanitize -DSIMDLOSS_SANITIZE=ON -DSIMDLOSS_BUILD_BENCH=OFF
+    # ThreadSanitizer on the caller's-pool path (libgomp is not instrumented,
+    # so the built-in engine is left out): concurrent calls from several
+    # threads while others change the thread count and the pool
+    echo "== ThreadSanitizer build (caller's pool) =="
+    cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=Release -DSIMDLOSS_WERROR=$werror \
+        -DSIMDLOSS_TSAN=ON -DSIMDLOSS_OPENMP=OFF -DSIMDLOSS_BUILD_BENCH=OFF >/dev/null
+    cmake --build build/tsan -j"$jobs" --target test_threads
+    TSAN_OPTIONS=halt_on_error=1 CK_DEFAULT_TIMEOUT=600 build/tsan/tests/test_threads
 fi
 
 arm64=${SIMDLOSS_ARM64:-auto}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "class_call.h"
+#include "parallel.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -113,36 +114,115 @@ static double sl_chunk_total(const float *v, size_t cnt)
     return l[0];
 }
 
+/*
+ * Tasks: positions [pos, pos + cnt) within one chunk of SL_RCHUNK positions,
+ * SL_CTASK_WORK input elements each (at least one position): a chunk of
+ * small rows is one task, a chunk of large rows several (8 x 32000: one row
+ * each). Their boundaries depend on the shape only; a task writes its
+ * positions' terms, and the chunk totals are formed from them in position
+ * order and added in chunk order, as the single loop does: the same bits
+ * for any number of threads. A call of one task runs inline.
+ */
+#define SL_CTASK_WORK 32768
+/* Whole-chunk tasks per region (their chunk totals on the stack), and the
+ * input elements a region of split chunks aims at (their terms in a buffer
+ * of at most SL_CREGION_MAX chunks). */
+#define SL_CREGION_TASKS 64
+#define SL_CREGION_WORK ((size_t)1 << 20)
+#define SL_CREGION_MAX 8
+
+typedef struct {
+    sl_ccall *c;
+    const sl_cplan *p;
+    size_t per, tpc; /* positions per task, tasks per chunk */
+    size_t chunk0;   /* the region's first chunk */
+    float *scratch;  /* per worker: p->scratch floats each */
+    float *b0, *b1;  /* split chunks: the region's terms, else NULL */
+    double *s0, *s1; /* whole chunks: the region's chunk totals */
+} sl_ctasks;
+
+static void sl_ctask(void *arg, size_t t, size_t w)
+{
+    const sl_ctasks *e = (const sl_ctasks *)arg;
+    const sl_ccall *c = e->c;
+    const sl_cplan *p = e->p;
+    const size_t chunk = e->chunk0 + t / e->tpc, c0 = chunk * SL_RCHUNK;
+    const size_t cend = c->npos - c0 < SL_RCHUNK ? c->npos : c0 + SL_RCHUNK;
+    const size_t pos = c0 + (t % e->tpc) * e->per;
+    if (pos >= cend) return;
+    const size_t cnt = cend - pos < e->per ? cend - pos : e->per;
+    const int none = c->red == SIMDLOSS_NONE;
+    float lb0[SL_RCHUNK], lb1[SL_RCHUNK];
+    sl_rargs a = c->a;
+    a.scratch = e->scratch ? e->scratch + w * p->scratch : NULL;
+    float *b0 = e->b0 ? e->b0 + (pos - e->chunk0 * SL_RCHUNK) : lb0;
+    float *b1 = e->b1 ? e->b1 + (pos - e->chunk0 * SL_RCHUNK) : lb1;
+    float *l0 = none && c->out && !p->two ? c->out + pos : b0;
+    float *l1 = p->two ? b1 : NULL;
+    p->k(&a, pos, cnt, l0, l1);
+    if (none && c->out && p->two)
+        for (size_t j = 0; j < cnt; j++) c->out[pos + j] = sl_canon1(p->f0 * l0[j] + p->f1 * l1[j]);
+    else if (none && c->out)
+        for (size_t j = 0; j < cnt; j++) l0[j] = sl_canon1(l0[j]);
+    if (!none && !e->b0) { /* a whole chunk */
+        e->s0[chunk - e->chunk0] = sl_chunk_total(l0, cnt);
+        if (p->two) e->s1[chunk - e->chunk0] = sl_chunk_total(l1, cnt);
+    }
+}
+
 int sl_crun(sl_ccall *c, const sl_cplan *p)
 {
-    float b0[SL_RCHUNK], b1[SL_RCHUNK];
     double s0 = 0.0, s1 = 0.0;
     const int none = c->red == SIMDLOSS_NONE;
-    float *scratch = NULL;
-    if (c->npos > 0 && p->scratch > 0) {
-        scratch =
-            p->scratch <= SIZE_MAX / sizeof(float) ? malloc(p->scratch * sizeof(float)) : NULL;
-        if (!scratch)
+    const size_t npos = c->npos, C = c->a.classes;
+    const size_t nchunks = npos / SL_RCHUNK + (npos % SL_RCHUNK != 0);
+    const size_t first = npos < SL_RCHUNK ? npos : SL_RCHUNK; /* positions in chunk 0 */
+    /* classes == 0 only with batch == 0 (no task) */
+    const size_t per0 = C >= SL_CTASK_WORK ? 1 : C == 0 ? SL_RCHUNK : (SL_CTASK_WORK + C - 1) / C;
+    const size_t per = per0 < first ? per0 : first;
+    const size_t tpc = npos ? (first + per - 1) / per : 1;
+    const sl_team team = sl_team_for(nchunks * tpc);
+    /* chunks per region */
+    size_t region = SL_CREGION_TASKS;
+    if (tpc > 1) {
+        region = SL_CREGION_WORK / SL_RCHUNK / C;
+        region = region < 1 ? 1 : region > SL_CREGION_MAX ? SL_CREGION_MAX : region;
+    }
+    double t0[SL_CREGION_TASKS], t1[SL_CREGION_TASKS];
+    sl_ctasks e = {c, p, per, tpc, 0, NULL, NULL, NULL, t0, t1};
+    if (npos > 0 && p->scratch > 0) {
+        const size_t wk = team.workers;
+        e.scratch = p->scratch <= SIZE_MAX / sizeof(float) / wk
+                        ? malloc(wk * p->scratch * sizeof(float))
+                        : NULL;
+        if (!e.scratch)
             return sl_fail(SIMDLOSS_ENOMEM, "%s: no memory for %zu floats of scratch", c->fn,
                            p->scratch);
     }
-    c->a.scratch = scratch;
-    for (size_t pos = 0; pos < c->npos; pos += SL_RCHUNK) {
-        const size_t cnt = c->npos - pos < SL_RCHUNK ? c->npos - pos : SL_RCHUNK;
-        float *l0 = none && c->out && !p->two ? c->out + pos : b0;
-        float *l1 = p->two ? b1 : NULL;
-        p->k(&c->a, pos, cnt, l0, l1);
-        if (none && c->out && p->two)
-            for (size_t j = 0; j < cnt; j++)
-                c->out[pos + j] = sl_canon1(p->f0 * l0[j] + p->f1 * l1[j]);
-        else if (none && c->out)
-            for (size_t j = 0; j < cnt; j++) l0[j] = sl_canon1(l0[j]);
-        if (!none) {
-            s0 += sl_chunk_total(l0, cnt);
-            if (p->two) s1 += sl_chunk_total(l1, cnt);
+    if (tpc > 1) { /* split chunks: the terms of a region's positions */
+        e.b0 = malloc(2 * region * SL_RCHUNK * sizeof(float));
+        if (!e.b0) {
+            free(e.scratch);
+            return sl_fail(SIMDLOSS_ENOMEM, "%s: no memory for %zu floats of terms", c->fn,
+                           2 * region * SL_RCHUNK);
+        }
+        e.b1 = e.b0 + region * SL_RCHUNK;
+    }
+    for (size_t k0 = 0; k0 < nchunks; k0 += region) {
+        const size_t nk = nchunks - k0 < region ? nchunks - k0 : region;
+        e.chunk0 = k0;
+        if (nk * tpc == 1)
+            sl_ctask(&e, 0, 0);
+        else
+            sl_team_run(&team, sl_ctask, &e, nk * tpc);
+        for (size_t k = 0; !none && k < nk; k++) {
+            const size_t pc = k0 + k == nchunks - 1 ? npos - (k0 + k) * SL_RCHUNK : SL_RCHUNK;
+            s0 += e.b0 ? sl_chunk_total(e.b0 + k * SL_RCHUNK, pc) : t0[k];
+            if (p->two) s1 += e.b0 ? sl_chunk_total(e.b1 + k * SL_RCHUNK, pc) : t1[k];
         }
     }
-    free(scratch);
+    free(e.b0);
+    free(e.scratch);
     if (!none && c->out) {
         double v;
         if (c->npos == 0) /* the plan's factors may be infinite (classes == 0): unused */

@@ -16,6 +16,9 @@
 
 /* One call of an elementwise kernel: its arrays, outputs and parameters, and
  * what the kernel reports back. */
+/* Elements per block of the canonical reduction (the elementwise driver). */
+#define SL_BLOCK 1024
+
 typedef struct sl_args {
     size_t n;
     const float *in[SL_MAX_IN];   /* differentiable inputs, n values each */
@@ -27,6 +30,9 @@ typedef struct sl_args {
     float *grad_cyc;        /* gradient w.r.t. cyc[0], stored when cyc_len[0] == n */
     double *cyc_acc;        /* ... accumulated in element order when cyc_len[0] < n */
     int want_sum;           /* accumulate the canonical sum of the losses */
+    double *bsum;           /* ... NULL: into sum; else block b's total to bsum[b] */
+    size_t first;           /* index of element 0 in the call (a task's start): the
+                             * cyclic arrays' phase */
     float gscale;           /* gradient factor: 1/n for MEAN (times a loss's own constant) */
     const void *params;     /* the loss's sl_<name>_args (registry.h) */
     int flags;              /* its flags */

@@ -67,8 +67,9 @@ int cr_call(int kind, size_t batch, size_t classes, size_t inner, const void *x,
     return cr_calls[kind](batch, classes, inner, x, ti, tf, p, red, loss, grad);
 }
 
-/* alpha's default of every loss (one value), in static storage */
-static float cr_alpha_defaults[SL_R_NCLASS];
+/* alpha's default of every loss (one value), in storage of the calling
+ * thread's (tests call from several at once) */
+static _Thread_local float cr_alpha_defaults[SL_R_NCLASS];
 
 cr_params cr_default_params(int kind)
 {
@@ -133,4 +134,55 @@ float cr_bf16_widen(uint16_t b)
     float v;
     memcpy(&v, &u, 4);
     return v;
+}
+
+static void cr_set_pf(int kind, cr_params *p, const char *name, float v)
+{
+    const int j = cr_pf_index(kind, name);
+    if (j >= 0) p->pf[j] = v;
+}
+
+void cr_make_inputs(int kind, size_t B, size_t C, size_t in, int set, uint64_t seed, float *x,
+                    uint16_t *xb, float *tf, int64_t *ti, float *w)
+{
+    const sl_class_info *I = &cr_infos[kind];
+    const size_t n = B * C * in;
+    const int probs = I->x_dom == SL_D_PROB;
+    const int multihot = I->target == SL_T_FLOAT && I->tgt_dist == SL_TD_MULTIHOT;
+    uint64_t s = seed;
+    for (size_t i = 0; i < n; i++) {
+        x[i] = probs ? (float)ts_unit(&s) : (float)(ts_N(&s) * (set == 2 ? 30 : 2));
+        tf[i] = multihot ? (float)(ts_unit(&s) < 0.3) : (float)ts_unit(&s);
+        if (set == 1 && i % 97 == 5) x[i] = NAN;
+        if (set == 1 && i % 89 == 7) x[i] = probs ? 0.0f : (i % 2 ? INFINITY : -INFINITY);
+        memcpy(&xb[i], (const char *)&x[i] + 2, 2); /* little-endian: the top half */
+    }
+    for (size_t c = 0; c < C; c++) w[c] = (float)(0.25 + ts_unit(&s));
+    if (I->target == SL_T_LABELS) {
+        for (size_t b = 0; b < B; b++) {
+            const size_t k = (size_t)(ts_unit(&s) * (double)(C + 1));
+            for (size_t c = 0; c < C; c++)
+                ti[b * C + c] = c < k ? (int64_t)(ts_unit(&s) * (double)C) : -1;
+        }
+    } else {
+        for (size_t i = 0; i < B * in; i++)
+            ti[i] = set == 1 && i % 5 == 3 ? -100 : (int64_t)(ts_unit(&s) * (double)C);
+    }
+}
+
+cr_params cr_set_params(int kind, int set, size_t C, float *w)
+{
+    cr_params p = cr_default_params(kind);
+    if (set >= 1) {
+        p.weight = w;
+        cr_set_pf(kind, &p, "label_smoothing", set == 1 ? 0.1f : 1.0f);
+        const int j = cr_pi_index(kind, "p");
+        if (j >= 0) p.pi[j] = 2;
+    }
+    if (set == 2) {
+        p.ignore_index = 0, p.alpha = w, p.alpha_len = C;
+        cr_set_pf(kind, &p, "margin", 0.5f);
+        cr_set_pf(kind, &p, "gamma", 0.0f);
+    }
+    return p;
 }

@@ -65,6 +65,15 @@ cr_params cr_params_of(int kind, const float *weight, int64_t ignore_index, cons
                        size_t alpha_len, const float *pf, const int *pi);
 /* Index of the float (integer) parameter `name` of kind, or -1. */
 int cr_pf_index(int kind, const char *name);
+/* Inputs of every kind for a call of B x C x in (x and its bfloat16 top
+ * halves xb, float targets tf, class indices or label rows ti, C weights w),
+ * reproducible from seed: set 0 natural values, 1 with NaN, infinities and
+ * ignored targets, 2 logits 15 times larger. */
+void cr_make_inputs(int kind, size_t B, size_t C, size_t in, int set, uint64_t seed, float *x,
+                    uint16_t *xb, float *tf, int64_t *ti, float *w);
+/* The parameters of set 0 (defaults), 1 (weights w, smoothing 0.1, p = 2)
+ * or 2 (also ignore_index 0, alpha = w, margin 0.5, gamma 0, smoothing 1). */
+cr_params cr_set_params(int kind, int set, size_t C, float *w);
 int cr_pi_index(int kind, const char *name);
 
 /* Calls the library function of `kind`. x: float (uint16_t for bf16) input;

@@ -21,6 +21,13 @@
  *     only and gradient only give the same bits as loss + gradient; nothing
  *     is written before or after the outputs (guard words); the inputs,
  *     targets and weights are not modified.
+ *   - threads: on every table, every reduction with loss and gradient
+ *     gives the same bits with the built-in engine at 2, 3, 4, 7 and 16
+ *     threads and through a pthread pool (tests/threads.h) as with one
+ *     thread (the reference of everything above), at the shapes of more
+ *     than one task: whole chunks of 1024 positions ((3000, 3), (2, 21,
+ *     1000)), chunks split by rows ((4, 32000), (34, 1000)), and both
+ *     ((1100, 40), several chunks split).
  * With a single runnable ISA only the second group is meaningful; the test
  * prints which ISAs it compared.
  */
@@ -33,6 +40,7 @@
 
 #include "class_spec.h"
 #include "harness.h"
+#include "threads.h"
 
 /* ---- branches: those of every class loss's spec marked `cross` ---------------------------- */
 typedef struct {
@@ -381,6 +389,9 @@ static void cx_find_tables(void)
         if (tl_table_runnable(t)) cx_tabs[cx_ntabs++] = t;
 }
 
+/* Input elements of one task (src/class_call.c): smaller calls run inline. */
+#define CX_TASK 32768
+
 static void cx_case(cx_ctx *c, const cx_branch *b, size_t B, size_t C, size_t I, int pattern)
 {
     cx_data d;
@@ -417,6 +428,14 @@ static void cx_case(cx_ctx *c, const cx_branch *b, size_t B, size_t C, size_t I,
             snprintf(who, sizeof who, "[%s: partial outputs vs loss+grad, %s inputs]", isa, e.pat);
             cx_compare(c, &e, who, red, M_LOSS, &res[red][M_LOSS], &res[red][M_BOTH], 1, 0);
             cx_compare(c, &e, who, red, M_GRAD, &res[red][M_GRAD], &res[red][M_BOTH], 0, 1);
+            for (int j = 0; B * C * I >= CX_TASK && j < TL_NTHREADS; j++) {
+                tl_threads_set(j);
+                cx_run(&e, red, M_BOTH, V_PLAIN, 0, &var, c, isa);
+                tl_threads_set(-1);
+                snprintf(who, sizeof who, "[%s: %s vs 1 thread, %s inputs]", isa,
+                         tl_threads_name(j), e.pat);
+                cx_compare(c, &e, who, red, M_BOTH, &var, &res[red][M_BOTH], 1, 1);
+            }
             for (int v = V_MISALIGN; v < V_N; v++) {
                 const int off = (int)(B + C + I + (size_t)red + (size_t)pattern);
                 cx_run(&e, red, M_BOTH, v, off, &var, c, isa);
@@ -461,7 +480,8 @@ static const cx_shape cx_big_inner[] = {{2, 21, 300}};
 #else
 static const size_t cx_batches[] = {1, 3, 15, 16, 17, 33};
 static const size_t cx_inners[] = {5, 16, 17, 37};
-static const cx_shape cx_big[] = {{4, 32000, 1}, {1000, 3, 1}, {257, 17, 1}, {31, 1000, 1}};
+static const cx_shape cx_big[] = {{4, 32000, 1}, {1000, 3, 1}, {257, 17, 1}, {31, 1000, 1},
+                                  {34, 1000, 1}, {3000, 3, 1}, {1100, 40, 1}};
 static const cx_shape cx_big_inner[] = {{2, 21, 1000}, {3, 5, 257}, {1, 1000, 33}};
 #endif
 
@@ -494,6 +514,7 @@ END_TEST
 
 int main(void)
 {
+    tl_threads_set(-1); /* the reference: one thread */
     cx_collect_branches();
     cx_find_tables();
     printf("test_class_cross_isa: comparing tables:");

@@ -466,7 +466,8 @@ int main(int argc, char **argv)
                 {"caches", J_OBJ, 0},        {"features", J_OBJ, 0},     {"sve_bits", J_NUM, 0},
                 {"xcr0", J_STR, 0},          {"os", J_OBJ, 0},           {"kernels", J_ARR, 0},
                 {"selected", J_STR, 0},      {"selected_isa", J_STR, 0}, {"env_override", J_STR, 1},
-                {"env_honoured", J_BOOL, 1}, {"env_note", J_STR, 1}};
+                {"env_honoured", J_BOOL, 1}, {"env_note", J_STR, 1},     {"threads", J_NUM, 0},
+                {"thread_engine", J_STR, 0}, {"threads_note", J_STR, 1}};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const jv *v = get(root, keys[i].key);
         if (!v)

@@ -326,7 +326,10 @@ static const char *const bench_loss_names[B_NLOSS] = {"mse", "bce", "bce_with_lo
 typedef struct {
     int nisa;
     simdloss_isa isa[4];
-    double melem[4][B_NLOSS]; /* 0 when it failed */
+    double melem[4][B_NLOSS]; /* one thread; 0 when it failed */
+    simdloss_isa all_isa;     /* the selected one, at every thread */
+    int threads;
+    double melem_all[B_NLOSS];
 } bench_result;
 
 static double now_s(void)
@@ -375,12 +378,17 @@ static int run_bench(bench_result *r)
     for (int k = 0; k < 4; k++)
         if (simdloss_isa_supported(order[k])) r->isa[r->nisa++] = order[k];
 
-    const double cell_budget = BENCH_BUDGET_S / (double)(r->nisa * B_NLOSS);
-    for (int k = 0; k < r->nisa; k++) {
-        simdloss_set_isa(r->isa[k]);
+    const double cell_budget = BENCH_BUDGET_S / (double)((r->nisa + 1) * B_NLOSS);
+    r->threads = simdloss_get_num_threads();
+    r->all_isa = before;
+    /* every ISA on one thread, then the selected one on every thread */
+    for (int k = 0; k <= r->nisa; k++) {
+        simdloss_set_isa(k < r->nisa ? r->isa[k] : before);
+        simdloss_set_num_threads(k < r->nisa ? 1 : 0);
         for (int l = 0; l < B_NLOSS; l++) {
+            double *cell = k < r->nisa ? &r->melem[k][l] : &r->melem_all[l];
             float out;
-            r->melem[k][l] = 0.0;
+            *cell = 0.0;
             if (bench_call(l, n, prob, logit, y, &out, grad) != SIMDLOSS_OK) continue; /* warm-up */
             const double t0 = now_s();
             double best = 1e30, t = t0;
@@ -393,10 +401,11 @@ static int run_bench(bench_result *r)
                 if (t - a < best) best = t - a;
                 reps++;
             }
-            r->melem[k][l] = (double)n / best / 1e6;
+            *cell = (double)n / best / 1e6;
         }
     }
     simdloss_set_isa(before);
+    simdloss_set_num_threads(0);
     free(prob), free(logit), free(y), free(grad);
     return 0;
 }
@@ -406,12 +415,17 @@ static void print_bench_text(const bench_result *r)
     int scalar = -1;
     for (int k = 0; k < r->nisa; k++)
         if (r->isa[k] == SIMDLOSS_ISA_SCALAR) scalar = k;
-    printf("\nSelf-benchmark: forward + gradient, MEAN, n = %u, one thread, best of a few runs\n",
-           BENCH_N);
-    printf("  Melem/s (speed-up over scalar)\n");
+    int sel = -1;
+    for (int k = 0; k < r->nisa; k++)
+        if (r->isa[k] == r->all_isa) sel = k;
+    printf("\nSelf-benchmark: forward + gradient, MEAN, n = %u, best of a few runs\n", BENCH_N);
+    printf("  Melem/s on one thread (speed-up over scalar); on %d threads (speed-up over one)\n",
+           r->threads);
     printf("  %-16s", "loss");
     for (int k = 0; k < r->nisa; k++) printf(" %18s", simdloss_isa_name(r->isa[k]));
-    printf("\n");
+    char head[48];
+    snprintf(head, sizeof head, "%s x%d", simdloss_isa_name(r->all_isa), r->threads);
+    printf(" %18s\n", head);
     for (int l = 0; l < B_NLOSS; l++) {
         printf("  %-16s", bench_loss_names[l]);
         for (int k = 0; k < r->nisa; k++) {
@@ -425,7 +439,15 @@ static void print_bench_text(const bench_result *r)
                 snprintf(cell, sizeof cell, "%8.0f", v);
             printf(" %18s", cell);
         }
-        printf("\n");
+        char cell[40];
+        const double v = r->melem_all[l];
+        if (v <= 0.0)
+            snprintf(cell, sizeof cell, "failed");
+        else if (sel >= 0 && r->melem[sel][l] > 0.0)
+            snprintf(cell, sizeof cell, "%8.0f (%5.2fx)", v, v / r->melem[sel][l]);
+        else
+            snprintf(cell, sizeof cell, "%8.0f", v);
+        printf(" %18s\n", cell);
     }
 }
 
@@ -526,6 +548,9 @@ static void print_text(const struct sl_cpu_info *c, const selection *s, const ca
         printf("  SIMDLOSS_ISA was set but not honoured: %s\n", simdloss_isa_note());
     else
         printf("  because it is the best runnable table (SIMDLOSS_ISA not set)\n");
+    printf("\nthreads: %d per call (engine: %s)\n", simdloss_get_num_threads(),
+           simdloss_thread_engine());
+    if (*simdloss_threads_note()) printf("  %s\n", simdloss_threads_note());
 }
 
 /* ---------------------------------------------------------------- JSON --- */
@@ -610,6 +635,10 @@ static void print_json(const struct sl_cpu_info *c, const selection *s, const ca
     printf(",\"env_honoured\":%s", s->env ? jb(s->honoured) : "null");
     printf(",\"env_note\":");
     json_str(s->env && !s->honoured ? simdloss_isa_note() : NULL);
+    printf(",\"threads\":%d,\"thread_engine\":", simdloss_get_num_threads());
+    json_str(simdloss_thread_engine());
+    printf(",\"threads_note\":");
+    json_str(*simdloss_threads_note() ? simdloss_threads_note() : NULL);
     if (b) {
         printf(",\"bench\":{\"n\":%u,\"reduction\":\"mean\",\"unit\":\"Melem/s\",\"results\":[",
                BENCH_N);
@@ -620,6 +649,10 @@ static void print_json(const struct sl_cpu_info *c, const selection *s, const ca
                        simdloss_isa_name(b->isa[k]), bench_loss_names[l], b->melem[k][l]);
                 first = 0;
             }
+        printf("],\"threads\":%d,\"all_threads\":[", b->threads);
+        for (int l = 0; l < B_NLOSS; l++)
+            printf("%s{\"isa\":\"%s\",\"loss\":\"%s\",\"melem_per_s\":%.1f}", l ? "," : "",
+                   simdloss_isa_name(b->all_isa), bench_loss_names[l], b->melem_all[l]);
         printf("]}");
     }
     printf("}\n");
@@ -640,11 +673,19 @@ static void usage(FILE *f)
                "           family, model, stepping, uarch, logical_cpus, cpus_allowed,\n"
                "           hybrid, p_cores, e_cores, caches, features, sve_bits, xcr0, os,\n"
                "           kernels, selected, selected_isa, env_override, env_honoured,\n"
-               "           env_note;\n"
+               "           env_note, threads, thread_engine, threads_note;\n"
                "           with --bench also bench; README.md describes them)\n"
                "  --bench  also time mse, bce, bce_with_logits and ale (forward + gradient,\n"
-               "           MEAN, n = 1M) on every runnable ISA (about 3 s)\n"
-               "  --help   show this help\n");
+               "           MEAN, n = 1M) on every runnable ISA on one thread, and on the\n"
+               "           selected one on every thread (about 3 s)\n"
+               "  --help   show this help\n"
+               "\n"
+               "Environment:\n"
+               "  SIMDLOSS_ISA=scalar|avx2|avx512|neon   the kernel variant to use\n"
+               "  SIMDLOSS_CPU_DISABLE=fma,avx2,...      hide CPU features from the dispatcher\n"
+               "                                         (fma, avx2, avx512f, asimd, sve)\n"
+               "  SIMDLOSS_NUM_THREADS=n                 threads per call (default: the CPUs\n"
+               "                                         of the affinity mask)\n");
 }
 
 int main(int argc, char **argv)

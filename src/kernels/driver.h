@@ -28,7 +28,6 @@
 #include "../internal.h"
 
 #define SL_INLINE static inline __attribute__((always_inline))
-#define SL_BLOCK 1024
 #define SL_REP 128 /* short cyclic arrays are replicated to this length */
 
 /* v with every NaN lane the canonical NaN (sl_canon1): applied to whatever
@@ -42,11 +41,12 @@ typedef struct {
     float rep[SL_REP];
 } sl_cyc;
 
-SL_INLINE void sl_cyc_init(sl_cyc *c, const float *src, size_t len)
+/* first: the index of the call's element 0 (a task's start) */
+SL_INLINE void sl_cyc_init(sl_cyc *c, const float *src, size_t len, size_t first)
 {
     c->src = src;
     c->len = len;
-    c->off = 0;
+    c->off = first % len;
     c->step = SL_VL % len;
     if (len <= SL_REP / 2) {
         /* off < len, so a whole vector from rep + off never leaves rep */
@@ -239,7 +239,7 @@ SL_INLINE void sl_pairwise(sl_args *a, const void *p, sl_step_fn step, const sl_
     for (int j = 0; j < m.ntgt; j++) ts[j] = a->tgt[j];
 
 #pragma GCC unroll 4
-    for (int j = 0; j < m.ncyc; j++) sl_cyc_init(&cy[j], a->cyc[j], a->cyc_len[j]);
+    for (int j = 0; j < m.ncyc; j++) sl_cyc_init(&cy[j], a->cyc[j], a->cyc_len[j], a->first);
 
     for (size_t blk = 0; blk < n; blk += SL_BLOCK) {
         const size_t end = n - blk < SL_BLOCK ? n : blk + SL_BLOCK;
@@ -274,7 +274,13 @@ SL_INLINE void sl_pairwise(sl_args *a, const void *p, sl_step_fn step, const sl_
                     k);
             i = end;
         }
-        if (m.sum_loss) total += m.in_regs ? sl_lanes_total(&acc) : sl_block_total(lbuf, end - blk);
+        if (m.sum_loss) {
+            const double bt = m.in_regs ? sl_lanes_total(&acc) : sl_block_total(lbuf, end - blk);
+            if (a->bsum)
+                a->bsum[blk / SL_BLOCK] = bt; /* a task's: added in order by its caller */
+            else
+                total += bt;
+        }
     }
     a->sum = total;
 }

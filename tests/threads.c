@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "threads.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "simdloss.h"
+
+static const int tl_engine_counts[] = {2, 3, 4, 7, 16};
+static const int tl_pool_counts[] = {2, 3, 16};
+#define TL_NENGINE ((int)(sizeof tl_engine_counts / sizeof tl_engine_counts[0]))
+
+typedef struct {
+    void (*task)(void *arg, size_t index);
+    void *arg;
+    size_t index;
+} tl_job;
+
+static void *tl_job_run(void *p)
+{
+    const tl_job *j = (const tl_job *)p;
+    j->task(j->arg, j->index);
+    return NULL;
+}
+
+void tl_pool_parallel_for(void *pool, void (*task)(void *arg, size_t index), void *arg,
+                          size_t count)
+{
+    (void)pool;
+    pthread_t th[64];
+    tl_job jobs[64];
+    if (count > 64) {
+        fprintf(stderr, "tl_pool_parallel_for: count %zu > 64\n", count);
+        abort();
+    }
+    for (size_t i = 1; i < count; i++) {
+        jobs[i] = (tl_job){task, arg, i};
+        if (pthread_create(&th[i], NULL, tl_job_run, &jobs[i]) != 0) abort();
+    }
+    task(arg, 0);
+    for (size_t i = 1; i < count; i++) pthread_join(th[i], NULL);
+}
+
+void tl_threads_set(int j)
+{
+    if (j < 0) {
+        simdloss_set_parallel_for(NULL, NULL, 0);
+        simdloss_set_num_threads(1);
+    } else if (j < TL_NENGINE) {
+        simdloss_set_parallel_for(NULL, NULL, 0);
+        simdloss_set_num_threads(tl_engine_counts[j]);
+    } else {
+        simdloss_set_parallel_for(tl_pool_parallel_for, NULL, tl_pool_counts[j - TL_NENGINE]);
+    }
+}
+
+const char *tl_threads_name(int j)
+{
+    static const char *const names[TL_NTHREADS] = {"threads=2", "threads=3",  "threads=4",
+                                                   "threads=7", "threads=16", "pool(2)",
+                                                   "pool(3)",   "pool(16)"};
+    return j < 0 ? "threads=1" : names[j];
+}
