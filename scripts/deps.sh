@@ -28,7 +28,7 @@ for what in "$@"; do
     arm64)
         arm64=1
         pkgs+=(gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user libsleef-dev:arm64
-            check:arm64 libsubunit-dev:arm64 libasan8:arm64 libubsan1:arm64)
+            check:arm64 libsubunit-dev:arm64 libasan8:arm64 libubsan1:arm64 libgomp1:arm64)
         ;;
     *) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
     esac
