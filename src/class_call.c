@@ -118,7 +118,8 @@ static double sl_chunk_total(const float *v, size_t cnt)
  * Tasks: positions [pos, pos + cnt) within one chunk of SL_RCHUNK positions,
  * SL_CTASK_WORK input elements each (at least one position): a chunk of
  * small rows is one task, a chunk of large rows several (8 x 32000: one row
- * each). Their boundaries depend on the shape only; a task writes its
+ * each), its last task taking the remainder (34 x 1000: one task of 34
+ * rows, not 33 + 1). Their boundaries depend on the shape only; a task writes its
  * positions' terms, and the chunk totals are formed from them in position
  * order and added in chunk order, as the single loop does: the same bits
  * for any number of threads. A call of one task runs inline.
@@ -148,9 +149,10 @@ static void sl_ctask(void *arg, size_t t, size_t w)
     const sl_cplan *p = e->p;
     const size_t chunk = e->chunk0 + t / e->tpc, c0 = chunk * SL_RCHUNK;
     const size_t cend = c->npos - c0 < SL_RCHUNK ? c->npos : c0 + SL_RCHUNK;
-    const size_t pos = c0 + (t % e->tpc) * e->per;
-    if (pos >= cend) return;
-    const size_t cnt = cend - pos < e->per ? cend - pos : e->per;
+    const size_t sub = t % e->tpc, pos = c0 + sub * e->per;
+    if (pos >= cend) return; /* the last chunk may have fewer */
+    /* a chunk's last task takes its remainder */
+    const size_t cnt = sub == e->tpc - 1 || cend - pos < e->per ? cend - pos : e->per;
     const int none = c->red == SIMDLOSS_NONE;
     float lb0[SL_RCHUNK], lb1[SL_RCHUNK];
     sl_rargs a = c->a;
@@ -180,7 +182,7 @@ int sl_crun(sl_ccall *c, const sl_cplan *p)
     /* classes == 0 only with batch == 0 (no task) */
     const size_t per0 = C >= SL_CTASK_WORK ? 1 : C == 0 ? SL_RCHUNK : (SL_CTASK_WORK + C - 1) / C;
     const size_t per = per0 < first ? per0 : first;
-    const size_t tpc = npos ? (first + per - 1) / per : 1;
+    const size_t tpc = npos && first / per > 1 ? first / per : 1;
     const sl_team team = sl_team_for(nchunks * tpc);
     /* chunks per region */
     size_t region = SL_CREGION_TASKS;

@@ -122,30 +122,47 @@ static int sl_prescan(const sl_elem_info *L, sl_args *a)
     }
 }
 
-/* Tasks of SL_TASK_BLOCKS reduction blocks: a call of at most one task runs
- * inline. Their boundaries depend on n only, and each block's total is kept
+/* Tasks of whole reduction blocks: 4 (4096 elements) for a loss that calls
+ * SLEEF, 32 for the others, whose elements cost a tenth as much; the last
+ * task also takes the remainder (n = 1.5 tasks is one task: a second of a
+ * few elements would cost the team's fork and join for nothing), and a call
+ * of one task runs inline. Either way a task is worth about 5 us on one core,
+ * ten times the fork and join of a team (bench: the thread rows). Their
+ * boundaries depend on the loss and n only, and each block's total is kept
  * (sl_args.bsum) and added in block order after the tasks: the sum of the
  * blocks in order, as the single loop over all of them adds it. Tasks run
- * in regions of SL_REGION_TASKS, so that the block totals fit on the stack. */
+ * in regions of SL_REGION_BLOCKS, so that the block totals fit on the
+ * stack. */
+#define SL_TASK_BLOCKS_SLEEF 4
 #define SL_TASK_BLOCKS 32
-#define SL_TASK_ELEMS ((size_t)SL_TASK_BLOCKS * SL_BLOCK)
-#define SL_REGION_TASKS 32
+#define SL_REGION_BLOCKS 1024
+#define SL_REGION_TASKS (SL_REGION_BLOCKS / SL_TASK_BLOCKS_SLEEF)
+#define SL_BSUM_MAX (SL_REGION_BLOCKS + SL_TASK_BLOCKS) /* a last task's remainder */
+
+/* A task's first out-of-domain element. */
+typedef struct {
+    int bad;
+    size_t index;
+    float value;
+} sl_task_bad;
 
 typedef struct {
     sl_kernel k;
     const sl_args *a;
+    size_t task; /* elements per task (the last: up to n) */
+    size_t ntasks;
     size_t first_task; /* the region's */
     double *bsum;      /* the region's block totals */
-    sl_args *res;      /* per task of the region: its bad, bad_index, bad_value */
+    sl_task_bad *bad;  /* per task of the region */
 } sl_elem_tasks;
 
 static void sl_elem_task(void *p, size_t t, size_t w)
 {
     const sl_elem_tasks *e = (const sl_elem_tasks *)p;
     (void)w;
-    const size_t start = (e->first_task + t) * SL_TASK_ELEMS, n = e->a->n;
+    const size_t start = (e->first_task + t) * e->task, n = e->a->n;
     sl_args a = *e->a;
-    a.n = n - start < SL_TASK_ELEMS ? n - start : SL_TASK_ELEMS;
+    a.n = e->first_task + t == e->ntasks - 1 ? n - start : e->task;
     a.first = start;
     for (int j = 0; j < SL_MAX_IN; j++) {
         if (a.in[j]) a.in[j] += start;
@@ -155,45 +172,46 @@ static void sl_elem_task(void *p, size_t t, size_t w)
         if (a.tgt[j]) a.tgt[j] += start;
     if (a.loss) a.loss += start;
     if (a.grad_cyc) a.grad_cyc += start;
-    a.bsum = a.want_sum ? e->bsum + t * SL_TASK_BLOCKS : NULL;
+    a.bsum = a.want_sum ? e->bsum + t * (e->task / SL_BLOCK) : NULL;
     a.bad = 0;
     e->k(&a);
-    e->res[t].bad = a.bad;
-    e->res[t].bad_index = start + a.bad_index;
-    e->res[t].bad_value = a.bad_value;
+    e->bad[t] = (sl_task_bad){a.bad, start + a.bad_index, a.bad_value};
 }
 
 /* The kernel over the whole call, in tasks where there are several. */
-static void sl_elem_run(sl_kernel k, sl_args *a)
+static void sl_elem_run(const sl_elem_info *L, sl_kernel k, sl_args *a)
 {
-    const size_t n = a->n;
-    const size_t ntasks = n / SL_TASK_ELEMS + (n % SL_TASK_ELEMS != 0);
+    int calls = 0;
+    for (int j = 0; j < 5; j++) calls |= L->sleef[j] != 0;
+    const size_t task = (size_t)(calls ? SL_TASK_BLOCKS_SLEEF : SL_TASK_BLOCKS) * SL_BLOCK;
+    const size_t n = a->n, ntasks = n / task;
     /* a short cyclic array's gradient is summed in element order into one
      * double per value: one task */
     if (ntasks <= 1 || a->cyc_acc) {
         k(a);
         return;
     }
+    const size_t region = SL_REGION_BLOCKS * SL_BLOCK / task; /* tasks */
     const sl_team team = sl_team_for(ntasks);
-    double bsum[SL_REGION_TASKS * SL_TASK_BLOCKS];
-    sl_args res[SL_REGION_TASKS];
-    sl_elem_tasks e = {k, a, 0, bsum, res};
+    double bsum[SL_BSUM_MAX];
+    sl_task_bad bad[SL_REGION_TASKS];
+    sl_elem_tasks e = {k, a, task, ntasks, 0, bsum, bad};
     double sum = 0.0;
     a->bad = 0;
-    for (size_t t0 = 0; t0 < ntasks; t0 += SL_REGION_TASKS) {
-        const size_t nt = ntasks - t0 < SL_REGION_TASKS ? ntasks - t0 : SL_REGION_TASKS;
+    for (size_t t0 = 0; t0 < ntasks; t0 += region) {
+        const size_t nt = ntasks - t0 < region ? ntasks - t0 : region;
         e.first_task = t0;
         sl_team_run(&team, sl_elem_task, &e, nt);
         if (a->want_sum) {
-            const size_t end = (t0 + nt) * SL_TASK_ELEMS < n ? (t0 + nt) * SL_TASK_ELEMS : n;
-            const size_t nb = (end - t0 * SL_TASK_ELEMS + SL_BLOCK - 1) / SL_BLOCK;
+            const size_t end = t0 + nt == ntasks ? n : (t0 + nt) * task;
+            const size_t nb = (end - t0 * task + SL_BLOCK - 1) / SL_BLOCK;
             for (size_t b = 0; b < nb; b++) sum += bsum[b];
         }
         for (size_t t = 0; t < nt && !a->bad; t++)
-            if (res[t].bad) {
+            if (bad[t].bad) {
                 a->bad = 1;
-                a->bad_index = res[t].bad_index;
-                a->bad_value = res[t].bad_value;
+                a->bad_index = bad[t].index;
+                a->bad_value = bad[t].value;
             }
     }
     a->sum = sum;
@@ -253,7 +271,7 @@ int sl_elementwise(int id, sl_elem_call *q)
             a.cyc_acc = acc;
         }
     }
-    if (n > 0) sl_elem_run(sl_active()->k[id], &a);
+    if (n > 0) sl_elem_run(L, sl_active()->k[id], &a);
     if (acc) {
         for (size_t j = 0; j < clen; j++) q->grad_cyc[j] = sl_canon1((float)acc[j]);
         free(acc);

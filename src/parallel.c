@@ -146,29 +146,27 @@ sl_team sl_team_for(size_t ntasks)
     return t;
 }
 
-/* Workers take the next task until none is left. */
+/* Worker w of W runs the tasks [w nt / W, (w + 1) nt / W) in order: a
+ * contiguous range, the same one on every call of the same size, so that a
+ * loop over the same buffers finds each range in the cache of the core
+ * that touched it last (taking tasks from a shared counter instead moved
+ * them between cores and cost up to a third at 8192 to 65536 elements). */
 typedef struct {
     sl_task_fn fn;
     void *arg;
-    size_t ntasks;
-    atomic_size_t next;
+    size_t ntasks, workers;
 } sl_run;
 
 static void sl_worker(void *p, size_t w)
 {
-    sl_run *r = (sl_run *)p;
-    for (;;) {
-        const size_t t = atomic_fetch_add_explicit(&r->next, 1, memory_order_relaxed);
-        if (t >= r->ntasks) return;
-        r->fn(r->arg, t, w);
-    }
+    const sl_run *r = (const sl_run *)p;
+    const size_t end = (w + 1) * r->ntasks / r->workers;
+    for (size_t t = w * r->ntasks / r->workers; t < end; t++) r->fn(r->arg, t, w);
 }
 
 void sl_team_run(const sl_team *team, sl_task_fn fn, void *arg, size_t ntasks)
 {
-    sl_run r;
-    r.fn = fn, r.arg = arg, r.ntasks = ntasks;
-    atomic_init(&r.next, 0);
+    sl_run r = {fn, arg, ntasks, team->workers};
     if (team->fn) {
         team->fn(team->pool, sl_worker, &r, team->workers);
         return;
@@ -177,9 +175,15 @@ void sl_team_run(const sl_team *team, sl_task_fn fn, void *arg, size_t ntasks)
     if (team->omp) {
         atomic_store(&sl_par_omp_used, 1);
 #pragma omp parallel num_threads((int)team->workers)
-        sl_worker(&r, (size_t)omp_get_thread_num());
+        {
+            /* the team may be smaller than asked (OMP_DYNAMIC, limits) */
+            sl_run mine = r;
+            mine.workers = (size_t)omp_get_num_threads();
+            sl_worker(&mine, (size_t)omp_get_thread_num());
+        }
         return;
     }
 #endif
+    r.workers = 1;
     sl_worker(&r, 0);
 }

@@ -26,8 +26,8 @@
  *     threads and through a pthread pool (tests/threads.h) as with one
  *     thread (the reference of everything above), at the shapes of more
  *     than one task: whole chunks of 1024 positions ((3000, 3), (2, 21,
- *     1000)), chunks split by rows ((4, 32000), (34, 1000)), and both
- *     ((1100, 40), several chunks split).
+ *     1000)), chunks split by rows ((4, 32000), (67, 1000): 33 + 34 rows), and
+ *     both ((1100, 64), several chunks split).
  * With a single runnable ISA only the second group is meaningful; the test
  * prints which ISAs it compared.
  */
@@ -481,7 +481,7 @@ static const cx_shape cx_big_inner[] = {{2, 21, 300}};
 static const size_t cx_batches[] = {1, 3, 15, 16, 17, 33};
 static const size_t cx_inners[] = {5, 16, 17, 37};
 static const cx_shape cx_big[] = {{4, 32000, 1}, {1000, 3, 1}, {257, 17, 1}, {31, 1000, 1},
-                                  {34, 1000, 1}, {3000, 3, 1}, {1100, 40, 1}};
+                                  {67, 1000, 1}, {3000, 3, 1}, {1100, 64, 1}};
 static const cx_shape cx_big_inner[] = {{2, 21, 1000}, {3, 5, 257}, {1, 1000, 33}};
 #endif
 

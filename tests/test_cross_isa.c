@@ -294,8 +294,9 @@ static void tc_find_tables(void)
         if (tl_table_runnable(t)) tc_tabs[tc_ntabs++] = t;
 }
 
-/* Elements of one task of an elementwise call (src/elementwise.c): larger
- * calls run in several. */
+/* Elements of the largest task of an elementwise call (src/elementwise.c:
+ * 4096 for losses that call SLEEF, 32768 for the others): a call of more
+ * than twice as many runs in several tasks. */
 #define TC_TASK 32768
 
 /* full: every check; else (a size only the threads need) one table, all
@@ -333,7 +334,7 @@ static void tc_case(tc_ctx *c, int k, const ts_branch *b, size_t n, int pattern,
         for (int red = 0; red < 3; red++) {
             for (int m = 0; m < (full ? M_N : 1); m++)
                 if (tc_mode_valid(e.L, m)) tc_run(&e, red, m, V_PLAIN, 0, &res[red][m], c, isa);
-            for (int j = 0; n > TC_TASK && j < TL_NTHREADS; j++) {
+            for (int j = 0; n >= 2 * TC_TASK && j < TL_NTHREADS; j++) {
                 tl_threads_set(j);
                 tc_run(&e, red, M_ALL, V_PLAIN, 0, &var, c, isa);
                 tl_threads_set(-1);
