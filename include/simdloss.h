@@ -160,8 +160,10 @@ SIMDLOSS_API const char *simdloss_active_table(void);
 
 /* Up to n threads per call: 0 restores the default (the CPUs this process
  * may run on, sched_getaffinity; or SIMDLOSS_NUM_THREADS, read on first use
- * like SIMDLOSS_ISA), 1 disables threading; n < 0: SIMDLOSS_EINVAL. Applies
- * to the whole process (thread-safe; calls in flight keep their count). */
+ * like SIMDLOSS_ISA), 1 disables threading; n < 0: SIMDLOSS_EINVAL. A call
+ * uses at most 256 threads (or pool workers), each with its own scratch.
+ * Applies to the whole process (thread-safe; calls in flight keep their
+ * count). */
 SIMDLOSS_API int simdloss_set_num_threads(int n);
 /* The number of threads a call may use: the pool's num_threads when one is
  * set (simdloss_set_parallel_for), else the set or default count; 1 when

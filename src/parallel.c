@@ -13,6 +13,8 @@
 #include <omp.h>
 #endif
 
+#define SL_MAX_WORKERS 256
+
 /* The process-wide settings, behind one mutex: a call copies them once,
  * so a setting changed meanwhile applies from the next call on. */
 static pthread_mutex_t sl_par_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -133,7 +135,10 @@ sl_team sl_team_for(size_t ntasks)
     const size_t threads =
         (size_t)(fn ? sl_par_pool_threads : (sl_par_set > 0 ? sl_par_set : sl_par_default));
     pthread_mutex_unlock(&sl_par_lock);
-    const size_t workers = threads < ntasks ? threads : ntasks;
+    size_t workers = threads < ntasks ? threads : ntasks;
+    /* each worker may own a scratch row: a count of many thousands would
+     * allocate that many, and ask OpenMP for as many threads */
+    if (workers > SL_MAX_WORKERS) workers = SL_MAX_WORKERS;
     if (workers <= 1) return t;
     if (fn) {
         t.fn = fn, t.pool = pool, t.workers = workers;
