@@ -410,6 +410,21 @@ static int run_bench(bench_result *r)
     return 0;
 }
 
+/* "  1234 (  5.6x)": v Melem/s and its ratio to base (none when base <= 0) */
+static void print_bench_cell(double v, double base, const char *ratio_fmt)
+{
+    char cell[40], ratio[16];
+    if (v <= 0.0) {
+        snprintf(cell, sizeof cell, "failed");
+    } else if (base > 0.0) {
+        snprintf(ratio, sizeof ratio, ratio_fmt, v / base);
+        snprintf(cell, sizeof cell, "%8.0f (%s)", v, ratio);
+    } else {
+        snprintf(cell, sizeof cell, "%8.0f", v);
+    }
+    printf(" %18s", cell);
+}
+
 static void print_bench_text(const bench_result *r)
 {
     int scalar = -1;
@@ -428,26 +443,10 @@ static void print_bench_text(const bench_result *r)
     printf(" %18s\n", head);
     for (int l = 0; l < B_NLOSS; l++) {
         printf("  %-16s", bench_loss_names[l]);
-        for (int k = 0; k < r->nisa; k++) {
-            char cell[40];
-            const double v = r->melem[k][l];
-            if (v <= 0.0)
-                snprintf(cell, sizeof cell, "failed");
-            else if (scalar >= 0 && r->melem[scalar][l] > 0.0)
-                snprintf(cell, sizeof cell, "%8.0f (%5.1fx)", v, v / r->melem[scalar][l]);
-            else
-                snprintf(cell, sizeof cell, "%8.0f", v);
-            printf(" %18s", cell);
-        }
-        char cell[40];
-        const double v = r->melem_all[l];
-        if (v <= 0.0)
-            snprintf(cell, sizeof cell, "failed");
-        else if (sel >= 0 && r->melem[sel][l] > 0.0)
-            snprintf(cell, sizeof cell, "%8.0f (%5.2fx)", v, v / r->melem[sel][l]);
-        else
-            snprintf(cell, sizeof cell, "%8.0f", v);
-        printf(" %18s\n", cell);
+        for (int k = 0; k < r->nisa; k++)
+            print_bench_cell(r->melem[k][l], scalar >= 0 ? r->melem[scalar][l] : 0.0, "%5.1fx");
+        print_bench_cell(r->melem_all[l], sel >= 0 ? r->melem[sel][l] : 0.0, "%5.2fx");
+        printf("\n");
     }
 }
 
