@@ -172,6 +172,35 @@ static void sl_ctask(void *arg, size_t t, size_t w)
     }
 }
 
+/* A pass over whole batch rows that sums nothing (NLL's gradient): tasks of
+ * rows worth SL_CTASK_WORK input elements, the last taking the remainder. */
+typedef struct {
+    const sl_rargs *a;
+    sl_rkernel k;
+    size_t per, ntasks;
+} sl_rowtasks;
+
+static void sl_rowtask(void *arg, size_t t, size_t w)
+{
+    const sl_rowtasks *e = (const sl_rowtasks *)arg;
+    const size_t r0 = t * e->per, r1 = t == e->ntasks - 1 ? e->a->batch : r0 + e->per;
+    (void)w;
+    e->k(e->a, r0 * e->a->inner, (r1 - r0) * e->a->inner, NULL, NULL);
+}
+
+void sl_crun_rows(sl_ccall *c, sl_rkernel k)
+{
+    const size_t row = c->a.classes * c->a.inner, B = c->a.batch;
+    const size_t per = row >= SL_CTASK_WORK ? 1 : (SL_CTASK_WORK + row - 1) / row;
+    sl_rowtasks e = {&c->a, k, per, B / per > 1 ? B / per : 1};
+    if (e.ntasks == 1) {
+        k(&c->a, 0, c->npos, NULL, NULL);
+        return;
+    }
+    const sl_team team = sl_team_for(e.ntasks);
+    sl_team_run(&team, sl_rowtask, &e, e.ntasks);
+}
+
 int sl_crun(sl_ccall *c, const sl_cplan *p)
 {
     double s0 = 0.0, s1 = 0.0;

@@ -77,6 +77,9 @@ SL_HIDDEN int sl_class(int id, const sl_class_call *q);
 
 /* Runs the plan over every position and writes the loss. */
 SL_HIDDEN int sl_crun(sl_ccall *c, const sl_cplan *p);
+/* Runs k over every batch row (positions in whole rows), on threads, for a
+ * pass that writes its rows and sums nothing; batch > 0. */
+SL_HIDDEN void sl_crun_rows(sl_ccall *c, sl_rkernel k);
 /* The active table's class kernel `id`, or NULL (with the error set) when
  * this build has none. */
 SL_HIDDEN sl_rkernel sl_rkernel_of(const sl_ccall *c, int id);

@@ -35,7 +35,7 @@ static int sl_plan_nll_f32(sl_ccall *c, const sl_class_call *q, double wsum)
     if (q->grad && q->batch > 0) {
         const sl_rkernel k = sl_rkernel_of(c, SL_R_nll_grad);
         if (!k) return SIMDLOSS_ENOTSUP;
-        k(a, 0, c->npos, NULL, NULL);
+        sl_crun_rows(c, k);
     }
     return SIMDLOSS_OK;
 }
