@@ -24,6 +24,26 @@
 //   ref_stream/<isa>/512x1000  the class losses' limits at a shape's size
 //                              (see run_ref_stream_rw)
 //
+// Threads: every benchmark above runs the library on ONE thread
+// (simdloss_set_num_threads(1)), whatever its default. With
+// --sl_threads=K1,K2,... (parsed before google-benchmark's flags; 0 = the
+// CPUs of the affinity mask; default "1", which adds nothing) these are added
+// for each count k (0 resolved, duplicates dropped):
+//   <loss>/fwdgrad/<isa>/<n>/threads:<k>      (n: kThreadSizes)
+//   <loss>/fwdgrad/<isa>/<shape>/threads:<k>  (the class losses' shapes)
+//                              simdloss_set_num_threads(k) for the timed loop,
+//                              1 again after it
+//   ref_stream/<isa>/<n>/threads:<k>,
+//   ref_stream_rw|ref_stream_rw_bf16/<isa>/<shape>/threads:<k>,
+//   ref_stream/<isa>/512x1000/threads:<k>
+//                              the reference kernel split into k contiguous
+//                              chunks (whole 64-byte lines), one per OpenMP
+//                              thread (only when bench.cc is built with OpenMP)
+// Their items_per_second and bytes_per_second are per WALL second of the timed
+// loop (plain counters: the CPU time google-benchmark measures is the calling
+// thread's only), and the counter "threads" is simdloss_get_num_threads()
+// (the ref_stream ones: k).
+//
 // Only ISAs that are compiled in and runnable here are registered. Loss
 // benchmarks pin their ISA with simdloss_set_isa(); the reference kernels are
 // called directly from the ISA's table in sl_tables.
@@ -32,7 +52,8 @@
 // an error (a failing call, a non-finite loss: see fail()).
 //
 // Times are CPU time of the (single) benchmark thread, which on a shared
-// machine is less affected by preemption than wall time.
+// machine is less affected by preemption than wall time (the /threads:<k>
+// benchmarks: wall time, see above).
 // Counters: items_per_second = elements/s; bytes_per_second = bytes the call
 // must read plus bytes it writes (inputs, targets, full-length cyclic arrays,
 // input gradients; class-index targets are 8 bytes per position);
@@ -45,6 +66,7 @@
 #endif
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -55,6 +77,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <sched.h>
 
 extern "C" {
 #include "internal.h"
@@ -197,6 +221,44 @@ void fail(benchmark::State &st, const std::string &msg)
     st.SkipWithError(msg.c_str());
 }
 
+// ---------------------------------------------------------------- threads --
+
+// simdloss_set_num_threads(k) for one benchmark (k = 0: a plain benchmark,
+// one thread), 1 again when it ends (also after fail()).
+class ThreadScope
+{
+  public:
+    explicit ThreadScope(int k) { simdloss_set_num_threads(k > 0 ? k : 1); }
+    ~ThreadScope() { simdloss_set_num_threads(1); }
+    ThreadScope(const ThreadScope &) = delete;
+    ThreadScope &operator=(const ThreadScope &) = delete;
+};
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0)
+{
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// The timed loop's items and bytes as rates. threads == 0 (a plain benchmark):
+// per CPU second of the benchmark thread (google-benchmark's counters);
+// else per second of wall time (wall: the loop's seconds), and "threads" =
+// threads (the count the call could use).
+void set_rates(benchmark::State &st, int64_t items, int64_t bytes, int threads, double wall)
+{
+    if (threads == 0) {
+        st.SetItemsProcessed(items);
+        st.SetBytesProcessed(bytes);
+        return;
+    }
+    st.counters["items_per_second"] = benchmark::Counter(static_cast<double>(items) / wall);
+    st.counters["bytes_per_second"] =
+        benchmark::Counter(static_cast<double>(bytes) / wall, benchmark::Counter::kDefaults,
+                           benchmark::Counter::kIs1024);
+    st.counters["threads"] = threads;
+}
+
 const std::vector<Loss> &losses()
 {
     static const std::vector<Loss> L = [] {
@@ -207,8 +269,11 @@ const std::vector<Loss> &losses()
     return L;
 }
 
-void run_loss(benchmark::State &st, const Loss &L, simdloss_isa isa, size_t n, bool with_grad)
+// threads: 0 for the plain benchmark (one thread), k for .../threads:<k>
+void run_loss(benchmark::State &st, const Loss &L, simdloss_isa isa, size_t n, bool with_grad,
+              int threads)
 {
+    const ThreadScope scope(threads);
     if (simdloss_set_isa(isa) != SIMDLOSS_OK) {
         fail(st, simdloss_last_error());
         return;
@@ -243,15 +308,17 @@ void run_loss(benchmark::State &st, const Loss &L, simdloss_isa isa, size_t n, b
         fail(st, simdloss_last_error());
         return;
     }
+    const Clock::time_point t0 = Clock::now();
     for (auto _ : st) {
         bench_call(L.k, n, in, tgt, cyc, MEAN, &loss, g);
         benchmark::DoNotOptimize(loss);
         benchmark::ClobberMemory();
     }
+    const double wall = seconds_since(t0);
     const int64_t arrays_written = with_grad ? I.nin : 0;
     const int64_t items = static_cast<int64_t>(st.iterations()) * static_cast<int64_t>(n);
-    st.SetItemsProcessed(items);
-    st.SetBytesProcessed(items * (arrays_read + arrays_written) * int64_t(sizeof(float)));
+    set_rates(st, items, items * (arrays_read + arrays_written) * int64_t(sizeof(float)),
+              threads ? simdloss_get_num_threads() : 0, wall);
     st.SetLabel(sl_active()->name);
 }
 
@@ -474,9 +541,11 @@ void make_class_data(ClassBufs &b, const ClassLoss &L, const Shape &s)
     b.d.tf = b.tf.get();
 }
 
+// threads: as run_loss()
 void run_class(benchmark::State &st, const ClassLoss &L, simdloss_isa isa, const Shape &s,
-               bool with_grad)
+               bool with_grad, int threads)
 {
+    const ThreadScope scope(threads);
     if (simdloss_set_isa(isa) != SIMDLOSS_OK) {
         fail(st, simdloss_last_error());
         return;
@@ -496,21 +565,59 @@ void run_class(benchmark::State &st, const ClassLoss &L, simdloss_isa isa, const
         fail(st, "loss = " + std::to_string(loss));
         return;
     }
+    const Clock::time_point t0 = Clock::now();
     for (auto _ : st) {
         L.call(b.d, &loss, g);
         benchmark::DoNotOptimize(loss);
         benchmark::ClobberMemory();
     }
+    const double wall = seconds_since(t0);
     const int64_t iters = static_cast<int64_t>(st.iterations());
-    st.SetItemsProcessed(iters * static_cast<int64_t>(n));
-    st.SetBytesProcessed(
-        iters * static_cast<int64_t>(n * esize * (with_grad ? 2 : 1) + target_bytes(L.tgt, s)));
+    set_rates(st, iters * static_cast<int64_t>(n),
+              iters *
+                  static_cast<int64_t>(n * esize * (with_grad ? 2 : 1) + target_bytes(L.tgt, s)),
+              threads ? simdloss_get_num_threads() : 0, wall);
     st.SetLabel(sl_active()->name);
 }
 
 // ------------------------------------------------------------- ref limits --
 
-void run_ref_stream(benchmark::State &st, const sl_table *t, size_t n)
+#if defined(_OPENMP)
+constexpr bool kOpenMP = true; // the threaded reference kernels are registered
+#else
+constexpr bool kOpenMP = false;
+#endif
+
+// The table's ref_stream over a (grad[0] = in[0] + tgt[0]); threads > 1: split
+// into that many contiguous chunks of whole 64-byte lines, one per OpenMP
+// thread (the team of the library's engine when both are libgomp).
+void ref_stream_call(const sl_table *t, sl_args &a, int threads)
+{
+#if defined(_OPENMP)
+    if (threads > 1) {
+        const size_t lines = (a.n + 15) / 16, k = static_cast<size_t>(threads);
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
+        for (int j = 0; j < threads; j++) {
+            const size_t lo = std::min(a.n, lines * static_cast<size_t>(j) / k * 16);
+            const size_t hi = std::min(a.n, lines * static_cast<size_t>(j + 1) / k * 16);
+            if (lo >= hi) continue;
+            sl_args c{};
+            c.n = hi - lo;
+            c.in[0] = a.in[0] + lo;
+            c.tgt[0] = a.tgt[0] + lo;
+            c.grad[0] = a.grad[0] + lo;
+            t->k[SL_K_ref_stream](&c);
+        }
+        return;
+    }
+#else
+    (void)threads;
+#endif
+    t->k[SL_K_ref_stream](&a);
+}
+
+// threads: 0 for the plain benchmark, k for .../threads:<k> (k threads)
+void run_ref_stream(benchmark::State &st, const sl_table *t, size_t n, int threads)
 {
     Buf x = alloc(n), y = alloc(n), out = alloc(n);
     fill(x.get(), n, D_REAL, 1);
@@ -520,14 +627,15 @@ void run_ref_stream(benchmark::State &st, const sl_table *t, size_t n)
     a.in[0] = x.get();
     a.tgt[0] = y.get();
     a.grad[0] = out.get();
-    t->k[SL_K_ref_stream](&a);
+    ref_stream_call(t, a, threads);
+    const Clock::time_point t0 = Clock::now();
     for (auto _ : st) {
-        t->k[SL_K_ref_stream](&a);
+        ref_stream_call(t, a, threads);
         benchmark::ClobberMemory();
     }
+    const double wall = seconds_since(t0);
     const int64_t items = static_cast<int64_t>(st.iterations()) * static_cast<int64_t>(n);
-    st.SetItemsProcessed(items);
-    st.SetBytesProcessed(items * 3 * int64_t(sizeof(float)));
+    set_rates(st, items, items * 3 * int64_t(sizeof(float)), threads, wall);
     st.SetLabel(t->name);
 }
 
@@ -627,7 +735,9 @@ void run_ref_math(benchmark::State &st, const sl_table *t, int kid)
 //                                     logit = the forward-only limit
 //   ref_stream/<isa>/<shape>          read 2 write 1 at kRowShapes' sizes, for
 //                                     the losses with a target array
-void run_ref_stream_rw(benchmark::State &st, const sl_table *t, size_t nfloat, size_t items)
+//   .../threads:<k>                   the same on k threads (ref_stream_call)
+void run_ref_stream_rw(benchmark::State &st, const sl_table *t, size_t nfloat, size_t items,
+                       int threads)
 {
     Buf x = alloc(nfloat), out = alloc(nfloat);
     fill(x.get(), nfloat, D_REAL, 1);
@@ -636,14 +746,16 @@ void run_ref_stream_rw(benchmark::State &st, const sl_table *t, size_t nfloat, s
     a.in[0] = x.get();
     a.tgt[0] = x.get();
     a.grad[0] = out.get();
-    t->k[SL_K_ref_stream](&a);
+    ref_stream_call(t, a, threads);
+    const Clock::time_point t0 = Clock::now();
     for (auto _ : st) {
-        t->k[SL_K_ref_stream](&a);
+        ref_stream_call(t, a, threads);
         benchmark::ClobberMemory();
     }
+    const double wall = seconds_since(t0);
     const int64_t iters = static_cast<int64_t>(st.iterations());
-    st.SetItemsProcessed(iters * static_cast<int64_t>(items));
-    st.SetBytesProcessed(iters * static_cast<int64_t>(nfloat) * 2 * int64_t(sizeof(float)));
+    set_rates(st, iters * static_cast<int64_t>(items),
+              iters * static_cast<int64_t>(nfloat) * 2 * int64_t(sizeof(float)), threads, wall);
     st.SetLabel(t->name);
 }
 
@@ -682,6 +794,9 @@ std::vector<const sl_table *> runnable_tables()
 }
 
 const size_t kSizes[] = {4096, 65536, 1048576, 16777216};
+// The elementwise /threads:<k> benchmarks: kSizes and 16384 (a small call:
+// does a second thread cost more than it gains there?).
+const size_t kThreadSizes[] = {4096, 16384, 65536, 1048576, 16777216};
 
 void register_class(const std::vector<const sl_table *> &tables)
 {
@@ -698,7 +813,7 @@ void register_class(const std::vector<const sl_table *> &tables)
                     const simdloss_isa isa = t->isa;
                     benchmark::RegisterBenchmark(name.c_str(),
                                                  [lp, isa, s, with_grad](benchmark::State &st) {
-                                                     run_class(st, *lp, isa, s, with_grad);
+                                                     run_class(st, *lp, isa, s, with_grad, 0);
                                                  });
                 }
             }
@@ -708,10 +823,10 @@ void register_class(const std::vector<const sl_table *> &tables)
             const size_t n = s.elems();
             benchmark::RegisterBenchmark(
                 ("ref_stream_rw/" + isa + "/" + s.name()).c_str(),
-                [t, n](benchmark::State &st) { run_ref_stream_rw(st, t, n, n); });
+                [t, n](benchmark::State &st) { run_ref_stream_rw(st, t, n, n, 0); });
             benchmark::RegisterBenchmark(
                 ("ref_stream_rw_bf16/" + isa + "/" + s.name()).c_str(),
-                [t, n](benchmark::State &st) { run_ref_stream_rw(st, t, (n + 1) / 2, n); });
+                [t, n](benchmark::State &st) { run_ref_stream_rw(st, t, (n + 1) / 2, n, 0); });
             benchmark::RegisterBenchmark(
                 ("ref_exp_stream/" + isa + "/" + s.name()).c_str(),
                 [t, n](benchmark::State &st) { run_ref_exp_stream(st, t, n); });
@@ -720,12 +835,75 @@ void register_class(const std::vector<const sl_table *> &tables)
             const size_t n = s.elems();
             benchmark::RegisterBenchmark(
                 ("ref_stream/" + isa + "/" + s.name()).c_str(),
-                [t, n](benchmark::State &st) { run_ref_stream(st, t, n); });
+                [t, n](benchmark::State &st) { run_ref_stream(st, t, n, 0); });
         }
     }
 }
 
-void register_all()
+std::string threads_suffix(int k) { return "/threads:" + std::to_string(k); }
+
+// The /threads:<k> benchmarks (see the top of the file), for each k.
+void register_threads(const std::vector<const sl_table *> &tables, const std::vector<int> &threads)
+{
+    for (int k : threads) {
+        for (const Loss &L : losses())
+            for (const sl_table *t : tables)
+                for (size_t n : kThreadSizes) {
+                    const std::string name = std::string(L.info->name) + "/fwdgrad/" +
+                                             simdloss_isa_name(t->isa) + "/" + std::to_string(n) +
+                                             threads_suffix(k);
+                    const Loss *lp = &L;
+                    const simdloss_isa isa = t->isa;
+                    benchmark::RegisterBenchmark(name.c_str(),
+                                                 [lp, isa, n, k](benchmark::State &st) {
+                                                     run_loss(st, *lp, isa, n, true, k);
+                                                 });
+                }
+        for (const ClassLoss &L : class_losses())
+            for (const sl_table *t : tables) {
+                const size_t nshapes = L.ce_shapes ? std::size(kCeShapes) : std::size(kRowShapes);
+                for (size_t j = 0; j < nshapes; j++) {
+                    const Shape s = L.ce_shapes ? kCeShapes[j] : kRowShapes[j];
+                    const std::string name = L.name + "/fwdgrad/" + simdloss_isa_name(t->isa) +
+                                             "/" + s.name() + threads_suffix(k);
+                    const ClassLoss *lp = &L;
+                    const simdloss_isa isa = t->isa;
+                    benchmark::RegisterBenchmark(name.c_str(),
+                                                 [lp, isa, s, k](benchmark::State &st) {
+                                                     run_class(st, *lp, isa, s, true, k);
+                                                 });
+                }
+            }
+        if (!kOpenMP) continue; // no threaded reference kernels
+        for (const sl_table *t : tables) {
+            const std::string isa = simdloss_isa_name(t->isa);
+            for (size_t n : kThreadSizes)
+                benchmark::RegisterBenchmark(
+                    ("ref_stream/" + isa + "/" + std::to_string(n) + threads_suffix(k)).c_str(),
+                    [t, n, k](benchmark::State &st) { run_ref_stream(st, t, n, k); });
+            for (const Shape &s : kCeShapes) {
+                const size_t n = s.elems();
+                benchmark::RegisterBenchmark(
+                    ("ref_stream_rw/" + isa + "/" + s.name() + threads_suffix(k)).c_str(),
+                    [t, n, k](benchmark::State &st) { run_ref_stream_rw(st, t, n, n, k); });
+                benchmark::RegisterBenchmark(
+                    ("ref_stream_rw_bf16/" + isa + "/" + s.name() + threads_suffix(k)).c_str(),
+                    [t, n, k](benchmark::State &st) {
+                        run_ref_stream_rw(st, t, (n + 1) / 2, n, k);
+                    });
+            }
+            for (const Shape &s : kRowShapes) {
+                const size_t n = s.elems();
+                benchmark::RegisterBenchmark(
+                    ("ref_stream/" + isa + "/" + s.name() + threads_suffix(k)).c_str(),
+                    [t, n, k](benchmark::State &st) { run_ref_stream(st, t, n, k); });
+            }
+        }
+    }
+}
+
+// threads: the --sl_threads counts (none: only the one-thread benchmarks)
+void register_all(const std::vector<int> &threads)
 {
     const std::vector<const sl_table *> tables = runnable_tables();
     for (const Loss &L : losses())
@@ -739,7 +917,7 @@ void register_all()
                     const simdloss_isa isa = t->isa;
                     benchmark::RegisterBenchmark(name.c_str(),
                                                  [lp, isa, n, with_grad](benchmark::State &st) {
-                                                     run_loss(st, *lp, isa, n, with_grad);
+                                                     run_loss(st, *lp, isa, n, with_grad, 0);
                                                  });
                 }
     for (const sl_table *t : tables)
@@ -747,7 +925,7 @@ void register_all()
             const std::string name =
                 std::string("ref_stream/") + simdloss_isa_name(t->isa) + "/" + std::to_string(n);
             benchmark::RegisterBenchmark(
-                name.c_str(), [t, n](benchmark::State &st) { run_ref_stream(st, t, n); });
+                name.c_str(), [t, n](benchmark::State &st) { run_ref_stream(st, t, n, 0); });
         }
 #if defined(__x86_64__)
     for (const sl_table *t : tables) {
@@ -778,15 +956,81 @@ void register_all()
                 name.c_str(), [t, kid](benchmark::State &st) { run_ref_math(st, t, kid); });
         }
     register_class(tables);
+    register_threads(tables, threads);
+}
+
+// The CPUs this process may run on (sched_getaffinity), at least 1.
+int affinity_cpus()
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+    return 1;
+}
+
+// Takes --sl_threads=K1,K2,... out of argv (the last one counts; default "1")
+// and sets threads to its counts, 0 resolved to affinity_cpus(), duplicates
+// dropped, in order; none for exactly "1". False (with a message) when the
+// list is malformed.
+bool parse_threads(int &argc, char **argv, std::vector<int> &threads, std::string &spec)
+{
+    static const char flag[] = "--sl_threads";
+    spec = "1";
+    int kept = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (std::strncmp(a, flag, sizeof flag - 1) == 0 &&
+            (a[sizeof flag - 1] == '=' || a[sizeof flag - 1] == '\0')) {
+            if (a[sizeof flag - 1] == '\0') {
+                std::fprintf(stderr, "simdloss-bench: %s needs =K1,K2,...\n", flag);
+                return false;
+            }
+            spec = a + sizeof flag;
+        } else
+            argv[kept++] = argv[i];
+    }
+    argc = kept;
+    argv[argc] = nullptr;
+    threads.clear();
+    if (spec == "1") return true;
+    size_t pos = 0;
+    for (;;) {
+        const size_t comma = spec.find(',', pos);
+        const std::string item =
+            spec.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        char *end = nullptr;
+        const long v = std::strtol(item.c_str(), &end, 10);
+        if (item.empty() || item[0] < '0' || item[0] > '9' || *end != '\0' || v > 1024) {
+            std::fprintf(stderr,
+                         "simdloss-bench: --sl_threads=%s: expected thread counts (0 to 1024, 0 = "
+                         "the CPUs of the affinity mask) separated by commas\n",
+                         spec.c_str());
+            return false;
+        }
+        const int k = v == 0 ? affinity_cpus() : static_cast<int>(v);
+        if (std::find(threads.begin(), threads.end(), k) == threads.end()) threads.push_back(k);
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+    }
+    return true;
 }
 
 } // namespace
 
 int main(int argc, char **argv)
 {
-    register_all();
+    std::vector<int> threads;
+    std::string spec;
+    if (!parse_threads(argc, argv, threads, spec)) return 1;
+    register_all(threads);
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    // the plain benchmarks run on one thread (each also sets it, ThreadScope)
+    simdloss_set_num_threads(1);
+    std::string resolved;
+    for (int k : threads) resolved += (resolved.empty() ? "" : ",") + std::to_string(k);
+    benchmark::AddCustomContext("simdloss_threads", resolved.empty() ? "1" : resolved);
+    benchmark::AddCustomContext("simdloss_thread_engine", simdloss_thread_engine());
+    benchmark::AddCustomContext("affinity_cpus", std::to_string(affinity_cpus()));
     const size_t ran = benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     if (ran == 0) {

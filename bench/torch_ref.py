@@ -178,21 +178,31 @@ def class_data(name, shape, g):
     return x.detach().requires_grad_(True), y
 
 
-def measure_class(name, shape, reps, warmup=2, min_time=0.0):
-    """measure() for a class loss at shape (batch, classes, inner); melem_per_s
-    is None and "unsupported" says why when PyTorch cannot run the case."""
+def class_call(name, shape):
+    """(once, dtype) of measure_class(): once() runs the forward + backward call
+    of a class loss on its data at shape (made here, seed 1234) and returns the
+    loss; dtype is the input's ("float32", "bfloat16"). Also for timing the
+    call at other settings (bench/threads.py: thread counts)."""
     g = torch.Generator().manual_seed(1234)
     x, y = class_data(name, shape, g)
     f = class_fn(name)
-    n = CC.elems(shape)
-    out = {"loss": name, "shape": CC.shape_name(shape), "n": n, "dtype": str(x.dtype)[6:],
-           "reps": reps, "what": LABELS[name]}
 
     def once():
         x.grad = None
         loss = f(x, y)
         loss.backward()
         return loss
+
+    return once, str(x.dtype)[6:]
+
+
+def measure_class(name, shape, reps, warmup=2, min_time=0.0):
+    """measure() for a class loss at shape (batch, classes, inner); melem_per_s
+    is None and "unsupported" says why when PyTorch cannot run the case."""
+    once, dtype = class_call(name, shape)
+    n = CC.elems(shape)
+    out = {"loss": name, "shape": CC.shape_name(shape), "n": n, "dtype": dtype,
+           "reps": reps, "what": LABELS[name]}
 
     try:
         for _ in range(warmup):
@@ -235,9 +245,11 @@ def cpu_capability():
     return "unknown"
 
 
-def measure(name, n, reps, warmup=2, min_time=0.0):
-    """Median seconds per forward + backward call over reps repetitions; each
-    repetition loops until it has run for min_time seconds (at least once)."""
+def elem_call(name, n):
+    """once() of measure(): runs the forward + backward call of an elementwise
+    loss on n elements of its data (made here, seed 1234) and returns the loss.
+    Also for timing the call at other settings (bench/threads.py: thread
+    counts)."""
     L = R.loss(name)
     f, iv = torch_case(name)
     g = torch.Generator().manual_seed(1234)
@@ -256,6 +268,13 @@ def measure(name, n, reps, warmup=2, min_time=0.0):
         loss.backward()
         return loss
 
+    return once
+
+
+def measure(name, n, reps, warmup=2, min_time=0.0):
+    """Median seconds per forward + backward call over reps repetitions; each
+    repetition loops until it has run for min_time seconds (at least once)."""
+    once = elem_call(name, n)
     for _ in range(warmup):
         loss = once()
     times, loss = time_calls(once, reps, min_time)
