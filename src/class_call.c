@@ -118,13 +118,13 @@ static double sl_chunk_total(const float *v, size_t cnt)
  * Tasks: positions [pos, pos + cnt) within one chunk of SL_RCHUNK positions,
  * SL_CTASK_WORK input elements each (at least one position): a chunk of
  * small rows is one task, a chunk of large rows several (8 x 32000: one row
- * each), its last task taking the remainder (34 x 1000: one task of 34
- * rows, not 33 + 1). Their boundaries depend on the shape only; a task writes its
+ * each), its last task taking the remainder (17 x 1000: one task of 17
+ * rows, not 9 + 8). Their boundaries depend on the shape only; a task writes its
  * positions' terms, and the chunk totals are formed from them in position
  * order and added in chunk order, as the single loop does: the same bits
  * for any number of threads. A call of one task runs inline.
  */
-#define SL_CTASK_WORK 32768
+#define SL_CTASK_WORK 8192
 /* Whole-chunk tasks per region (their chunk totals on the stack), and the
  * input elements a region of split chunks aims at (their terms in a buffer
  * of at most SL_CREGION_MAX chunks). */
@@ -137,7 +137,8 @@ typedef struct {
     const sl_cplan *p;
     size_t per, tpc; /* positions per task, tasks per chunk */
     size_t chunk0;   /* the region's first chunk */
-    float *scratch;  /* per worker: p->scratch floats each */
+    float *scratch;  /* per worker: stride floats each */
+    size_t stride;
     float *b0, *b1;  /* split chunks: the region's terms, else NULL */
     double *s0, *s1; /* whole chunks: the region's chunk totals */
 } sl_ctasks;
@@ -156,7 +157,7 @@ static void sl_ctask(void *arg, size_t t, size_t w)
     const int none = c->red == SIMDLOSS_NONE;
     float lb0[SL_RCHUNK], lb1[SL_RCHUNK];
     sl_rargs a = c->a;
-    a.scratch = e->scratch ? e->scratch + w * p->scratch : NULL;
+    a.scratch = e->scratch ? e->scratch + w * e->stride : NULL;
     float *b0 = e->b0 ? e->b0 + (pos - e->chunk0 * SL_RCHUNK) : lb0;
     float *b1 = e->b1 ? e->b1 + (pos - e->chunk0 * SL_RCHUNK) : lb1;
     float *l0 = none && c->out && !p->two ? c->out + pos : b0;
@@ -220,11 +221,15 @@ int sl_crun(sl_ccall *c, const sl_cplan *p)
         region = region < 1 ? 1 : region > SL_CREGION_MAX ? SL_CREGION_MAX : region;
     }
     double t0[SL_CREGION_TASKS], t1[SL_CREGION_TASKS];
-    sl_ctasks e = {c, p, per, tpc, 0, NULL, NULL, NULL, t0, t1};
+    sl_ctasks e = {.c = c, .p = p, .per = per, .tpc = tpc, .s0 = t0, .s1 = t1};
     if (npos > 0 && p->scratch > 0) {
+        /* workers' scratch rows a cache line apart at least: a line shared
+         * by two of them (multilabel_margin's counts, written every label
+         * pass) made 2 threads take 1.6x the CPU time of one */
         const size_t wk = team.workers;
-        e.scratch = p->scratch <= SIZE_MAX / sizeof(float) / wk
-                        ? malloc(wk * p->scratch * sizeof(float))
+        e.stride = wk == 1 ? p->scratch : (p->scratch | 15) + 1 + 16;
+        e.scratch = p->scratch < SIZE_MAX - 32 && e.stride <= (SIZE_MAX - 64) / sizeof(float) / wk
+                        ? aligned_alloc(64, (wk * e.stride * sizeof(float) + 63) / 64 * 64)
                         : NULL;
         if (!e.scratch)
             return sl_fail(SIMDLOSS_ENOMEM, "%s: no memory for %zu floats of scratch", c->fn,

@@ -26,7 +26,7 @@
  *     threads and through a pthread pool (tests/threads.h) as with one
  *     thread (the reference of everything above), at the shapes of more
  *     than one task: whole chunks of 1024 positions ((3000, 3), (2, 21,
- *     1000)), chunks split by rows ((4, 32000), (67, 1000): 33 + 34 rows), and
+ *     1000)), chunks split by rows ((4, 32000), (67, 1000): 6 x 9 + 13 rows), and
  *     both ((1100, 64), several chunks split).
  * With a single runnable ISA only the second group is meaningful; the test
  * prints which ISAs it compared.
@@ -390,7 +390,7 @@ static void cx_find_tables(void)
 }
 
 /* Input elements of one task (src/class_call.c): smaller calls run inline. */
-#define CX_TASK 32768
+#define CX_TASK 8192
 
 static void cx_case(cx_ctx *c, const cx_branch *b, size_t B, size_t C, size_t I, int pattern)
 {
