@@ -19,11 +19,12 @@
  *     each gradient == its input, the first gradient == the target) give the
  *     same bits as out-of-place ones; partial outputs give the same bits as
  *     all of them; nothing is written past the outputs.
- *   - threads: at every n above one task (tests/threads.h), on every table,
- *     every reduction with all outputs gives the same bits with the built-in
- *     engine at 2, 3, 4, 7 and 16 threads and through a pthread pool as with
- *     one thread (the reference of everything above); once per loss at a
- *     size of more than one region of tasks (the best table only).
+ *   - threads: at every n of several tasks (tests/threads.h), on every
+ *     table, NONE and MEAN with all outputs and edge inputs give the same
+ *     bits with the built-in engine at 2, 3, 4, 7 and 16 threads and through
+ *     a pthread pool as with one thread (the reference of everything
+ *     above); once per loss at a size of more than one region of tasks (the
+ *     best table only).
  * With a single runnable ISA only the second group is meaningful; the test
  * prints which ISAs it compared.
  */
@@ -334,7 +335,9 @@ static void tc_case(tc_ctx *c, int k, const ts_branch *b, size_t n, int pattern,
         for (int red = 0; red < 3; red++) {
             for (int m = 0; m < (full ? M_N : 1); m++)
                 if (tc_mode_valid(e.L, m)) tc_run(&e, red, m, V_PLAIN, 0, &res[red][m], c, isa);
-            for (int j = 0; n >= 2 * TC_TASK && j < TL_NTHREADS; j++) {
+            for (int j = 0;
+                 n >= 2 * TC_TASK && red != SIMDLOSS_SUM && (pattern || !full) && j < TL_NTHREADS;
+                 j++) {
                 tl_threads_set(j);
                 tc_run(&e, red, M_ALL, V_PLAIN, 0, &var, c, isa);
                 tl_threads_set(-1);
