@@ -10,6 +10,10 @@
 static const int tl_engine_counts[] = {2, 3, 4, 7, 16};
 static const int tl_pool_counts[] = {2, 3, 16};
 #define TL_NENGINE ((int)(sizeof tl_engine_counts / sizeof tl_engine_counts[0]))
+_Static_assert(sizeof tl_engine_counts / sizeof tl_engine_counts[0] +
+                       sizeof tl_pool_counts / sizeof tl_pool_counts[0] ==
+                   TL_NTHREADS,
+               "TL_NTHREADS counts every configuration");
 
 typedef struct {
     void (*task)(void *arg, size_t index);
@@ -57,8 +61,12 @@ void tl_threads_set(int j)
 
 const char *tl_threads_name(int j)
 {
-    static const char *const names[TL_NTHREADS] = {"threads=2", "threads=3",  "threads=4",
-                                                   "threads=7", "threads=16", "pool(2)",
-                                                   "pool(3)",   "pool(16)"};
-    return j < 0 ? "threads=1" : names[j];
+    /* formed from the counts above (called by one thread at a time) */
+    static char names[TL_NTHREADS][16];
+    if (j < 0) return "threads=1";
+    if (j < TL_NENGINE)
+        snprintf(names[j], sizeof names[j], "threads=%d", tl_engine_counts[j]);
+    else
+        snprintf(names[j], sizeof names[j], "pool(%d)", tl_pool_counts[j - TL_NENGINE]);
+    return names[j];
 }
