@@ -8,9 +8,10 @@
 //                              registry's (src/losses.def, registry_calls.c)
 //   <loss>/fwd|fwdgrad/<isa>/<shape>
 //                              the class-dimension losses, shape BxC or BxCxI
-//                              (batch x classes x inner), n = B*C*I elements;
-//                              cross_entropy and cross_entropy_bf16 at the
-//                              kCeShapes, the others at 512x1000
+//                              (batch x classes x inner), n = B*C*I elements,
+//                              at the shapes of the loss's kind (class_shapes():
+//                              kCeShapes for cross_entropy f32 and bf16,
+//                              kRowShapes for most others)
 //   ref_stream/<isa>/<n>       grad = x + y via the table's ref_stream kernel:
 //                              read 2 arrays, write 1 = the memory bound of a
 //                              fused loss + gradient
@@ -20,9 +21,10 @@
 //   ref_log|ref_exp|ref_log1p|ref_expm1/<isa>
 //                              one SLEEF function over a cache-resident
 //                              4096-element array: per-element compute cost
-//   ref_stream_rw|ref_stream_rw_bf16|ref_exp_stream/<isa>/<shape>,
-//   ref_stream/<isa>/512x1000  the class losses' limits at a shape's size
-//                              (see run_ref_stream_rw)
+//   ref_stream_rw|ref_stream_rw_bf16|ref_exp_stream|ref_stream/<isa>/<shape>
+//                              the class losses' limits at a shape's size, at
+//                              the shapes of the losses that use them (see
+//                              run_ref_stream_rw, class_refs())
 //
 // Threads: every benchmark above runs the library on ONE thread
 // (simdloss_set_num_threads(1)), whatever its default. With
@@ -34,8 +36,7 @@
 //                              simdloss_set_num_threads(k) for the timed loop,
 //                              1 again after it
 //   ref_stream/<isa>/<n>/threads:<k>,
-//   ref_stream_rw|ref_stream_rw_bf16/<isa>/<shape>/threads:<k>,
-//   ref_stream/<isa>/512x1000/threads:<k>
+//   ref_stream_rw|ref_stream_rw_bf16|ref_stream/<isa>/<shape>/threads:<k>
 //                              the reference kernel split into k contiguous
 //                              chunks (whole 64-byte lines), one per OpenMP
 //                              thread (only when bench.cc is built with OpenMP)
@@ -76,6 +77,7 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <sched.h>
@@ -345,12 +347,21 @@ struct Shape {
 // classes, 512 x 512 pixels per image, 8 images).
 const Shape kCeShapes[] = {{8192, 10, 1},  {512, 1000, 1},  {8, 32000, 1},
                            {4, 128256, 1}, {64, 128256, 1}, {8, 21, 512 * 512}};
-// every other class loss: small rows (10 classes, where per-row costs show)
+// most other class losses: small rows (10 classes, where per-row costs show)
 // and 1000-class rows
 const Shape kRowShapes[] = {{4096, 10, 1}, {512, 1000, 1}};
+// class indices on probabilities (sparse_categorical_crossentropy): the rows
+// above and a language model's 32000-token vocabulary
+const Shape kSparseShapes[] = {{4096, 10, 1}, {512, 1000, 1}, {8, 32000, 1}};
+// rows of features (cosine_similarity on embeddings of 128 and 512 values;
+// dice and tversky on masks flattened to such rows)
+const Shape kFeatureShapes[] = {{4096, 128, 1}, {4096, 512, 1}};
+// distillation (kl_div_logits on a teacher's logits, jsd on its
+// log-probabilities): 1000 classes and a 32000-token vocabulary
+const Shape kDistillShapes[] = {{512, 1000, 1}, {64, 32000, 1}};
 
 enum ClassIn {
-    CI_LOGITS,   // N(0, 3^2), like real logits
+    CI_LOGITS,   // N(0, 3^2), like real logits (also SL_D_REAL inputs: features)
     CI_LOGPROBS, // log_softmax of such logits over the classes
     CI_PROBS,    // softmax of such logits
 };
@@ -360,6 +371,9 @@ enum ClassTgt {
     CT_ONEHOT,   // one-hot rows (float) of a uniform class
     CT_MULTIHOT, // rows with 1 to 8 distinct classes set (float)
     CT_LABELS,   // multilabel_margin rows: the same 1 to 8 classes, then -1s
+    CT_REAL,     // N(0, 1) floats (cosine_similarity's y_true)
+    CT_LOGITS,   // a teacher's logits: N(0, 3^2) as the input's, another seed
+    CT_LOGPROBS, // a teacher's log-probabilities: log_softmax of CT_LOGITS' logits
 };
 
 // N(0, sigma^2) by Box-Muller
@@ -407,7 +421,7 @@ struct ClassData {
     const float *x;     // f32 input (NULL for a bf16 loss)
     const uint16_t *xb; // bf16 input: the f32 data rounded to nearest even
     const int64_t *ti;  // CT_INDEX: positions() values; CT_LABELS: elems()
-    const float *tf;    // CT_SOFT, CT_ONEHOT, CT_MULTIHOT: elems()
+    const float *tf;    // float targets (CT_SOFT ... CT_LOGPROBS but CT_LABELS): elems()
 };
 using ClassCall = std::function<int(const ClassData &d, float *loss, void *grad)>;
 
@@ -416,13 +430,49 @@ struct ClassLoss {
     bool bf16;        // bf16 input and gradient
     ClassIn in;
     ClassTgt tgt;
-    bool ce_shapes; // kCeShapes, else kRowShapes
+    bool ce; // a softmax over class indices (cross_entropy): kCeShapes, ref_exp_stream
+    std::vector<Shape> shapes;
     ClassCall call;
 };
 
+// The shapes of a class loss, from what the registry says of its data
+// (bench/class_cases.py's shapes_of() mirrors this): the softmax losses over
+// class indices (logits, an inner dimension) at kCeShapes; a teacher's
+// logits or log-probabilities as targets (distillation) at kDistillShapes;
+// real-valued targets, or probabilities against multi-hot masks (rows of
+// features) at kFeatureShapes; class indices on probabilities at
+// kSparseShapes; the others at kRowShapes.
+std::vector<Shape> class_shapes(const sl_class_info *I)
+{
+    const bool flt = I->target == SL_T_FLOAT;
+    if (I->inner && I->target == SL_T_INDEX && I->x_dom == SL_D_LOGIT)
+        return {std::begin(kCeShapes), std::end(kCeShapes)};
+    if (flt && (I->tgt_dist == SL_TD_LOGITS || I->tgt_dist == SL_TD_LOGPROBS))
+        return {std::begin(kDistillShapes), std::end(kDistillShapes)};
+    if (flt &&
+        (I->tgt_dist == SL_TD_REAL || (I->x_dom == SL_D_PROB && I->tgt_dist == SL_TD_MULTIHOT)))
+        return {std::begin(kFeatureShapes), std::end(kFeatureShapes)};
+    if (I->target == SL_T_INDEX && I->x_dom == SL_D_PROB)
+        return {std::begin(kSparseShapes), std::end(kSparseShapes)};
+    return {std::begin(kRowShapes), std::end(kRowShapes)};
+}
+
+ClassTgt float_target(int dist)
+{
+    switch (dist) {
+    case SL_TD_PROBS: return CT_SOFT;
+    case SL_TD_ONEHOT: return CT_ONEHOT;
+    case SL_TD_MULTIHOT: return CT_MULTIHOT;
+    case SL_TD_REAL: return CT_REAL;
+    case SL_TD_LOGITS: return CT_LOGITS;
+    case SL_TD_LOGPROBS: return CT_LOGPROBS;
+    }
+    std::fprintf(stderr, "simdloss-bench: unknown target distribution %d\n", dist);
+    std::abort();
+}
+
 // The registry's class-dimension losses (registry_calls.c) with their
-// default parameters (PyTorch's / Keras 3's). The softmax losses over class
-// indices also run at the kCeShapes.
+// default parameters (PyTorch's / Keras 3's / Liger-Kernel's), at class_shapes().
 const std::vector<ClassLoss> &class_losses()
 {
     static const std::vector<ClassLoss> L = [] {
@@ -439,16 +489,14 @@ const std::vector<ClassLoss> &class_losses()
             if (I->target == SL_T_LABELS)
                 tgt = CT_LABELS;
             else if (I->target == SL_T_FLOAT)
-                tgt = I->tgt_dist == SL_TD_PROBS    ? CT_SOFT
-                      : I->tgt_dist == SL_TD_ONEHOT ? CT_ONEHOT
-                                                    : CT_MULTIHOT;
-            const bool ce = I->inner && I->target == SL_T_INDEX && in == CI_LOGITS;
+                tgt = float_target(I->tgt_dist);
+            const bool ce = I->inner && I->target == SL_T_INDEX && I->x_dom == SL_D_LOGIT;
             ClassCall call = [k](const ClassData &d, float *l, void *g) {
                 const void *x = d.xb ? static_cast<const void *>(d.xb) : d.x;
                 return bench_class_call(k, d.s.batch, d.s.classes, d.s.inner, x, d.ti, d.tf, MEAN,
                                         l, g);
             };
-            v.push_back({name, I->bf16 != 0, in, tgt, ce, call});
+            v.push_back({name, I->bf16 != 0, in, tgt, ce, class_shapes(I), call});
         }
         return v;
     }();
@@ -506,6 +554,13 @@ void make_class_data(ClassBufs &b, const ClassLoss &L, const Shape &s)
     case CT_ONEHOT: // rows (inner 1)
         b.tf = alloc(n);
         for (size_t bb = 0; bb < s.batch; bb++) b.tf[bb * s.classes + r.below(s.classes)] = 1.0f;
+        break;
+    case CT_REAL:
+    case CT_LOGITS:
+    case CT_LOGPROBS:
+        b.tf = alloc(n);
+        fill_normal(b.tf.get(), n, L.tgt == CT_REAL ? 1.0f : 3.0f, 13);
+        if (L.tgt == CT_LOGPROBS) softmax_positions(b.tf.get(), s, true);
         break;
     case CT_MULTIHOT:
     case CT_LABELS: {
@@ -733,9 +788,10 @@ void run_ref_math(benchmark::State &st, const sl_table *t, int kid)
 //   ref_exp_stream/<isa>/<shape>      ref_exp over the n logits (not cached
 //                                     beyond what fits): read + one exp per
 //                                     logit = the forward-only limit
-//   ref_stream/<isa>/<shape>          read 2 write 1 at kRowShapes' sizes, for
-//                                     the losses with a target array
+//   ref_stream/<isa>/<shape>          read 2 write 1, for the losses with a
+//                                     target array
 //   .../threads:<k>                   the same on k threads (ref_stream_call)
+// Each at the shapes of the losses whose limit it is (class_refs()).
 void run_ref_stream_rw(benchmark::State &st, const sl_table *t, size_t nfloat, size_t items,
                        int threads)
 {
@@ -798,15 +854,51 @@ const size_t kSizes[] = {4096, 65536, 1048576, 16777216};
 // does a second thread cost more than it gains there?).
 const size_t kThreadSizes[] = {4096, 16384, 65536, 1048576, 16777216};
 
+// The reference kernels of the class losses' limits (bench/class_cases.py,
+// mem_ref() and limits()) and the shapes they run at: those of the losses
+// that use them. bfloat16 input: ref_stream_rw_bf16; class indices (8 bytes
+// a row next to the input and its gradient): ref_stream_rw; a target array
+// of the input's shape (or label rows): ref_stream; the f32 softmax losses
+// over class indices also ref_exp_stream (their forward-only limit).
+enum ClassRef { REF_RW, REF_RW_BF16, REF_EXP_STREAM, REF_STREAM };
+const char *const kClassRefNames[] = {"ref_stream_rw", "ref_stream_rw_bf16", "ref_exp_stream",
+                                      "ref_stream"};
+
+std::vector<std::pair<ClassRef, Shape>> class_refs()
+{
+    std::vector<std::pair<ClassRef, Shape>> out;
+    const auto need = [&out](ClassRef r, const Shape &s) {
+        for (const auto &o : out)
+            if (o.first == r && o.second.name() == s.name()) return;
+        out.push_back({r, s});
+    };
+    for (const ClassLoss &L : class_losses())
+        for (const Shape &s : L.shapes) {
+            need(L.bf16 ? REF_RW_BF16 : L.tgt == CT_INDEX ? REF_RW : REF_STREAM, s);
+            if (L.ce && !L.bf16) need(REF_EXP_STREAM, s);
+        }
+    return out;
+}
+
+// One class reference benchmark; threads as run_ref_stream_rw() (0: the plain
+// one). ref_exp_stream has no threaded form.
+void run_class_ref(benchmark::State &st, const sl_table *t, ClassRef r, size_t n, int threads)
+{
+    switch (r) {
+    case REF_RW: run_ref_stream_rw(st, t, n, n, threads); break;
+    case REF_RW_BF16: run_ref_stream_rw(st, t, (n + 1) / 2, n, threads); break;
+    case REF_EXP_STREAM: run_ref_exp_stream(st, t, n); break;
+    case REF_STREAM: run_ref_stream(st, t, n, threads); break;
+    }
+}
+
 void register_class(const std::vector<const sl_table *> &tables)
 {
     for (const ClassLoss &L : class_losses())
         for (const char *mode : {"fwd", "fwdgrad"})
             for (const sl_table *t : tables) {
                 const bool with_grad = std::strcmp(mode, "fwdgrad") == 0;
-                const size_t nshapes = L.ce_shapes ? std::size(kCeShapes) : std::size(kRowShapes);
-                for (size_t k = 0; k < nshapes; k++) {
-                    const Shape s = L.ce_shapes ? kCeShapes[k] : kRowShapes[k];
+                for (const Shape &s : L.shapes) {
                     const std::string name =
                         L.name + "/" + mode + "/" + simdloss_isa_name(t->isa) + "/" + s.name();
                     const ClassLoss *lp = &L;
@@ -817,27 +909,16 @@ void register_class(const std::vector<const sl_table *> &tables)
                                                  });
                 }
             }
-    for (const sl_table *t : tables) {
-        const std::string isa = simdloss_isa_name(t->isa);
-        for (const Shape &s : kCeShapes) {
-            const size_t n = s.elems();
+    const std::vector<std::pair<ClassRef, Shape>> refs = class_refs();
+    for (const sl_table *t : tables)
+        for (const auto &rs : refs) {
+            const ClassRef r = rs.first;
+            const size_t n = rs.second.elems();
+            const std::string name = std::string(kClassRefNames[r]) + "/" +
+                                     simdloss_isa_name(t->isa) + "/" + rs.second.name();
             benchmark::RegisterBenchmark(
-                ("ref_stream_rw/" + isa + "/" + s.name()).c_str(),
-                [t, n](benchmark::State &st) { run_ref_stream_rw(st, t, n, n, 0); });
-            benchmark::RegisterBenchmark(
-                ("ref_stream_rw_bf16/" + isa + "/" + s.name()).c_str(),
-                [t, n](benchmark::State &st) { run_ref_stream_rw(st, t, (n + 1) / 2, n, 0); });
-            benchmark::RegisterBenchmark(
-                ("ref_exp_stream/" + isa + "/" + s.name()).c_str(),
-                [t, n](benchmark::State &st) { run_ref_exp_stream(st, t, n); });
+                name.c_str(), [t, r, n](benchmark::State &st) { run_class_ref(st, t, r, n, 0); });
         }
-        for (const Shape &s : kRowShapes) {
-            const size_t n = s.elems();
-            benchmark::RegisterBenchmark(
-                ("ref_stream/" + isa + "/" + s.name()).c_str(),
-                [t, n](benchmark::State &st) { run_ref_stream(st, t, n, 0); });
-        }
-    }
 }
 
 std::string threads_suffix(int k) { return "/threads:" + std::to_string(k); }
@@ -861,9 +942,7 @@ void register_threads(const std::vector<const sl_table *> &tables, const std::ve
                 }
         for (const ClassLoss &L : class_losses())
             for (const sl_table *t : tables) {
-                const size_t nshapes = L.ce_shapes ? std::size(kCeShapes) : std::size(kRowShapes);
-                for (size_t j = 0; j < nshapes; j++) {
-                    const Shape s = L.ce_shapes ? kCeShapes[j] : kRowShapes[j];
+                for (const Shape &s : L.shapes) {
                     const std::string name = L.name + "/fwdgrad/" + simdloss_isa_name(t->isa) +
                                              "/" + s.name() + threads_suffix(k);
                     const ClassLoss *lp = &L;
@@ -881,22 +960,15 @@ void register_threads(const std::vector<const sl_table *> &tables, const std::ve
                 benchmark::RegisterBenchmark(
                     ("ref_stream/" + isa + "/" + std::to_string(n) + threads_suffix(k)).c_str(),
                     [t, n, k](benchmark::State &st) { run_ref_stream(st, t, n, k); });
-            for (const Shape &s : kCeShapes) {
-                const size_t n = s.elems();
-                benchmark::RegisterBenchmark(
-                    ("ref_stream_rw/" + isa + "/" + s.name() + threads_suffix(k)).c_str(),
-                    [t, n, k](benchmark::State &st) { run_ref_stream_rw(st, t, n, n, k); });
-                benchmark::RegisterBenchmark(
-                    ("ref_stream_rw_bf16/" + isa + "/" + s.name() + threads_suffix(k)).c_str(),
-                    [t, n, k](benchmark::State &st) {
-                        run_ref_stream_rw(st, t, (n + 1) / 2, n, k);
-                    });
-            }
-            for (const Shape &s : kRowShapes) {
-                const size_t n = s.elems();
-                benchmark::RegisterBenchmark(
-                    ("ref_stream/" + isa + "/" + s.name() + threads_suffix(k)).c_str(),
-                    [t, n, k](benchmark::State &st) { run_ref_stream(st, t, n, k); });
+            for (const auto &rs : class_refs()) {
+                const ClassRef r = rs.first;
+                if (r == REF_EXP_STREAM) continue;
+                const size_t n = rs.second.elems();
+                const std::string name = std::string(kClassRefNames[r]) + "/" + isa + "/" +
+                                         rs.second.name() + threads_suffix(k);
+                benchmark::RegisterBenchmark(name.c_str(), [t, r, n, k](benchmark::State &st) {
+                    run_class_ref(st, t, r, n, k);
+                });
             }
         }
     }

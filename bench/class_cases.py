@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """The class-dimension benchmark cases, shared by torch_ref.py, compare.py and
-summarize.py: bench.cc's kCeShapes, kRowShapes and class_losses(), and how
-their limits are formed from simdloss-bench's reference kernels.
+summarize.py: bench.cc's shape sets (kCeShapes, kRowShapes, kSparseShapes,
+kFeatureShapes, kDistillShapes), its class_shapes() rule (shapes_of()) and
+class_losses(), and how their limits are formed from simdloss-bench's
+reference kernels.
 
 A shape is (batch, classes, inner): PyTorch's (N, C, d1..dk) input with
 inner = d1 * ... * dk; its name is "BxC" (inner 1) or "BxCxI", as in the
@@ -15,9 +17,11 @@ Limits of <loss>/fwdgrad/<isa>/<shape> (Melem/s):
            write the gradient (+ 8 / classes B for the index), ref_stream_rw_bf16
            (4 B) for bf16 cross_entropy, ref_stream (read 2 write 1: 12 B) for
            the losses with a target array of the input's shape;
-  compute  1 / (sum of the ns/element of the SLEEF calls per element, from
-           ref_exp|ref_log|... over 4096 cached elements): one exp per logit
-           for the softmax losses;
+  compute  1 / (sum of the ns/element of the SLEEF calls per element (the
+           registry's sleef column), from ref_exp|ref_log|... over 4096
+           cached elements): one exp per logit for the softmax losses, two
+           for kl_div_logits (student and teacher), a log and two exp for
+           jsd (both probabilities and log M);
   limit    the smaller of the two.
 Limit of <loss>/fwd/<isa>/<shape>, f32 cross_entropy only: ref_exp_stream at
 the same shape (read the logits, one exp each: both limits in one loop),
@@ -29,8 +33,17 @@ import registry as R
 # vocabulary) and semantic segmentation (21 classes, 512 x 512 pixels)
 CE_SHAPES = [(8192, 10, 1), (512, 1000, 1), (8, 32000, 1), (4, 128256, 1), (64, 128256, 1),
              (8, 21, 512 * 512)]
-# bench.cc kRowShapes: every other class loss (small rows and 1000 classes)
+# bench.cc kRowShapes: most other class losses (small rows and 1000 classes)
 ROW_SHAPES = [(4096, 10, 1), (512, 1000, 1)]
+# bench.cc kSparseShapes: class indices on probabilities
+# (sparse_categorical_crossentropy): the rows above and a 32000-token vocabulary
+SPARSE_SHAPES = [(4096, 10, 1), (512, 1000, 1), (8, 32000, 1)]
+# bench.cc kFeatureShapes: rows of features (cosine_similarity on embeddings;
+# dice and tversky on masks flattened to such rows)
+FEATURE_SHAPES = [(4096, 128, 1), (4096, 512, 1)]
+# bench.cc kDistillShapes: distillation (kl_div_logits on a teacher's logits,
+# jsd on its log-probabilities), 1000 classes and a 32000-token vocabulary
+DISTILL_SHAPES = [(512, 1000, 1), (64, 32000, 1)]
 # the torch input of the segmentation shape is (8, 21, 512, 512)
 TORCH_INNER = {512 * 512: (512, 512)}
 
@@ -59,6 +72,8 @@ def _torch_side(L):
         label += " on bfloat16"
     if L["target"]["dist"] == "probs":
         label += ", probability targets"
+    if L["target"]["dist"] == "logits":
+        label += " on (log_)softmax of the logits / T"
     return label
 
 
@@ -68,16 +83,37 @@ def ce_shaped(L):
     return L["inner"] and L["target"]["kind"] == "index" and L["x"]["dom"] == "logit"
 
 
+def shapes_of(L):
+    """A class loss's shapes, from what the registry says of its data (bench.cc's
+    class_shapes(), the same rule): the softmax losses over class indices at
+    CE_SHAPES; a teacher's logits or log-probabilities as targets (distillation)
+    at DISTILL_SHAPES;
+    real-valued targets, or probabilities against multi-hot masks (rows of
+    features) at FEATURE_SHAPES; class indices on probabilities at
+    SPARSE_SHAPES; the others at ROW_SHAPES."""
+    t = L["target"]
+    flt = t["kind"] == "float"
+    if ce_shaped(L):
+        return CE_SHAPES
+    if flt and t["dist"] in ("logits", "logprobs"):
+        return DISTILL_SHAPES
+    if flt and (t["dist"] == "real" or (L["x"]["dom"] == "prob" and t["dist"] == "multihot")):
+        return FEATURE_SHAPES
+    if t["kind"] == "index" and L["x"]["dom"] == "prob":
+        return SPARSE_SHAPES
+    return ROW_SHAPES
+
+
 # name: (shapes, SLEEF calls per element with bench.cc's parameters (the
 #        registry's defaults), bytes read + written per element by fwdgrad as
 #        a function of classes, the PyTorch counterpart or None), from the
 #        registry's SL_CLASS entries (bench/registry.py)
 CLASS_LOSSES = {
-    L["short"]: (CE_SHAPES if ce_shaped(L) else ROW_SHAPES, R.sleef_calls(L), _bytes_moved(L),
-                 _torch_side(L))
+    L["short"]: (shapes_of(L), R.sleef_calls(L), _bytes_moved(L), _torch_side(L))
     for L in R.class_losses()
 }
-# the losses with a PyTorch counterpart (the Keras ones have none)
+# the losses with a PyTorch counterpart (the Keras ones and jsd, Liger-Kernel's,
+# have none; torch_ref.py runs their formulas in torch only when asked by name)
 TORCH_CLASS_LOSSES = [k for k, v in CLASS_LOSSES.items() if v[3]]
 
 

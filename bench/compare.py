@@ -21,9 +21,10 @@ simdloss ISAs, then PyTorch. Writes to --out (default bench/results/):
 
 The class-dimension losses (class_cases.py: cross_entropy f32 and bf16 at
 six shapes from 8192x10 to 64x128256 and 8x21x262144, the other class losses
-at 512x1000) run after the elementwise ones, each shape's reference kernels
-first; their limits are class_cases.limits() (read the logits + write the
-gradient, one exp per logit for the softmax losses).
+at their kind's shapes, shapes_of()) run after the elementwise ones, each
+shape's reference kernels first; their limits are class_cases.limits() (read
+the input (+ target) + write the gradient, the registry's SLEEF calls: one
+exp per logit for the softmax losses).
 
 Limits, per ISA and n (simdloss-bench's reference kernels):
   memory   ref_stream/<isa>/<n> (read 2 arrays, write 1), scaled by 3/arrays
@@ -400,8 +401,11 @@ def class_markdown(res, crows, pngs):
         "Shapes are batch x classes (x inner positions: `8x21x262144` is 8 images of 21 "
         "classes and 512 × 512 pixels, PyTorch's (8, 21, 512, 512)); Melem/s counts "
         "batch × classes × inner elements. `<loss>/fwdgrad/<isa>/<shape>`: loss (MEAN) + "
-        "gradient; *fwd*: the loss only. Logits N(0, 3²), class indices uniform with none "
-        "ignored; `cross_entropy_bf16` takes the same logits rounded to bfloat16 and writes a "
+        "gradient; *fwd*: the loss only. Logits N(0, 3²) (also the real-valued inputs; "
+        "probabilities their softmax), class indices uniform with none ignored, real "
+        "targets N(0, 1), a teacher's logits N(0, 3²) (`jsd`: student and teacher the "
+        "log-softmax of such logits), masks 1 to 8 classes a row; "
+        "`cross_entropy_bf16` takes the same logits rounded to bfloat16 and writes a "
         "bfloat16 gradient (PyTorch: `F.cross_entropy` on bfloat16 tensors, its loss "
         "bfloat16 too). **Limit** of fwdgrad: the smaller of *memory* — reading the input "
         "and writing the gradient, `ref_stream_rw` (read n floats, write n) at the same "
@@ -409,10 +413,12 @@ def class_markdown(res, crows, pngs):
         "losses with a target array, scaled for the class indices (8 bytes per row or "
         "pixel) and the int64 label rows of `multilabel_margin` — and *compute*: one SLEEF "
         "exp per logit for the softmax losses (`ref_exp`, cached), a log for the Keras "
-        "cross-entropies, exp + log for `multilabel_soft_margin`. Limit of fwd "
+        "cross-entropies, exp + log for `multilabel_soft_margin`, two exp for "
+        "`kl_div_logits` (student and teacher), a log and two exp for `jsd`. Limit of fwd "
         "(`cross_entropy` f32): `ref_exp_stream`, the logits read with one exp each, at the "
-        "same shape. The Keras categorical losses have no PyTorch counterpart (–). `nll` "
-        "reads one input value per row (its gradient does not depend on the input): its fwd "
+        "same shape. The Keras losses and `jsd` (Liger-Kernel's) have no PyTorch "
+        "counterpart (–). `nll` reads one input value per row (its gradient does not "
+        "depend on the input): its fwd "
         "rate is not a throughput, and its fwdgrad limit is half `ref_stream_rw`'s traffic "
         "(a write-only stream runs faster than that, hence > 100 %).")
     L.append("")

@@ -26,11 +26,13 @@ loss (SL_CLASS):
   name        as in simdloss_<name> ("cross_entropy_f32", "cross_entropy_bf16")
   short       name without "_f32": the golden file's and the benchmark's name
   inner       takes `inner` (PyTorch's (N, C, d1..dk)); else rows
-  mean        "positions" or "weights" (what MEAN divides by)
+  mean        "positions", "weights" or "kept" (what MEAN divides by)
   x           {"name", "grad", "type" ("float" or "uint16_t"), "dom"}
   target      {"kind" ("index", "float", "labels"), "name", "dist" (float
-              targets: "probs", "onehot", "multihot")}
-  weight, ignore   the argument's name or None
+              targets: "probs", "onehot", "multihot", "real", "logits",
+              "logprobs")}
+  weight, ignore, rlab   the argument's name or None (rlab: optional labels
+              per row, compared with the ignore argument only)
   alpha       {"name", "len", "default"} or None
   pf, pi, sleef, ref_lib, ref_fn   as for elementwise losses
   params      the names of pf and pi in the order of the function's arguments
@@ -213,7 +215,8 @@ def parse(path=DEF):
 
 CLASS_COLUMNS = ("name", "shape", "mean", "sleef", "reference")
 CLASS_KINDS = {"X": ("name", "grad", "type", "dom"), "TIDX": ("name",), "TFLT": ("name", "dist"),
-               "TLAB": ("name",), "W": ("name",), "ALPHA": ("name", "len", "default"),
+               "TLAB": ("name",), "RLAB": ("name",), "W": ("name",),
+               "ALPHA": ("name", "len", "default"),
                "IGN": ("name",), "PF": ("index", "name", "default", "range"),
                "PI": ("index", "name", "default", "rule")}
 
@@ -231,11 +234,13 @@ def parse_class(path=DEF):
         if name not in args:
             raise ValueError("losses.def: no SL_CARGS_%s" % name)
         if col["shape"] not in ("INNER", "ROWS") or col["mean"] not in ("MEAN_POSITIONS",
-                                                                      "MEAN_WEIGHTS"):
+                                                                      "MEAN_WEIGHTS",
+                                                                      "MEAN_KEPT"):
             raise ValueError("losses.def: SL_CLASS(%s): bad shape or mean column" % name)
         L = {"name": name, "short": name[:-4] if name.endswith("_f32") else name,
              "inner": col["shape"] == "INNER", "mean": col["mean"][5:].lower(), "x": None,
-             "target": None, "weight": None, "ignore": None, "alpha": None, "pf": [], "pi": [],
+             "target": None, "weight": None, "ignore": None, "rlab": None, "alpha": None,
+             "pf": [], "pi": [],
              "params": []}
         rest, pos = args[name], 0
         while True:
@@ -267,6 +272,8 @@ def parse_class(path=DEF):
                 L["weight"] = v["name"]
             elif kind == "IGN":
                 L["ignore"] = v["name"]
+            elif kind == "RLAB":
+                L["rlab"] = v["name"]
             elif kind == "ALPHA":
                 L["alpha"] = {"name": v["name"], "len": v["len"],
                               "default": _number(v["default"], "PF")}
@@ -346,7 +353,7 @@ def arrays_moved(L):
     return 2 * len(L["inputs"]) + len(L["targets"]) + len(full_length_cyc(L))
 
 
-LIB_NAMES = {"keras": "Keras"}  # how a reference library is named in labels
+LIB_NAMES = {"keras": "Keras", "liger": "Liger-Kernel"}  # a reference library's name in labels
 
 
 def lib_name(lib):

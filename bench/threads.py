@@ -12,7 +12,8 @@ count k of --threads (default 1,2,0; 0 = the CPUs of the affinity mask; 1 and
   elementwise   every loss of the registry (src/losses.def) at n = 16384,
                 1048576 and 16777216
   class         cross_entropy at 512x1000, 8x32000 and 64x128256, every other
-                class loss at 512x1000 (class_cases.py's shapes)
+                class loss at 512x1000, or at its first shape where it does not
+                run at 512x1000 (class_cases.py's shapes_of())
   references    ref_stream/<isa>/<n>/threads:<k> (read 2 arrays, write 1, split
                 over k OpenMP threads) at each n, and the class losses' memory
                 references (class_cases.mem_ref: ref_stream_rw,
@@ -84,8 +85,13 @@ T_TORCH = 5.0  # (d) simdloss 2T / PyTorch 2T
 
 
 def default_class_cases():
-    return [(nm, sn) for nm in CC.CLASS_LOSSES
-            for sn in (CE_SHAPES if nm == "cross_entropy" else [ROW_SHAPE])]
+    out = []
+    for nm, (shapes, _, _, _) in CC.CLASS_LOSSES.items():
+        names = [CC.shape_name(s) for s in shapes]  # simdloss-bench runs it at these only
+        sns = CE_SHAPES if nm == "cross_entropy" else [ROW_SHAPE if ROW_SHAPE in names
+                                                       else names[0]]
+        out += [(nm, sn) for sn in sns]
+    return out
 
 
 def resolve_counts(spec):

@@ -31,10 +31,18 @@ F.cross_entropy with class-index targets on float32 and on bfloat16 (the
 float32 logits rounded; PyTorch's loss is then bfloat16 too) at every
 cross-entropy shape; F.cross_entropy with probability targets, F.nll_loss,
 F.multi_margin_loss, F.multilabel_margin_loss and F.multilabel_soft_margin_loss
-at 512 x 1000. Logits N(0, 3^2); class indices uniform, none ignored; nll's
-input the log_softmax of such logits; probability targets uniform and
-normalised; multi-label rows 1 to 8 distinct classes. The Keras categorical
-losses have no torch counterpart and are not run. A case PyTorch cannot run
+at 4096 x 10 and 512 x 1000; kl_div_logits (F.kl_div on log_softmax /
+softmax of the logits / T) at 512 x 1000 and 64 x 32000 (class_cases.py's
+shapes_of()). Logits N(0, 3^2) (also the real-valued inputs); class indices
+uniform, none ignored; nll's input the log_softmax of such logits, a
+probability input their softmax; probability targets uniform and normalised;
+multi-label and multi-hot rows 1 to 8 distinct classes; real targets N(0, 1);
+a teacher's logits N(0, 3^2), its log-probabilities their log_softmax. The
+Keras losses and jsd (Liger-Kernel's) have no torch counterpart and are not
+run by default; named in --class-losses, their formula runs in torch (the
+golden generator's: "torch (Keras formula)"; for jsd Liger's own torch
+reference module, "torch (Liger-Kernel formula)", labels None, at 512 x 1000
+and 64 x 32000). A case PyTorch cannot run
 (e.g. a dtype without a CPU kernel) is reported as unsupported.
 
 usage: bench/torch_ref.py [--sizes 1048576,16777216] [--reps 7] [--json]
@@ -134,13 +142,14 @@ def class_fn(name):
     L = R.class_loss(name)
     q = {p["name"]: p["default"] for p in L["pf"] + L["pi"]}
     q["ignore_index"] = -100
-    q["alpha"] = [L["alpha"]["default"]] if L["alpha"] else None
+    if L["alpha"]:  # the per-class array; a float parameter "alpha" (tversky) stays
+        q["alpha"] = [L["alpha"]["default"]]
     f = golden_class.TORCH[name]
     return lambda x, y: f(x, y, None, q, "mean")
 
 
-for _k in CC.TORCH_CLASS_LOSSES:
-    LABELS[_k] = "torch"
+for _k in CC.CLASS_LOSSES:
+    LABELS[_k] = "torch" if _k in CC.TORCH_CLASS_LOSSES else R.torch_label(R.class_loss(_k))
 
 
 def class_data(name, shape, g):
@@ -160,7 +169,13 @@ def class_data(name, shape, g):
     elif dist == "onehot":
         y = torch.zeros((b, c) + rest)
         y.scatter_(1, torch.randint(0, c, (b, 1) + rest, generator=g), 1.0)
-    else:  # label rows or multi-hot rows: 1 to 8 distinct classes a row
+    elif dist == "real":
+        y = torch.randn((b, c) + rest, generator=g)
+    elif dist == "logits":  # a teacher's, as the input's
+        y = torch.randn((b, c) + rest, generator=g) * 3.0
+    elif dist == "logprobs":  # a teacher's log-probabilities: log_softmax of such logits
+        y = torch.log_softmax(torch.randn((b, c) + rest, generator=g) * 3.0, 1)
+    elif kind == "labels" or dist == "multihot":  # 1 to 8 distinct classes a row
         lab = torch.full((b, c), -1, dtype=torch.long)
         hot = torch.zeros((b, c))
         for r in range(b):
@@ -169,6 +184,8 @@ def class_data(name, shape, g):
             lab[r, :k] = cls
             hot[r, cls] = 1.0
         y = lab if kind == "labels" else hot
+    else:
+        raise ValueError(f"{name}: no data for target distribution {dist}")
     if L["x"]["type"] == "uint16_t":
         x = x.bfloat16()  # round to nearest even, as bench.cc
     elif L["x"]["dom"] == "logprob":
@@ -294,7 +311,8 @@ def main():
                     help="minimum seconds per repetition (loops the call; default 0: once)")
     ap.add_argument("--losses", default=",".join(LOSSES), help="comma-separated subset, or 'none'")
     ap.add_argument("--class-losses", default=",".join(CC.TORCH_CLASS_LOSSES),
-                    help="comma-separated subset of the class losses, or 'none'")
+                    help="comma-separated class losses (default: those with a torch "
+                    "function; a Keras one or jsd runs its formula in torch), or 'none'")
     ap.add_argument("--shapes", help="comma-separated subset of the class shapes "
                     "(e.g. 8192x10,8x21x262144; default: each loss's shapes)")
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -310,8 +328,8 @@ def main():
             ap.error(f"unknown loss {nm}; known: {', '.join(LOSSES)}")
     cnames = [] if args.class_losses == "none" else args.class_losses.split(",")
     for nm in cnames:
-        if nm not in CC.TORCH_CLASS_LOSSES:
-            ap.error(f"unknown class loss {nm}; known: {', '.join(CC.TORCH_CLASS_LOSSES)}")
+        if nm not in CC.CLASS_LOSSES:
+            ap.error(f"unknown class loss {nm}; known: {', '.join(CC.CLASS_LOSSES)}")
     shapes = args.shapes.split(",") if args.shapes else None
 
     results = []
@@ -341,14 +359,15 @@ def main():
             row += f"{r['melem_per_s']:>12.1f} ({r['median_s'] * 1e3:7.2f})"
         print(row)
     if cresults:
+        w = max([24] + [len(r["loss"]) + 2 for r in cresults])
         print()
-        print(f"{'class loss':<24}{'shape':>14}{'dtype':>10}{'Melem/s':>12}{'ms':>10}")
+        print(f"{'class loss':<{w}}{'shape':>14}{'dtype':>10}{'Melem/s':>12}{'ms':>10}")
         for r in cresults:
             if r["melem_per_s"] is None:
-                print(f"{r['loss']:<24}{r['shape']:>14}{r['dtype']:>10}  unsupported: "
+                print(f"{r['loss']:<{w}}{r['shape']:>14}{r['dtype']:>10}  unsupported: "
                       f"{r['unsupported']}")
             else:
-                print(f"{r['loss']:<24}{r['shape']:>14}{r['dtype']:>10}"
+                print(f"{r['loss']:<{w}}{r['shape']:>14}{r['dtype']:>10}"
                       f"{r['melem_per_s']:>12.1f}{r['median_s'] * 1e3:>10.2f}")
 
 

@@ -11,7 +11,7 @@
  *   u8 reduction mode  u32 raw reduction   u8 loss output  u8 gradient output
  *   input   { u8 fill, u32 seed }
  *   target  { u8 mode, u8 fill, u32 seed }
- *   weight  { u8 mode, u8 fill, u32 seed }
+ *   weight  { u8 mode, u8 fill, u32 seed }   (also the row labels of a loss with them)
  *   alpha   { u8 length mode, u32 length, u8 fill, u32 seed }
  *   ignore_index { u8 mode, u64 raw }
  *   float parameters 0..3, int parameters 0..3 (registry order) { u8 mode, u32 raw } each
@@ -45,9 +45,9 @@
 
 #define FC_MAXE 16384 /* the most elements of any array */
 
-enum { FC_X, FC_TGT, FC_W, FC_ALPHA, FC_ND }; /* data arrays */
-enum { FC_LOSS, FC_GRAD, FC_NO };             /* outputs */
-static const char *const fc_dnames[FC_ND] = {"input", "target", "weight", "alpha"};
+enum { FC_X, FC_TGT, FC_W, FC_ALPHA, FC_LAB, FC_ND }; /* data arrays */
+enum { FC_LOSS, FC_GRAD, FC_NO };                     /* outputs */
+static const char *const fc_dnames[FC_ND] = {"input", "target", "weight", "alpha", "labels"};
 
 typedef struct {
     int kind;
@@ -76,6 +76,7 @@ static union {
     float f[FC_MAXE];
 } fc_t;
 static float fc_w[FC_MAXE], fc_alpha[FC_MAXE];
+static int64_t fc_lab[FC_MAXE]; /* row labels (RLAB) */
 static unsigned char fc_first[FC_NO][FC_MAXE * sizeof(float)];
 static float fc_tmp[FC_MAXE];
 
@@ -85,6 +86,7 @@ static const void *fc_master(int d)
     case FC_X: return &fc_x;
     case FC_TGT: return &fc_t;
     case FC_W: return fc_w;
+    case FC_LAB: return fc_lab;
     default: return fc_alpha;
     }
 }
@@ -323,6 +325,10 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
     c->dlen[FC_TGT] = I->target == SL_T_INDEX ? npos : I->target == SL_T_LABELS ? nrow : nel;
     c->dsize[FC_TGT] = I->target == SL_T_FLOAT ? 4 : 8;
     c->present[FC_W] = (I->w != NULL) && wmode % 8 >= 4;
+    /* row labels take the weight's bytes (no loss has both): NULL or one
+     * per row, some equal to ignore_index, the others anything */
+    c->present[FC_LAB] = (I->rlab != NULL) && wmode % 8 >= 4;
+    c->dlen[FC_LAB] = npos, c->dsize[FC_LAB] = 8;
     /* batch == 0 reads nothing: no weight or alpha element then */
     c->dlen[FC_W] = B > 0 && C <= FC_MAXE ? C : 0, c->dsize[FC_W] = 4;
     if (I->alpha) {
@@ -364,6 +370,13 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
     }
     if (c->present[FC_TGT]) fc_targets(c, tmode, tfill, tseed, &pool);
     if (c->present[FC_W]) fz_fill(fc_w, c->dlen[FC_W], wfill, wseed, SL_D_POSITIVE, &pool);
+    if (c->present[FC_LAB]) {
+        uint64_t ls = ((uint64_t)wseed << 8) ^ wfill ^ 0x1ab5ull;
+        for (size_t k = 0; k < npos; k++) {
+            const uint64_t v = fz_rand(&ls);
+            fc_lab[k] = (v >> 40) % 4 == 0 ? c->p.ignore_index : fc_odd_target(v, C, -100);
+        }
+    }
     if (c->present[FC_ALPHA]) fz_fill(fc_alpha, c->dlen[FC_ALPHA], afill, aseed, SL_D_PROB, &pool);
 
     /* ---- the description */
@@ -394,6 +407,12 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
         else
             fz_note(", %s = NULL", I->alpha);
         fz_note(", %s = %zu", I->alpha_len, c->p.alpha_len);
+    }
+    if (I->rlab) {
+        if (c->present[FC_LAB])
+            fz_note(", %s = [%zu: seed 0x%x]", I->rlab, c->dlen[FC_LAB], (unsigned)wseed);
+        else
+            fz_note(", %s = NULL", I->rlab);
     }
     if ((I->ignore != NULL)) fz_note(", %s = %lld", I->ignore, (long long)c->p.ignore_index);
     for (int j = 0; j < I->npf; j++)
@@ -472,6 +491,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     fz_slot_init(&fc_dslot[FC_TGT], FC_MAXE * sizeof(int64_t));
     fz_slot_init(&fc_dslot[FC_W], FC_MAXE * sizeof(float));
     fz_slot_init(&fc_dslot[FC_ALPHA], FC_MAXE * sizeof(float));
+    fz_slot_init(&fc_dslot[FC_LAB], FC_MAXE * sizeof(int64_t));
     fz_slot_init(&fc_oslot[FC_LOSS], FC_MAXE * sizeof(float));
     fz_slot_init(&fc_oslot[FC_GRAD], FC_MAXE * sizeof(float));
     return 0;
@@ -502,7 +522,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cr_params p = c.p;
     p.weight = dp[FC_W];
     p.alpha = dp[FC_ALPHA];
-    const int64_t *ti = I->target != SL_T_FLOAT ? dp[FC_TGT] : NULL;
+    const int64_t *ti = I->rlab ? dp[FC_LAB] : I->target != SL_T_FLOAT ? dp[FC_TGT] : NULL;
     const float *tf = I->target == SL_T_FLOAT ? dp[FC_TGT] : NULL;
 
     const char *einval = fc_einval_reason(&c);
@@ -579,9 +599,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 fz_bits(*(float *)op[FC_LOSS]) != FZ_CANON)
                 fz_fail("batch == 0: MEAN = 0x%08x, want NaN",
                         (unsigned)fz_bits(*(float *)op[FC_LOSS]));
-            /* ignored positions: loss 0, gradient 0 */
-            for (size_t pos = 0; (I->ignore != NULL) && pos < c.npos; pos++) {
-                if (fc_t.i[pos] != c.p.ignore_index) continue;
+            /* ignored positions (class-index targets or row labels): loss 0,
+             * gradient 0 */
+            const int64_t *lab = I->rlab                   ? (c.present[FC_LAB] ? fc_lab : NULL)
+                                 : I->target == SL_T_INDEX ? fc_t.i
+                                                           : NULL;
+            for (size_t pos = 0; (I->ignore != NULL) && lab && pos < c.npos; pos++) {
+                if (lab[pos] != c.p.ignore_index) continue;
                 if (c.want[FC_LOSS] && c.red == SIMDLOSS_NONE && !fc_is_zero(op[FC_LOSS], 4, pos))
                     fz_fail("loss[%zu] = 0x%08x at an ignored position, want 0", pos,
                             (unsigned)fz_bits(((float *)op[FC_LOSS])[pos]));

@@ -503,6 +503,84 @@ SIMDLOSS_API int simdloss_multilabel_soft_margin_f32(size_t batch, size_t classe
                                                      simdloss_reduction reduction, float *loss,
                                                      float *grad_input);
 
+/* Keras 3 sparse_categorical_crossentropy on probabilities: categorical_crossentropy
+ * (above) on the one-hot row of target[b], i.e. S = sum_c p[c], o = p / S,
+ * loss = -log clip(o[y], e, 1 - e) (a NaN anywhere in the row makes it NaN);
+ * d/dp[k] = (u[k] - u[y] o[y]) / S with u[y] = -1 / clip(o[y]) (0 where the
+ * clip is active), u = 0 elsewhere; bitwise categorical_crossentropy's result
+ * on one-hot rows. A row whose target equals ignore_class has loss 0 and a
+ * zero gradient (pass a value outside [0, classes) to ignore none); any
+ * other target outside [0, classes) is EDOMAIN (its row named), before
+ * anything is written. MEAN divides by the number of rows not ignored, and is
+ * 0 when every row is ignored (Keras' masked mean, which divides by that
+ * count + 1e-7); Keras' gradient at an ignored row is NaN, ours 0. */
+SIMDLOSS_API int simdloss_sparse_categorical_crossentropy_f32(
+    size_t batch, size_t classes, const float *probs, const int64_t *target, int64_t ignore_class,
+    simdloss_reduction reduction, float *loss, float *grad_probs);
+
+/* ---- losses over rows of features ---------------------------------------
+ * `batch` rows of `dim` contiguous features; NONE gives one loss per row and
+ * MEAN divides their sum by batch. */
+
+/* Keras 3 cosine_similarity (input = y_pred x, target = y_true t):
+ *   rx = 1 / sqrt(max(sum x^2, 1e-14)), rt likewise (Keras' normalize with
+ *   epsilon 1e-7); loss = -sum_c (t[c] rt) (x[c] rx), in [-1, 1];
+ *   d/dx[k] = rx (cos x[k] rx - t[k] rt) with cos = -loss, or -rx t[k] rt
+ *   where sum x^2 < 1e-14 (1e7-scale for a zero x). A zero row gives -0. */
+SIMDLOSS_API int simdloss_cosine_similarity_f32(size_t batch, size_t dim, const float *input,
+                                                const float *target, simdloss_reduction reduction,
+                                                float *loss, float *grad_input);
+
+/* Keras 3 dice over each row (input = y_pred x, target = y_true t; batch = 1
+ * is Keras' axis=None): loss = 1 - (2 sum t x) / ((sum t + sum x) + 1e-7);
+ * d/dx[k] = (D - 2 t[k]) / den with D = 1 - loss, den the denominator. */
+SIMDLOSS_API int simdloss_dice_f32(size_t batch, size_t dim, const float *input,
+                                   const float *target, simdloss_reduction reduction, float *loss,
+                                   float *grad_input);
+
+/* Keras 3 tversky over each row (Keras flattens the whole tensor: batch = 1):
+ *   I = sum t x, fp = sum (1 - x) t, fn = sum x (1 - t) (Keras' names),
+ *   loss = 1 - I / (((I + fp alpha) + fn beta) + 1e-7);
+ * d/dx[k] = (T dd[k] - t[k]) / den, T = 1 - loss, dd[k] = t - alpha t + beta (1 - t).
+ * alpha, beta: any value but NaN (Keras' defaults 0.5, 0.5). */
+SIMDLOSS_API int simdloss_tversky_f32(size_t batch, size_t dim, const float *input,
+                                      const float *target, float alpha, float beta,
+                                      simdloss_reduction reduction, float *loss, float *grad_input);
+
+/* ---- distillation ---------------------------------------------------------- */
+
+/* Knowledge distillation on logits: per row of student logits (input) and
+ * teacher logits (target), temperature > 0 (else EINVAL),
+ *   loss = T^2 KL(softmax(target / T) || softmax(input / T)),
+ * as F.kl_div(F.log_softmax(input / T, 1), F.softmax(target / T, 1)) * T * T
+ * (xlogy: a teacher probability of 0 contributes 0). MEAN is PyTorch's
+ * reduction='batchmean' (the row losses' sum / batch); SUM and NONE as
+ * kl_div's 'sum' and the per-row sums. grad_input = T (p sum_c q[c] - q),
+ * p and q the student's and teacher's softmax at temperature T. */
+SIMDLOSS_API int simdloss_kl_div_logits_f32(size_t batch, size_t classes, const float *input,
+                                            const float *target, float temperature,
+                                            simdloss_reduction reduction, float *loss,
+                                            float *grad_input);
+
+/* Liger-Kernel's generalised Jensen-Shannon divergence (LigerJSD) on rows of
+ * log-probabilities: input X (student), target Y (teacher), Q = exp(X),
+ * P = exp(Y), beta in [0, 1] (else EINVAL); per element, as Liger computes it:
+ *   beta = 0: P (Y - X)  (forward KL(P || Q)),        d/dX = -P;
+ *   beta = 1: Q (X - Y)  (reverse KL(Q || P)),        d/dX = Q (X - Y) + Q;
+ *   else, with M = beta P + (1 - beta) Q:
+ *     (beta P Y + (1 - beta) Q X) - M log M
+ *     (= beta KL(P || M) + (1 - beta) KL(Q || M)),    d/dX = (1 - beta) Q (X - log M);
+ * a row's loss is the sum over its classes. labels: NULL, or one per row;
+ * a row whose label equals ignore_index has loss 0 and a zero gradient
+ * (other label values are not checked). MEAN divides by the rows kept and is
+ * 0 when none is (Liger's batchmean over non-ignored rows). A probability
+ * that is exactly 0 (underflow below a log-probability of about -103, or
+ * -inf) times a logarithm counts 0, its limit, where Liger returns NaN. */
+SIMDLOSS_API int simdloss_jsd_f32(size_t batch, size_t classes, const float *input,
+                                  const float *target, float beta, const int64_t *labels,
+                                  int64_t ignore_index, simdloss_reduction reduction, float *loss,
+                                  float *grad_input);
+
 #ifdef __cplusplus
 }
 #endif

@@ -57,6 +57,9 @@ typedef struct sl_class_call {
     const int64_t *ti;
     const float *tf;
     const int64_t *tl;
+    const int64_t *rl;  /* row labels (RLAB), or NULL */
+    const float *x2[2]; /* more inputs (X2) */
+    float *g2[2];       /* their gradients */
     const float *w, *alpha;
     size_t alpha_len;
     int64_t ignore;

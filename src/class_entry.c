@@ -87,13 +87,23 @@ int sl_class(int id, const sl_class_call *q)
     const sl_class_info *L = &sl_class_infos[id];
     sl_ccall c;
     double wsum = 0.0;
-    int rc = sl_cbegin(&c, L->fn, q->batch, q->classes, q->inner, q->x, q->red, q->loss, q->grad);
+    /* "no output at all" looks at every gradient */
+    void *any_grad = q->grad ? q->grad : q->g2[0] ? (void *)q->g2[0] : (void *)q->g2[1];
+    int rc = sl_cbegin(&c, L->fn, q->batch, q->classes, q->inner, q->x, q->red, q->loss, any_grad);
     if (rc) return rc;
+    c.a.grad = q->batch > 0 ? q->grad : NULL;
+    for (int k = 0; k < 2 && L->x2[k]; k++) {
+        if (q->batch > 0 && !q->x2[k])
+            return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NULL", L->fn, L->x2[k]);
+        c.a.x2[k] = q->x2[k];
+        c.a.g2[k] = q->batch > 0 ? q->g2[k] : NULL;
+    }
     if ((rc = sl_check_class_params(L, q))) return rc;
-    const void *tgt = L->target == SL_T_INDEX   ? (const void *)q->ti
-                      : L->target == SL_T_FLOAT ? (const void *)q->tf
-                                                : (const void *)q->tl;
-    if (q->batch > 0 && !tgt) return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NULL", L->fn, L->tgt);
+    const void *tgt = L->target == SL_T_INDEX                            ? (const void *)q->ti
+                      : L->target == SL_T_FLOAT || L->target == SL_T_ROW ? (const void *)q->tf
+                                                                         : (const void *)q->tl;
+    if (L->target != SL_T_NONE && q->batch > 0 && !tgt)
+        return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NULL", L->fn, L->tgt);
     if (L->alpha) {
         if (!q->alpha) return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NULL", L->fn, L->alpha);
         if (q->alpha_len == 0) return sl_fail(SIMDLOSS_EINVAL, "%s: %s = 0", L->fn, L->alpha_len);
@@ -103,9 +113,11 @@ int sl_class(int id, const sl_class_call *q)
     }
     if (L->target == SL_T_INDEX)
         rc = sl_check_targets(&c, q->ti, L->mean == SL_MEAN_WEIGHTS ? q->w : NULL, q->ignore,
-                              L->ignore != NULL, L->mean == SL_MEAN_WEIGHTS ? &wsum : NULL);
+                              L->ignore != NULL, L->mean != SL_MEAN_POSITIONS ? &wsum : NULL);
     else if (L->target == SL_T_LABELS)
         rc = sl_check_labels(L, q);
     if (rc) return rc;
+    if (L->rlab) /* the rows kept; labels are only compared with ignore_index */
+        for (size_t b = 0; b < q->batch; b++) wsum += !q->rl || q->rl[b] != q->ignore;
     return sl_plans[id](&c, q, wsum);
 }

@@ -53,6 +53,10 @@
 #define SL_CP_TIDX(nm) , const int64_t *nm
 #define SL_CP_TFLT(nm, dist) , const float *nm
 #define SL_CP_TLAB(nm) , const int64_t *nm
+#define SL_CP_TROW(nm, dist) , const float *nm
+#define SL_CP_TNONE(nm)
+#define SL_CP_X2(k, nm, gr) , const float *nm
+#define SL_CP_RLAB(nm) , const int64_t *nm
 #define SL_CP_W(nm) , const float *nm
 #define SL_CP_ALPHA(nm, len, def) , const float *nm, size_t len
 #define SL_CP_IGN(nm) , int64_t nm
@@ -63,6 +67,10 @@
 #define SL_CG_TIDX(...)
 #define SL_CG_TFLT(...)
 #define SL_CG_TLAB(...)
+#define SL_CG_TROW(...)
+#define SL_CG_TNONE(...)
+#define SL_CG_X2(k, nm, gr) , float *gr
+#define SL_CG_RLAB(...)
 #define SL_CG_W(...)
 #define SL_CG_ALPHA(...)
 #define SL_CG_IGN(...)
@@ -73,6 +81,10 @@
 #define SL_CQ_TIDX(nm) q.ti = nm;
 #define SL_CQ_TFLT(nm, dist) q.tf = nm;
 #define SL_CQ_TLAB(nm) q.tl = nm;
+#define SL_CQ_TROW(nm, dist) q.tf = nm;
+#define SL_CQ_TNONE(nm)
+#define SL_CQ_X2(k, nm, gr) q.x2[k] = nm, q.g2[k] = gr;
+#define SL_CQ_RLAB(nm) q.rl = nm;
 #define SL_CQ_W(nm) q.w = nm;
 #define SL_CQ_ALPHA(nm, len, def) q.alpha = nm, q.alpha_len = len;
 #define SL_CQ_IGN(nm) q.ignore = nm;

@@ -68,17 +68,19 @@ enum {
  * element (b, c, i) is at [(b * classes + c) * inner + i]. */
 typedef struct sl_rargs {
     size_t batch, classes, inner;
-    const void *x;     /* float, or uint16_t bfloat16 */
-    const int64_t *ti; /* class-index targets (validated), or NULL */
-    const float *tf;   /* float targets of the input's shape, or NULL */
-    const float *w;    /* classes values (weight, alpha), or NULL */
-    int64_t ignore;    /* ignore_index */
-    void *grad;        /* float or uint16_t, or NULL */
-    float *scratch;    /* what the entry point's plan asked for (sl_cplan.scratch) */
-    float p[4];        /* loss-specific parameters (header of each kernel) */
-    int flags;         /* loss-specific bits */
-    float wsum;        /* sum of w over classes (classes if w == NULL) */
-    float gn, gs;      /* gradient factors (cross-entropy: nll and smoothing parts) */
+    const void *x;      /* float, or uint16_t bfloat16 */
+    const int64_t *ti;  /* class-index targets (validated), or NULL */
+    const float *tf;    /* float targets of the input's shape (one per row: SL_T_ROW), or NULL */
+    const float *x2[2]; /* more inputs of the input's shape (X2), or NULL */
+    float *g2[2];       /* their gradients, or NULL */
+    const float *w;     /* classes values (weight, alpha), or NULL */
+    int64_t ignore;     /* ignore_index */
+    void *grad;         /* float or uint16_t, or NULL */
+    float *scratch;     /* what the entry point's plan asked for (sl_cplan.scratch) */
+    float p[4];         /* loss-specific parameters (header of each kernel) */
+    int flags;          /* loss-specific bits */
+    float wsum;         /* sum of w over classes (classes if w == NULL) */
+    float gn, gs;       /* gradient factors (cross-entropy: nll and smoothing parts) */
 } sl_rargs;
 
 /* sl_rargs.flags of the cross-entropy kernels */

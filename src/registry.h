@@ -259,10 +259,22 @@ typedef struct {
 
 /* ---- the class-dimension family ---------------------------------------------------------------
  */
-enum { SL_MEAN_POSITIONS, SL_MEAN_WEIGHTS };  /* what MEAN divides by */
-enum { SL_T_INDEX, SL_T_FLOAT, SL_T_LABELS }; /* the kind of target */
+/* what MEAN divides by: batch * inner; the sum of the targets' weights (NaN
+ * when every position is ignored, as PyTorch); the number of positions not
+ * ignored (0 when every one is: Keras' masked mean, Liger's) */
+enum { SL_MEAN_POSITIONS, SL_MEAN_WEIGHTS, SL_MEAN_KEPT };
+/* the kind of target: class indices, floats of the input's shape, label
+ * rows, one float per row, none */
+enum { SL_T_INDEX, SL_T_FLOAT, SL_T_LABELS, SL_T_ROW, SL_T_NONE };
 /* what float targets hold (tests and benchmarks draw them so) */
-enum { SL_TD_PROBS, SL_TD_ONEHOT, SL_TD_MULTIHOT };
+enum {
+    SL_TD_PROBS,    /* rows of probabilities */
+    SL_TD_ONEHOT,   /* one-hot rows */
+    SL_TD_MULTIHOT, /* rows of 0 and 1 (dice, tversky: masks) */
+    SL_TD_REAL,     /* any real values (cosine_similarity) */
+    SL_TD_LOGITS,   /* a teacher's logits (distillation) */
+    SL_TD_LOGPROBS  /* a teacher's log-probabilities (distillation) */
+};
 
 typedef struct {
     const char *name; /* as in simdloss_<name> */
@@ -270,7 +282,8 @@ typedef struct {
     int inner;        /* takes `inner`; else rows of classes */
     int mean;         /* SL_MEAN_* */
     const char *x, *grad;
-    int bf16;  /* input and gradient are bfloat16 (uint16_t) */
+    const char *x2[2], *g2[2]; /* more inputs of the input's shape and their gradients */
+    int bf16;                  /* input and gradient are bfloat16 (uint16_t) */
     int x_dom; /* the values the input holds (SL_D_*; not checked: tests and fuzzing) */
     int target;
     const char *tgt;
@@ -279,6 +292,7 @@ typedef struct {
     const char *alpha, *alpha_len; /* required per-class factor, or NULL */
     float alpha_def;               /* its reference's default */
     const char *ignore;            /* ignore_index, or NULL */
+    const char *rlab;              /* optional row labels (NULL: none), or NULL */
     int npf, npi;
     sl_pf_info pf[SL_MAX_PF];
     sl_pi_info pi[SL_MAX_PI];
@@ -292,6 +306,10 @@ typedef struct {
 #define SL_CI_TIDX(nm) .target = SL_T_INDEX, .tgt = #nm,
 #define SL_CI_TFLT(nm, dist) .target = SL_T_FLOAT, .tgt = #nm, .tgt_dist = dist,
 #define SL_CI_TLAB(nm) .target = SL_T_LABELS, .tgt = #nm,
+#define SL_CI_TROW(nm, dist) .target = SL_T_ROW, .tgt = #nm, .tgt_dist = dist,
+#define SL_CI_TNONE(nm) .target = SL_T_NONE,
+#define SL_CI_X2(k, nm, gr) .x2[k] = #nm, .g2[k] = #gr,
+#define SL_CI_RLAB(nm) .rlab = #nm,
 #define SL_CI_W(nm) .w = #nm,
 #define SL_CI_ALPHA(nm, len, def) .alpha = #nm, .alpha_len = #len, .alpha_def = def,
 #define SL_CI_IGN(nm) .ignore = #nm,
@@ -305,6 +323,10 @@ typedef struct {
 #define SL_CCNT_PF_TIDX(...)
 #define SL_CCNT_PF_TFLT(...)
 #define SL_CCNT_PF_TLAB(...)
+#define SL_CCNT_PF_TROW(...)
+#define SL_CCNT_PF_TNONE(...)
+#define SL_CCNT_PF_X2(...)
+#define SL_CCNT_PF_RLAB(...)
 #define SL_CCNT_PF_W(...)
 #define SL_CCNT_PF_ALPHA(...)
 #define SL_CCNT_PF_IGN(...)
@@ -315,6 +337,10 @@ typedef struct {
 #define SL_CCNT_PI_TIDX(...)
 #define SL_CCNT_PI_TFLT(...)
 #define SL_CCNT_PI_TLAB(...)
+#define SL_CCNT_PI_TROW(...)
+#define SL_CCNT_PI_TNONE(...)
+#define SL_CCNT_PI_X2(...)
+#define SL_CCNT_PI_RLAB(...)
 #define SL_CCNT_PI_W(...)
 #define SL_CCNT_PI_ALPHA(...)
 #define SL_CCNT_PI_IGN(...)

@@ -21,6 +21,10 @@ const sl_class_info cr_infos[SL_R_NCLASS] = {
 #define CR_ARG_TIDX(nm) , ti
 #define CR_ARG_TFLT(nm, dist) , tf
 #define CR_ARG_TLAB(nm) , ti
+#define CR_ARG_TROW(nm, dist) , tf
+#define CR_ARG_TNONE(nm)
+#define CR_ARG_X2(k, nm, gr) , p->x2[k]
+#define CR_ARG_RLAB(nm) , ti
 #define CR_ARG_W(nm) , p->weight
 #define CR_ARG_ALPHA(nm, len, def) , p->alpha, p->alpha_len
 #define CR_ARG_IGN(nm) , p->ignore_index
@@ -31,6 +35,10 @@ const sl_class_info cr_infos[SL_R_NCLASS] = {
 #define CR_GRAD_TIDX(...)
 #define CR_GRAD_TFLT(...)
 #define CR_GRAD_TLAB(...)
+#define CR_GRAD_TROW(...)
+#define CR_GRAD_TNONE(...)
+#define CR_GRAD_X2(k, nm, gr) , p->g2[k]
+#define CR_GRAD_RLAB(...)
 #define CR_GRAD_W(...)
 #define CR_GRAD_ALPHA(...)
 #define CR_GRAD_IGN(...)

@@ -54,6 +54,8 @@ typedef struct {
     size_t alpha_len;
     float pf[SL_MAX_PF];
     int pi[SL_MAX_PI];
+    const float *x2[2]; /* the more inputs of a loss with them (X2), and their gradients */
+    float *g2[2];
 } cr_params;
 
 /* The registry's defaults: no weight, ignore_index -100, every parameter at

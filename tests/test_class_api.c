@@ -797,18 +797,24 @@ static int ca_ce_call(int kind, size_t B, size_t C, size_t I, const float *x, co
         free(xb), free(gb);
         return rc;
     }
-    return cr_call(kind, B, C, I, x, t, NULL, &p, (simdloss_reduction)red, loss, grad);
+    /* float targets (a loss with row labels): the input itself will do */
+    const float *tf = cr_infos[kind].target == SL_T_FLOAT ? x : NULL;
+    return cr_call(kind, B, C, I, x, t, tf, &p, (simdloss_reduction)red, loss, grad);
 }
 
 START_TEST(class_all_ignored)
 {
     if (!tl_use_table(_i)) return;
-    const size_t B = 3, C = 4, I = 5, n = B * C * I, np = B * I;
+    const size_t B = 3, C = 4, I5 = 5;
     float x[3 * 4 * 5], w[4] = {0.5f, 2, 1, 3}, zw[4] = {0, 0, 0, 0}, l[3 * 5], g[3 * 4 * 5];
     int64_t t[3 * 5];
-    for (size_t i = 0; i < n; i++) x[i] = (float)((int)(i * 5) % 9) * 0.5f - 2.0f;
+    for (size_t i = 0; i < B * C * I5; i++) x[i] = (float)((int)(i * 5) % 9) * 0.5f - 2.0f;
     for (int k = 0; k < CR_NKINDS; k++) { /* the losses with ignore_index */
         if (!cr_infos[k].ignore) continue;
+        /* rows (inner 1): the first B positions; MEAN_KEPT: 0 when every
+         * position is ignored (Keras' masked mean) */
+        const size_t I = cr_infos[k].inner ? I5 : 1, n = B * C * I, np = B * I;
+        const int kept = cr_infos[k].mean == SL_MEAN_KEPT;
         for (int wi = 0; wi < 2; wi++)
             for (int lsi = 0; lsi < 2; lsi++) {
                 const float ls = (cr_pf_index(k, "label_smoothing") < 0 || lsi == 0) ? 0.0f : 0.3f;
@@ -829,7 +835,10 @@ START_TEST(class_all_ignored)
                         if (r == SIMDLOSS_SUM)
                             ck_assert_msg(l[0] == 0.0f, "[%s] %s all ignored: SUM = %g", tl_table(),
                                           cr_infos[k].fn, (double)l[0]);
-                        if (r == SIMDLOSS_MEAN)
+                        if (r == SIMDLOSS_MEAN && kept)
+                            ck_assert_msg(l[0] == 0.0f, "[%s] %s all ignored: MEAN = %g, want 0",
+                                          tl_table(), cr_infos[k].fn, (double)l[0]);
+                        if (r == SIMDLOSS_MEAN && !kept)
                             ck_assert_msg(isnan(l[0]), "[%s] %s all ignored: MEAN = %g, want NaN",
                                           tl_table(), cr_infos[k].fn, (double)l[0]);
                         for (size_t i = 0; i < n; i++)
@@ -843,6 +852,7 @@ START_TEST(class_all_ignored)
             }
         /* zero weights: the divisor is 0 -> MEAN NaN (its gradient is 0/0 in
          * PyTorch, not pinned here); SUM 0 with a zero gradient */
+        if (!cr_infos[k].w) continue;
         for (size_t i = 0; i < np; i++) t[i] = (int64_t)(i % C);
         ck_assert_int_eq(ca_ce_call(k, B, C, I, x, t, zw, -100, 0.0f, SIMDLOSS_MEAN, l, g),
                          SIMDLOSS_OK);
@@ -863,20 +873,21 @@ END_TEST
 START_TEST(class_ignore_real_class)
 {
     if (!tl_use_table(_i)) return;
-    enum { B = 7, C = 6, I = 3, NEL = B * C * I, NP = B * I };
-    float x[NEL], w[C], l0[NP], g0[NEL], l1[NP], g1[NEL], s1, m1;
-    int64_t t[NP];
+    enum { B = 7, C = 6, I3 = 3, NEL = B * C * I3, NP3 = B * I3 };
+    float x[NEL], w[C], l0[NP3], g0[NEL], l1[NP3], g1[NEL], s1, m1;
+    int64_t t[NP3];
     uint64_t s = 99;
     for (size_t i = 0; i < NEL; i++) x[i] = (float)(3.0 * tl_rand_normal(&s));
     for (size_t c = 0; c < C; c++) w[c] = (float)(0.25 + c);
-    for (size_t i = 0; i < NP; i++) t[i] = (int64_t)(tl_rand_u64(&s) % C);
-    t[0] = 2, t[NP - 1] = 2, t[NP / 2] = 2;
+    for (size_t i = 0; i < NP3; i++) t[i] = (int64_t)(tl_rand_u64(&s) % C);
+    t[0] = 2, t[NP3 - 1] = 2, t[NP3 / 2] = 2, t[B - 1] = 2;
     for (int k = 0; k < CR_NKINDS; k++) { /* the losses with ignore_index */
         if (!cr_infos[k].ignore) continue;
+        const size_t I = cr_infos[k].inner ? I3 : 1, NP = B * I; /* rows: B positions */
         for (int wi = 0; wi < 2; wi++)
             for (int lsi = 0; lsi < 2; lsi++) {
                 const float ls = (cr_pf_index(k, "label_smoothing") < 0 || lsi == 0) ? 0.0f : 0.2f;
-                const float *wp = wi ? w : NULL;
+                const float *wp = wi && cr_infos[k].w ? w : NULL;
                 ck_assert_int_eq(ca_ce_call(k, B, C, I, x, t, wp, -100, ls, 0, l0, g0),
                                  SIMDLOSS_OK);
                 ck_assert_int_eq(ca_ce_call(k, B, C, I, x, t, wp, 2, ls, 0, l1, g1), SIMDLOSS_OK);

@@ -331,9 +331,11 @@ static void cg_terms(int kind, const cg_case *c, double *lt, double *gt)
                 t[k] = c->tf ? c->tf[CG_AT(c, b, k, i)] : 0.0;
                 g[k] = 0.0;
             }
-            const int64_t *ti = L->target == SL_T_LABELS ? c->ti + b * C : c->ti + pos;
+            const int64_t *ti = !c->ti                     ? NULL
+                                : L->target == SL_T_LABELS ? c->ti + b * C
+                                                           : c->ti + pos;
             const cr_pos q = {C, &p, x, L->target == SL_T_FLOAT ? t : NULL,
-                              L->target == SL_T_FLOAT ? NULL : ti};
+                              L->target == SL_T_FLOAT && !L->rlab ? NULL : ti};
             golden(&q, &lt[pos], g);
             for (size_t k = 0; k < C; k++) gt[CG_AT(c, b, k, i)] = g[k];
         }
@@ -344,10 +346,16 @@ static void cg_terms(int kind, const cg_case *c, double *lt, double *gt)
     free(x), free(t), free(g);
 }
 
-/* MEAN's divisor: sum of the targets' weights (index targets), positions
- * (probability targets) or rows. */
+/* MEAN's divisor: sum of the targets' weights (index targets), the rows
+ * kept (MEAN_KEPT; row labels may be absent), positions (probability
+ * targets) or rows. */
 static double cg_divisor(int kind, const cg_case *c)
 {
+    if (cr_infos[kind].mean == SL_MEAN_KEPT) {
+        double s = 0;
+        for (size_t k = 0; k < cg_npos(c); k++) s += !c->ti || c->ti[k] != c->ignore_index;
+        return s;
+    }
     if (cr_infos[kind].mean == SL_MEAN_WEIGHTS) {
         double s = 0;
         for (size_t k = 0; k < cg_npos(c); k++)

@@ -15,7 +15,8 @@
  *         |ref - fd| <= 1e-6 |fd| + (1e-7 + h^2) gmag + 1e-14 (mag + |loss|) / h;
  *   (c) SUM and MEAN vs the reference sum (divided by the sum of w[y] over
  *       non-ignored positions for cross_entropy/nll, by the number of
- *       positions otherwise; NaN when that is 0), |got - ref| <= 1e-5 |ref| +
+ *       non-ignored positions for MEAN_KEPT losses, by the number of
+ *       positions otherwise; NaN when that is 0, but 0 for MEAN_KEPT), |got - ref| <= 1e-5 |ref| +
  *       1e-6 sum(mag), and consistent with the library's own NONE values
  *       (2 ulps of each element, 1 of the result); the SUM gradient bitwise
  *       equal to the NONE gradient; the MEAN gradient vs reference / divisor
@@ -145,7 +146,7 @@ static void cb_make(int k, const cs_branch *b, size_t B, size_t C, size_t I, cb_
         for (size_t c = 0; c < C; c++) t[c] = 0;
         sp->gen(b, C, &s, v, t, &y, d->ti + pos * C);
         if (L->ignore && b->ignore_frac > 0 && coin(&s, b->ignore_frac)) y = b->ignore_index;
-        if (L->target == SL_T_INDEX) d->ti[pos] = y;
+        if (L->target == SL_T_INDEX || L->rlab) d->ti[pos] = y; /* class index or row label */
         for (size_t c = 0; c < C; c++) {
             const size_t at = cb_at(d, pos, c);
             d->x[at] = (float)v[c];
@@ -375,7 +376,10 @@ static void cb_run_case(int k, const cs_branch *b, size_t B, size_t C, size_t I)
             cb_note(S_CONS, cerr, ctol);
     }
     c.what = "(c) MEAN vs reference";
-    if (rdiv == 0.0) {
+    if (rdiv == 0.0 && cr_infos[k].mean == SL_MEAN_KEPT) {
+        /* every position ignored: Keras' masked mean is 0 */
+        if (mean != 0.0f) cb_fail(&c, "every position ignored: got %.9g, want 0", (double)mean);
+    } else if (rdiv == 0.0) {
         if (!isnan(mean)) cb_fail(&c, "divisor 0: got %.9g, want NaN", (double)mean);
     } else {
         const double want = rsum / rdiv;

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Knowledge distillation on logits (Hinton et al.): per row of `classes`
+ * student logits x (input) and teacher logits t (target), temperature T > 0,
+ *   loss = T^2 KL(softmax(t / T) || softmax(x / T)),
+ * as PyTorch computes
+ *   F.kl_div(F.log_softmax(x / T, 1), F.softmax(t / T, 1), reduction) * T * T:
+ *   s = x / T, ms = max s, Zs = sum_c exp(s - ms), ls = (s - ms) - log Zs;
+ *   u = t / T, mu = max u, Zu = sum_c exp(u - mu), q = exp(u - mu) / Zu,
+ *   lq = (u - mu) - log Zu;
+ *   term[c] = xlogy(q, q) - q ls (1.13's kl_div: 0 for q = 0, also where the
+ *   teacher's logit is -inf), with log q taken as lq (the exact log of the
+ *   unrounded q; torch takes the log of the rounded q: 1e-7 relative at most);
+ *   loss = ((sum_c term) T) T.
+ * MEAN is PyTorch's reduction='batchmean': the sum of the row losses / batch
+ * (F.kl_div's 'mean' would divide by batch * classes).
+ * Gradient with respect to the student logits (g = the reduction's factor),
+ * PyTorch's autograd order folded into one factor:
+ *   d/dx[k] = (p[k] sum_c q[c] - q[k]) (g T),   p = exp(s - ms) / Zs
+ * (sum q is 1 up to its rounding, kept as torch keeps it). A NaN logit makes
+ * its row's loss and gradient NaN.
+ *
+ * Passes per row: max x (ms = max(x) / T, exact: division by T > 0 is
+ * monotonic); max t; exp(s - ms) (summed, and stored into a scratch row
+ * when the gradient is wanted); exp(u - mu) (summed, stored into another);
+ * the loss terms and sum q; the gradient, from the two scratch rows alone
+ * (so that it may alias the input or the target). The two teacher passes run the driver
+ * on the teacher row as its input stream. Two exp per logit pair, in the
+ * driver's block pre-loops.
+ *
+ * sl_rargs: p[0] = T, gn = g, scratch: two rows.
+ */
+#ifndef SL_KERNELS_KL_DIV_LOGITS_H
+#define SL_KERNELS_KL_DIV_LOGITS_H
+
+#ifdef SL_PLANS /* the plan, compiled once (src/class_entry.c) */
+
+static int sl_plan_kl_div_logits_f32(sl_ccall *c, const sl_class_call *q, double wsum)
+{
+    (void)wsum;
+    const sl_rkernel k = sl_rkernel_of(c, SL_R_kl_div_logits_f32);
+    if (!k) return SIMDLOSS_ENOTSUP;
+    c->a.tf = q->tf;
+    c->a.p[0] = q->pf[0];
+    c->a.gn = c->red == SIMDLOSS_MEAN && q->batch > 0 ? (float)(1.0 / (double)q->batch) : 1.0f;
+    const sl_cplan p = {k, 0, 1.0f, 0.0f, (double)c->npos, 1.0, sl_scratch(2, q->classes)};
+    return sl_crun(c, &p);
+}
+
+#elif !defined(SL_SPECS) /* the kernel, compiled per table */
+
+#include "row_driver.h"
+
+typedef struct {
+    vf T, sh;          /* temperature; the shift of the current exp pass */
+    vf ms, mu, ls, lu; /* shifts and log-sums of student and teacher */
+    vf Zs, Zu, sq, gT, zero;
+} sl_kld_k;
+
+SL_INLINE void sl_kld_max_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
+{
+    (void)kv, (void)mode;
+    o->max = in->x;
+}
+
+/* the block pre-loop: exp(x / T - shift) */
+SL_INLINE vf sl_kld_exp_pre(const void *kv, int mode, vf x)
+{
+    const sl_kld_k *k = (const sl_kld_k *)kv;
+    (void)mode;
+    return vf_exp(vf_sub(vf_div(x, k->T), k->sh));
+}
+
+SL_INLINE void sl_kld_exp_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
+{
+    (void)kv, (void)mode;
+    o->sum[0] = in->pre;
+    o->out = in->pre;
+}
+
+/* the loss terms (sum 0) and q (sum 1); s: exp(u - mu) */
+SL_INLINE void sl_kld_loss_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
+{
+    const sl_kld_k *k = (const sl_kld_k *)kv;
+    (void)mode;
+    const vf q = vf_div(in->s, k->Zu);
+    const vf lq = vf_sub(vf_sub(vf_div(in->t, k->T), k->mu), k->lu);
+    const vf ls = vf_sub(vf_sub(vf_div(in->x, k->T), k->ms), k->ls);
+    const vf xlogy = vf_select(vf_eq(q, k->zero), k->zero, vf_mul(q, lq));
+    o->sum[0] = vf_sub(xlogy, vf_mul(q, ls));
+    o->sum[1] = q;
+}
+
+/* the gradient; s: exp(u - mu), w: exp(s - ms) (scratch rows) */
+SL_INLINE void sl_kld_grad_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
+{
+    const sl_kld_k *k = (const sl_kld_k *)kv;
+    (void)mode;
+    const vf p = vf_div(in->w, k->Zs), q = vf_div(in->s, k->Zu);
+    o->out = vf_mul(vf_sub(vf_mul(p, k->sq), q), k->gT);
+}
+
+SL_INLINE void sl_kld_row(const sl_rargs *a, const sl_row *row, float *l0, int mode)
+{
+    const float T = a->p[0];
+    /* the exponentials go to scratch rows, not the gradient row: the gradient
+     * may alias the input or the target, which the loss pass reads again */
+    float *eu = a->scratch, *es = row->grad ? a->scratch + row->C : NULL;
+    sl_kld_k k;
+    k.T = vf_set1(T), k.zero = vf_set1(0.0f);
+    sl_row teacher = *row;
+    teacher.x = row->t;
+
+    sl_l16 mx, mt;
+    sl_l16_set(&mx, -INFINITY);
+    sl_l16_set(&mt, -INFINITY);
+    const sl_rpass mp = {.ld = SL_RX, .xpad = -INFINITY, .max = 1};
+    sl_row_pass(mp, row, NULL, NULL, &k, mode, sl_kld_max_el, NULL, (sl_rloc){.m = &mx});
+    sl_row_pass(mp, &teacher, NULL, NULL, &k, mode, sl_kld_max_el, NULL, (sl_rloc){.m = &mt});
+    const float ms = sl_l16_max(&mx) / T, mu = sl_l16_max(&mt) / T;
+
+    sl_rsum zs, zu;
+    sl_rsum_init(&zs);
+    sl_rsum_init(&zu);
+    const sl_rpass keep = {.sums = 1, .raw = 1, .out = SL_ROUT_SCRATCH, .pre = 1};
+    k.sh = vf_set1(ms);
+    if (es)
+        sl_row_pass(keep, row, NULL, es, &k, mode, sl_kld_exp_el, sl_kld_exp_pre,
+                    (sl_rloc){.s = {&zs}});
+    else
+        sl_row_pass((sl_rpass){.sums = 1, .raw = 1, .pre = 1}, row, NULL, NULL, &k, mode,
+                    sl_kld_exp_el, sl_kld_exp_pre, (sl_rloc){.s = {&zs}});
+    k.sh = vf_set1(mu);
+    sl_row_pass(keep, &teacher, NULL, eu, &k, mode, sl_kld_exp_el, sl_kld_exp_pre,
+                (sl_rloc){.s = {&zu}});
+    const float Zs = (float)zs.total, Zu = (float)zu.total;
+
+    sl_rsum sl, sq;
+    sl_rsum_init(&sl);
+    sl_rsum_init(&sq);
+    k.ms = vf_set1(ms), k.mu = vf_set1(mu);
+    k.ls = vf_set1(sl_log1(Zs)), k.lu = vf_set1(sl_log1(Zu));
+    k.Zs = vf_set1(Zs), k.Zu = vf_set1(Zu);
+    sl_row_pass((sl_rpass){.ld = SL_RX | SL_RT | SL_RS, .sums = 3, .raw = 1}, row, eu, NULL, &k,
+                mode, sl_kld_loss_el, NULL, (sl_rloc){.s = {&sl, &sq}});
+    *l0 = ((float)sl.total * T) * T;
+    if (!es) return;
+
+    const float L = *l0;
+    k.sq = vf_set1(L != L ? NAN : (float)sq.total);
+    k.gT = vf_set1(a->gn * T);
+    sl_row withp = *row;
+    withp.w = es;
+    sl_row_pass((sl_rpass){.ld = SL_RS | SL_RW, .out = SL_ROUT_GRAD}, &withp, eu, row->grad, &k,
+                mode, sl_kld_grad_el, NULL, (sl_rloc){.d = NULL});
+}
+
+static void k_kl_div_logits_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
+{
+    (void)l1;
+    sl_rows(a, pos, cnt, l0, SL_RT_FLOAT, 0, sl_kld_row, 0);
+}
+
+#else /* the tests' reference and data (tests/class_spec.h) */
+
+static void sl_kl_div_logits_ref(const cr_pos *q, cr_res *r, double *grad, double *gmag,
+                                 double *kink, double *sing)
+{
+    const size_t C = q->classes;
+    const double T = (double)q->p->pf[0];
+    (void)kink, (void)sing;
+    double *s = malloc(2 * (C + 1) * sizeof *s);
+    if (!s) abort();
+    double *u = s + C + 1;
+    for (size_t c = 0; c < C; c++) s[c] = q->x[c] / T, u[c] = q->t[c] / T;
+    double ms, Zs, mu, Zu;
+    cr_lse(s, C, &ms, &Zs);
+    cr_lse(u, C, &mu, &Zu);
+    const double lZs = log(Zs), lZu = log(Zu);
+    cr_acc v = {0, 0};
+    double mag = 0;
+    for (size_t c = 0; c < C; c++) {
+        const double lq = u[c] - mu - lZu, ls = s[c] - ms - lZs, qc = exp(lq);
+        cr_add(&v, qc * (lq - ls));
+        /* each log-softmax carries about an ulp of |s - ms| + |log Z| */
+        mag += qc * (fabs(lq) + fabs(ls) + fabs(s[c]) + fabs(ms) + fabs(lZs) + fabs(u[c]) +
+                     fabs(mu) + fabs(lZu));
+    }
+    r->value = T * T * cr_get(&v);
+    r->mag = T * T * mag + 1e-30;
+    r->div = 1.0;
+    for (size_t k = 0; k < C; k++) {
+        const double pk = exp(s[k] - ms - lZs), qk = exp(u[k] - mu - lZu);
+        if (grad) grad[k] = T * (pk - qk);
+        /* an exp's relative error is the absolute error of its argument */
+        if (gmag)
+            gmag[k] = T * (pk * (2.0 + fabs(s[k]) + fabs(ms) + sqrt((double)C) / 4.0) +
+                           qk * (2.0 + fabs(u[k]) + fabs(mu)));
+    }
+    free(s);
+}
+
+/* student logits; the teacher's independent, close to the student's, or the
+ * same */
+static void sl_kl_div_logits_gen(const cs_branch *b, size_t C, uint64_t *s, double *x, double *t,
+                                 int64_t *y, int64_t *row)
+{
+    (void)b, (void)y, (void)row;
+    cs_gen_logits(s, x, C);
+    const double u = ts_unit(s);
+    if (u < 0.6) {
+        cs_gen_logits(s, t, C);
+    } else if (u < 0.9) {
+        for (size_t c = 0; c < C; c++) t[c] = x[c] + 0.5 * ts_N(s);
+    } else {
+        for (size_t c = 0; c < C; c++) t[c] = x[c];
+    }
+}
+
+/* terms q (lq - ls): each log-softmax with its shift and log-sum */
+static void sl_kl_div_logits_golden(const cr_pos *q, double *lt, double *gt)
+{
+    const size_t C = q->classes;
+    const double T = (double)q->p->pf[0];
+    double mx = -INFINITY, mt = -INFINITY;
+    for (size_t c = 0; c < C; c++) {
+        if (!isfinite(q->x[c]) || !isfinite(q->t[c])) return;
+        mx = fmax(mx, q->x[c] / T), mt = fmax(mt, q->t[c] / T);
+    }
+    double Zs = 0, Zu = 0;
+    for (size_t c = 0; c < C; c++) Zs += exp(q->x[c] / T - mx), Zu += exp(q->t[c] / T - mt);
+    const double lZs = fabs(log(Zs)), lZu = fabs(log(Zu));
+    for (size_t c = 0; c < C; c++) {
+        const double qc = exp(q->t[c] / T - mt) / Zu, pc = exp(q->x[c] / T - mx) / Zs;
+        const double a = fabs(q->x[c] / T) + fabs(mx) + lZs + fabs(q->t[c] / T) + fabs(mt) + lZu;
+        *lt += T * T * qc * (1.0 + a);
+        gt[c] = T * (pc * (2.0 + fabs(q->x[c] / T) + fabs(mx) + sqrt((double)C) / 4.0) +
+                     qc * (2.0 + fabs(q->t[c] / T) + fabs(mt)));
+    }
+}
+
+/* pf: temperature */
+static const cs_branch sl_kl_div_logits_f32_branches[] = {
+    {"T=1", .pf = {1.0f}, .cross = 1},
+    {"T=2", .pf = {2.0f}},
+    {"T=4", .pf = {4.0f}, .cross = 2},
+    {"T=0.5", .pf = {0.5f}},
+};
+
+/* torch 1.13: F.kl_div(F.log_softmax(x / T, 1), F.softmax(t / T, 1),
+ * reduction='batchmean') * T * T (printed float32 values) */
+static const double sl_kld_x1[6] = {1, 2, 3, 0.5, -1, 2};
+static const double sl_kld_t1[6] = {3, 2, 1, 0.5, 0.5, 0.5};
+static const double sl_kld_none1[2] = {1.2806269, 0.71745396};
+static const double sl_kld_g1[6] = {-0.3201567,  -2.9802322e-08, 0.32015666,
+                                    -0.05473268, -0.2017317,     0.25646433};
+static const cs_example sl_kl_div_logits_f32_examples[] = {
+    {2, 3, .pf = {2.0f}, .x = sl_kld_x1, .t = sl_kld_t1, .none = sl_kld_none1, .mean = 0.9990406,
+     .gmean = sl_kld_g1, .tol = 4e-6}, /* torch's grad[1]: -3e-8 for 0 */
+};
+
+CS_SPEC(kl_div_logits_f32, sl_kl_div_logits_gen, sl_kl_div_logits_ref, CS_NONE,
+        sl_kl_div_logits_f32_examples, CS_LEN(sl_kl_div_logits_f32_examples),
+        sl_kl_div_logits_golden);
+#endif
+#endif
