@@ -11,7 +11,10 @@
 //                              (batch x classes x inner), n = B*C*I elements,
 //                              at the shapes of the loss's kind (class_shapes():
 //                              kCeShapes for cross_entropy f32 and bf16,
-//                              kRowShapes for most others)
+//                              kRowShapes for most others); a loss with
+//                              further inputs of the input's shape (X2:
+//                              cosine_embedding, triplet_margin) gets them
+//                              and, in fwdgrad, writes every input's gradient
 //   ref_stream/<isa>/<n>       grad = x + y via the table's ref_stream kernel:
 //                              read 2 arrays, write 1 = the memory bound of a
 //                              fused loss + gradient
@@ -21,7 +24,8 @@
 //   ref_log|ref_exp|ref_log1p|ref_expm1/<isa>
 //                              one SLEEF function over a cache-resident
 //                              4096-element array: per-element compute cost
-//   ref_stream_rw|ref_stream_rw_bf16|ref_exp_stream|ref_stream/<isa>/<shape>
+//   ref_stream_rw|ref_stream_rw_bf16|ref_stream_rw2|ref_stream_rw3|
+//   ref_exp_stream|ref_stream/<isa>/<shape>
 //                              the class losses' limits at a shape's size, at
 //                              the shapes of the losses that use them (see
 //                              run_ref_stream_rw, class_refs())
@@ -36,7 +40,8 @@
 //                              simdloss_set_num_threads(k) for the timed loop,
 //                              1 again after it
 //   ref_stream/<isa>/<n>/threads:<k>,
-//   ref_stream_rw|ref_stream_rw_bf16|ref_stream/<isa>/<shape>/threads:<k>
+//   ref_stream_rw|ref_stream_rw_bf16|ref_stream_rw2|ref_stream_rw3|
+//   ref_stream/<isa>/<shape>/threads:<k>
 //                              the reference kernel split into k contiguous
 //                              chunks (whole 64-byte lines), one per OpenMP
 //                              thread (only when bench.cc is built with OpenMP)
@@ -354,7 +359,8 @@ const Shape kRowShapes[] = {{4096, 10, 1}, {512, 1000, 1}};
 // above and a language model's 32000-token vocabulary
 const Shape kSparseShapes[] = {{4096, 10, 1}, {512, 1000, 1}, {8, 32000, 1}};
 // rows of features (cosine_similarity on embeddings of 128 and 512 values;
-// dice and tversky on masks flattened to such rows)
+// dice and tversky on masks flattened to such rows; the losses over several
+// inputs of embeddings: cosine_embedding, triplet_margin)
 const Shape kFeatureShapes[] = {{4096, 128, 1}, {4096, 512, 1}};
 // distillation (kl_div_logits on a teacher's logits, jsd on its
 // log-probabilities): 1000 classes and a 32000-token vocabulary
@@ -374,6 +380,8 @@ enum ClassTgt {
     CT_REAL,     // N(0, 1) floats (cosine_similarity's y_true)
     CT_LOGITS,   // a teacher's logits: N(0, 3^2) as the input's, another seed
     CT_LOGPROBS, // a teacher's log-probabilities: log_softmax of CT_LOGITS' logits
+    CT_ROW_PM1,  // one float per row, +-1 uniformly (cosine_embedding's y)
+    CT_NONE,     // no target (triplet_margin: its further inputs play that part)
 };
 
 // N(0, sigma^2) by Box-Muller
@@ -421,13 +429,18 @@ struct ClassData {
     const float *x;     // f32 input (NULL for a bf16 loss)
     const uint16_t *xb; // bf16 input: the f32 data rounded to nearest even
     const int64_t *ti;  // CT_INDEX: positions() values; CT_LABELS: elems()
-    const float *tf;    // float targets (CT_SOFT ... CT_LOGPROBS but CT_LABELS): elems()
+    const float *tf;    // float targets (CT_SOFT ... CT_LOGPROBS but CT_LABELS): elems();
+                        // CT_ROW_PM1: batch values
+    const float *x2[2]; // the further inputs (X2), elems() each; NULL past the last
 };
-using ClassCall = std::function<int(const ClassData &d, float *loss, void *grad)>;
+// grad: the input's gradient or NULL; g2: the further inputs' gradients (NULL
+// entries, or g2 NULL: none)
+using ClassCall = std::function<int(const ClassData &d, float *loss, void *grad, float *const *g2)>;
 
 struct ClassLoss {
     std::string name; // the registry's name without "_f32"
     bool bf16;        // bf16 input and gradient
+    int nx2;          // further inputs of the input's shape (X2), each with a gradient
     ClassIn in;
     ClassTgt tgt;
     bool ce; // a softmax over class indices (cross_entropy): kCeShapes, ref_exp_stream
@@ -440,11 +453,13 @@ struct ClassLoss {
 // class indices (logits, an inner dimension) at kCeShapes; a teacher's
 // logits or log-probabilities as targets (distillation) at kDistillShapes;
 // real-valued targets, or probabilities against multi-hot masks (rows of
-// features) at kFeatureShapes; class indices on probabilities at
+// features), and further inputs of the input's shape (pairs and triplets of
+// embeddings) at kFeatureShapes; class indices on probabilities at
 // kSparseShapes; the others at kRowShapes.
 std::vector<Shape> class_shapes(const sl_class_info *I)
 {
     const bool flt = I->target == SL_T_FLOAT;
+    if (I->x2[0]) return {std::begin(kFeatureShapes), std::end(kFeatureShapes)};
     if (I->inner && I->target == SL_T_INDEX && I->x_dom == SL_D_LOGIT)
         return {std::begin(kCeShapes), std::end(kCeShapes)};
     if (flt && (I->tgt_dist == SL_TD_LOGITS || I->tgt_dist == SL_TD_LOGPROBS))
@@ -490,13 +505,24 @@ const std::vector<ClassLoss> &class_losses()
                 tgt = CT_LABELS;
             else if (I->target == SL_T_FLOAT)
                 tgt = float_target(I->tgt_dist);
+            else if (I->target == SL_T_NONE)
+                tgt = CT_NONE;
+            else if (I->target == SL_T_ROW) {
+                if (I->tgt_dist != SL_TD_PM1) {
+                    std::fprintf(stderr, "simdloss-bench: %s: unknown row target distribution %d\n",
+                                 I->name, I->tgt_dist);
+                    std::abort();
+                }
+                tgt = CT_ROW_PM1;
+            }
+            const int nx2 = (I->x2[0] != nullptr) + (I->x2[1] != nullptr);
             const bool ce = I->inner && I->target == SL_T_INDEX && I->x_dom == SL_D_LOGIT;
-            ClassCall call = [k](const ClassData &d, float *l, void *g) {
+            ClassCall call = [k](const ClassData &d, float *l, void *g, float *const *g2) {
                 const void *x = d.xb ? static_cast<const void *>(d.xb) : d.x;
-                return bench_class_call(k, d.s.batch, d.s.classes, d.s.inner, x, d.ti, d.tf, MEAN,
-                                        l, g);
+                return bench_class_call(k, d.s.batch, d.s.classes, d.s.inner, x, d.ti, d.tf, d.x2,
+                                        MEAN, l, g, g2);
             };
-            v.push_back({name, I->bf16 != 0, in, tgt, ce, class_shapes(I), call});
+            v.push_back({name, I->bf16 != 0, nx2, in, tgt, ce, class_shapes(I), call});
         }
         return v;
     }();
@@ -508,13 +534,15 @@ size_t target_bytes(ClassTgt t, const Shape &s)
     switch (t) {
     case CT_INDEX: return s.positions() * sizeof(int64_t);
     case CT_LABELS: return s.elems() * sizeof(int64_t);
+    case CT_ROW_PM1: return s.batch * sizeof(float);
+    case CT_NONE: return 0;
     default: return s.elems() * sizeof(float);
     }
 }
 
 // The arrays of one class benchmark, made outside the timed loop.
 struct ClassBufs {
-    Buf x, tf;
+    Buf x, tf, x2[2];
     Arr<uint16_t> xb;
     Arr<int64_t> ti;
     ClassData d{};
@@ -531,6 +559,12 @@ void make_class_data(ClassBufs &b, const ClassLoss &L, const Shape &s)
         b.xb = alloc_t<uint16_t>(n);
         for (size_t i = 0; i < n; i++) b.xb[i] = to_bf16(b.x[i]);
         b.x.reset();
+    }
+    // further inputs (X2: pairs and triplets of embeddings): N(0, 3^2) as the
+    // input, each its own seed
+    for (int j = 0; j < L.nx2; j++) {
+        b.x2[j] = alloc(n);
+        fill_normal(b.x2[j].get(), n, 3.0f, 21 + static_cast<uint64_t>(j));
     }
     Rng r(12);
     switch (L.tgt) {
@@ -562,6 +596,11 @@ void make_class_data(ClassBufs &b, const ClassLoss &L, const Shape &s)
         fill_normal(b.tf.get(), n, L.tgt == CT_REAL ? 1.0f : 3.0f, 13);
         if (L.tgt == CT_LOGPROBS) softmax_positions(b.tf.get(), s, true);
         break;
+    case CT_ROW_PM1:
+        b.tf = alloc(s.batch);
+        for (size_t bb = 0; bb < s.batch; bb++) b.tf[bb] = r.below(2) ? 1.0f : -1.0f;
+        break;
+    case CT_NONE: break;
     case CT_MULTIHOT:
     case CT_LABELS: {
         if (L.tgt == CT_MULTIHOT)
@@ -594,6 +633,7 @@ void make_class_data(ClassBufs &b, const ClassLoss &L, const Shape &s)
     b.d.xb = b.xb.get();
     b.d.ti = b.ti.get();
     b.d.tf = b.tf.get();
+    for (int j = 0; j < 2; j++) b.d.x2[j] = b.x2[j].get();
 }
 
 // threads: as run_loss()
@@ -611,8 +651,14 @@ void run_class(benchmark::State &st, const ClassLoss &L, simdloss_isa isa, const
     make_class_data(b, L, s);
     Arr<unsigned char> grad = alloc_t<unsigned char>(with_grad ? n * esize : 0);
     void *const g = with_grad ? grad.get() : nullptr;
+    Buf g2buf[2];
+    float *g2[2] = {nullptr, nullptr};
+    for (int j = 0; j < L.nx2 && with_grad; j++) {
+        g2buf[j] = alloc(n);
+        g2[j] = g2buf[j].get();
+    }
     float loss = 0.0f;
-    if (L.call(b.d, &loss, g) != SIMDLOSS_OK) { // also warms up
+    if (L.call(b.d, &loss, g, g2) != SIMDLOSS_OK) { // also warms up
         fail(st, simdloss_last_error());
         return;
     }
@@ -622,15 +668,17 @@ void run_class(benchmark::State &st, const ClassLoss &L, simdloss_isa isa, const
     }
     const Clock::time_point t0 = Clock::now();
     for (auto _ : st) {
-        L.call(b.d, &loss, g);
+        L.call(b.d, &loss, g, g2);
         benchmark::DoNotOptimize(loss);
         benchmark::ClobberMemory();
     }
     const double wall = seconds_since(t0);
     const int64_t iters = static_cast<int64_t>(st.iterations());
+    // every input read, and in fwdgrad its gradient written
+    const size_t inputs = 1 + static_cast<size_t>(L.nx2);
     set_rates(st, iters * static_cast<int64_t>(n),
-              iters *
-                  static_cast<int64_t>(n * esize * (with_grad ? 2 : 1) + target_bytes(L.tgt, s)),
+              iters * static_cast<int64_t>(n * esize * inputs * (with_grad ? 2 : 1) +
+                                           target_bytes(L.tgt, s)),
               threads ? simdloss_get_num_threads() : 0, wall);
     st.SetLabel(sl_active()->name);
 }
@@ -785,6 +833,12 @@ void run_ref_math(benchmark::State &st, const sl_table *t, int kid)
 //                                     write gradient
 //   ref_stream_rw_bf16/<isa>/<shape>  the same bytes for bf16: n/2 floats
 //                                     read and written, counted as n elements
+//   ref_stream_rw2|ref_stream_rw3/<isa>/<shape>
+//                                     2n (3n) floats read and written, counted
+//                                     as n elements: the bytes and the working
+//                                     set of a loss that reads 2 (3) inputs of
+//                                     n values and writes their gradients
+//                                     (cosine_embedding, triplet_margin)
 //   ref_exp_stream/<isa>/<shape>      ref_exp over the n logits (not cached
 //                                     beyond what fits): read + one exp per
 //                                     logit = the forward-only limit
@@ -858,11 +912,22 @@ const size_t kThreadSizes[] = {4096, 16384, 65536, 1048576, 16777216};
 // mem_ref() and limits()) and the shapes they run at: those of the losses
 // that use them. bfloat16 input: ref_stream_rw_bf16; class indices (8 bytes
 // a row next to the input and its gradient): ref_stream_rw; a target array
-// of the input's shape (or label rows): ref_stream; the f32 softmax losses
-// over class indices also ref_exp_stream (their forward-only limit).
-enum ClassRef { REF_RW, REF_RW_BF16, REF_EXP_STREAM, REF_STREAM };
-const char *const kClassRefNames[] = {"ref_stream_rw", "ref_stream_rw_bf16", "ref_exp_stream",
-                                      "ref_stream"};
+// of the input's shape (or label rows): ref_stream; k inputs of the input's
+// shape (the input and its X2), each read and its gradient written:
+// ref_stream_rw<k> (k = 2, 3: reads and writes in the same 1:1 proportion as
+// ref_stream_rw, over the same bytes; a row target adds 4 bytes a row); the
+// f32 softmax losses over class indices also ref_exp_stream (their
+// forward-only limit).
+enum ClassRef { REF_RW, REF_RW_BF16, REF_RW2, REF_RW3, REF_EXP_STREAM, REF_STREAM };
+const char *const kClassRefNames[] = {"ref_stream_rw",  "ref_stream_rw_bf16", "ref_stream_rw2",
+                                      "ref_stream_rw3", "ref_exp_stream",     "ref_stream"};
+
+ClassRef mem_ref(const ClassLoss &L)
+{
+    if (L.nx2) return L.nx2 == 1 ? REF_RW2 : REF_RW3;
+    if (L.bf16) return REF_RW_BF16;
+    return L.tgt == CT_INDEX ? REF_RW : REF_STREAM;
+}
 
 std::vector<std::pair<ClassRef, Shape>> class_refs()
 {
@@ -874,7 +939,7 @@ std::vector<std::pair<ClassRef, Shape>> class_refs()
     };
     for (const ClassLoss &L : class_losses())
         for (const Shape &s : L.shapes) {
-            need(L.bf16 ? REF_RW_BF16 : L.tgt == CT_INDEX ? REF_RW : REF_STREAM, s);
+            need(mem_ref(L), s);
             if (L.ce && !L.bf16) need(REF_EXP_STREAM, s);
         }
     return out;
@@ -887,6 +952,8 @@ void run_class_ref(benchmark::State &st, const sl_table *t, ClassRef r, size_t n
     switch (r) {
     case REF_RW: run_ref_stream_rw(st, t, n, n, threads); break;
     case REF_RW_BF16: run_ref_stream_rw(st, t, (n + 1) / 2, n, threads); break;
+    case REF_RW2: run_ref_stream_rw(st, t, 2 * n, n, threads); break;
+    case REF_RW3: run_ref_stream_rw(st, t, 3 * n, n, threads); break;
     case REF_EXP_STREAM: run_ref_exp_stream(st, t, n); break;
     case REF_STREAM: run_ref_stream(st, t, n, threads); break;
     }

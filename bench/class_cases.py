@@ -16,7 +16,14 @@ Limits of <loss>/fwdgrad/<isa>/<shape> (Melem/s):
            losses that read the input and a class index per position and
            write the gradient (+ 8 / classes B for the index), ref_stream_rw_bf16
            (4 B) for bf16 cross_entropy, ref_stream (read 2 write 1: 12 B) for
-           the losses with a target array of the input's shape;
+           the losses with a target array of the input's shape,
+           ref_stream_rw2 / ref_stream_rw3 (read 2n / 3n floats, write as
+           many, counted as n elements: 16 / 24 B) for the losses over 2 / 3
+           inputs of the input's shape that write every input's gradient
+           (cosine_embedding, + 4 / classes B for its row target;
+           triplet_margin): the same bytes, the same 1:1 mix of reads and
+           writes and the same working set (32 and 48 MB at 4096x512, beyond
+           a 32 MB L3, where ref_stream_rw at n would stay within 16 MB);
   compute  1 / (sum of the ns/element of the SLEEF calls per element (the
            registry's sleef column), from ref_exp|ref_log|... over 4096
            cached elements): one exp per logit for the softmax losses, two
@@ -39,7 +46,8 @@ ROW_SHAPES = [(4096, 10, 1), (512, 1000, 1)]
 # (sparse_categorical_crossentropy): the rows above and a 32000-token vocabulary
 SPARSE_SHAPES = [(4096, 10, 1), (512, 1000, 1), (8, 32000, 1)]
 # bench.cc kFeatureShapes: rows of features (cosine_similarity on embeddings;
-# dice and tversky on masks flattened to such rows)
+# dice and tversky on masks flattened to such rows; cosine_embedding and
+# triplet_margin on pairs and triplets of embeddings)
 FEATURE_SHAPES = [(4096, 128, 1), (4096, 512, 1)]
 # bench.cc kDistillShapes: distillation (kl_div_logits on a teacher's logits,
 # jsd on its log-probabilities), 1000 classes and a 32000-token vocabulary
@@ -54,9 +62,14 @@ def _bytes_moved(L):
     the input and its gradient, and the targets (8 bytes per position for a
     class index, 4 per element for float targets, 8 for label rows). A loss
     on log-probabilities with class indices (a gather: its gradient does not
-    read the input) writes the gradient and reads one value per position."""
+    read the input) writes the gradient and reads one value per position. A
+    loss with further inputs (X2) reads each and writes its gradient, plus 4
+    bytes per row for a row target."""
     es = 2 if L["x"]["type"] == "uint16_t" else 4
     kind = L["target"]["kind"]
+    if L["x2"]:
+        k = 1 + len(L["x2"])
+        return lambda c: 2 * es * k + (4 / c if kind == "row" else 0)
     if kind == "index" and L["x"]["dom"] == "logprob":
         return lambda c: es + 8 / c
     if kind == "index":
@@ -90,9 +103,12 @@ def shapes_of(L):
     at DISTILL_SHAPES;
     real-valued targets, or probabilities against multi-hot masks (rows of
     features) at FEATURE_SHAPES; class indices on probabilities at
-    SPARSE_SHAPES; the others at ROW_SHAPES."""
+    SPARSE_SHAPES; further inputs of the input's shape (pairs and triplets of
+    embeddings) at FEATURE_SHAPES; the others at ROW_SHAPES."""
     t = L["target"]
     flt = t["kind"] == "float"
+    if L["x2"]:
+        return FEATURE_SHAPES
     if ce_shaped(L):
         return CE_SHAPES
     if flt and t["dist"] in ("logits", "logprobs"):
@@ -145,7 +161,11 @@ def cases(losses=None, shapes=None):
 
 def mem_ref(loss, classes):
     """(reference benchmark prefix, its bytes per counted element) for a loss."""
-    if R.class_loss(loss)["x"]["type"] == "uint16_t":
+    L = R.class_loss(loss)
+    if L["x2"]:  # k inputs read, k gradients written (bench.cc's REF_RW2, REF_RW3)
+        k = 1 + len(L["x2"])
+        return f"ref_stream_rw{k}", 8.0 * k
+    if L["x"]["type"] == "uint16_t":
         return "ref_stream_rw_bf16", 4.0
     if CLASS_LOSSES[loss][2](classes) < 12:
         return "ref_stream_rw", 8.0

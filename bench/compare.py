@@ -24,7 +24,9 @@ six shapes from 8192x10 to 64x128256 and 8x21x262144, the other class losses
 at their kind's shapes, shapes_of()) run after the elementwise ones, each
 shape's reference kernels first; their limits are class_cases.limits() (read
 the input (+ target) + write the gradient, the registry's SLEEF calls: one
-exp per logit for the softmax losses).
+exp per logit for the softmax losses; the losses over several inputs,
+cosine_embedding and triplet_margin, read every input and write every
+gradient: ref_stream_rw2 / ref_stream_rw3).
 
 Limits, per ISA and n (simdloss-bench's reference kernels):
   memory   ref_stream/<isa>/<n> (read 2 arrays, write 1), scaled by 3/arrays
@@ -253,7 +255,9 @@ def measure(args):
         if sn not in refs_done:
             log(f"{sn}: references")
             res["simdloss"].update(run_bench(
-                args.bench, f"^ref_(stream_rw|stream_rw_bf16|exp_stream|stream)/{isa_re}/{sn}$",
+                args.bench,
+                f"^ref_(stream_rw|stream_rw_bf16|stream_rw2|stream_rw3|exp_stream|stream)/"
+                f"{isa_re}/{sn}$",
                 args.reps, args.min_time))
             refs_done.add(sn)
         r = run_bench(args.bench, f"^{nm}/(fwd|fwdgrad)/{isa_re}/{sn}$", args.reps, args.min_time)
@@ -404,14 +408,21 @@ def class_markdown(res, crows, pngs):
         "gradient; *fwd*: the loss only. Logits N(0, 3²) (also the real-valued inputs; "
         "probabilities their softmax), class indices uniform with none ignored, real "
         "targets N(0, 1), a teacher's logits N(0, 3²) (`jsd`: student and teacher the "
-        "log-softmax of such logits), masks 1 to 8 classes a row; "
+        "log-softmax of such logits), masks 1 to 8 classes a row; `cosine_embedding` and "
+        "`triplet_margin` take two and three N(0, 3²) inputs of the shape (batch × dim) "
+        "and write every input's gradient (PyTorch: backward to every input), "
+        "`cosine_embedding` a target ±1 per row; "
         "`cross_entropy_bf16` takes the same logits rounded to bfloat16 and writes a "
         "bfloat16 gradient (PyTorch: `F.cross_entropy` on bfloat16 tensors, its loss "
         "bfloat16 too). **Limit** of fwdgrad: the smaller of *memory* — reading the input "
         "and writing the gradient, `ref_stream_rw` (read n floats, write n) at the same "
         "shape, `ref_stream_rw_bf16` for bfloat16, `ref_stream` (read 2, write 1) for the "
-        "losses with a target array, scaled for the class indices (8 bytes per row or "
-        "pixel) and the int64 label rows of `multilabel_margin` — and *compute*: one SLEEF "
+        "losses with a target array, `ref_stream_rw2` / `ref_stream_rw3` (read 2n / 3n "
+        "floats, write as many, counted as n elements: the bytes and working set of two / "
+        "three inputs and their gradients) for `cosine_embedding` / `triplet_margin`, "
+        "scaled for the class indices (8 bytes per row or "
+        "pixel), the int64 label rows of `multilabel_margin` and `cosine_embedding`'s row "
+        "targets — and *compute*: one SLEEF "
         "exp per logit for the softmax losses (`ref_exp`, cached), a log for the Keras "
         "cross-entropies, exp + log for `multilabel_soft_margin`, two exp for "
         "`kl_div_logits` (student and teacher), a log and two exp for `jsd`. Limit of fwd "

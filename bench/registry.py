@@ -28,9 +28,13 @@ loss (SL_CLASS):
   inner       takes `inner` (PyTorch's (N, C, d1..dk)); else rows
   mean        "positions", "weights" or "kept" (what MEAN divides by)
   x           {"name", "grad", "type" ("float" or "uint16_t"), "dom"}
-  target      {"kind" ("index", "float", "labels"), "name", "dist" (float
-              targets: "probs", "onehot", "multihot", "real", "logits",
-              "logprobs")}
+  x2          [{"name", "grad"}]: further inputs of the input's shape, each
+              with its gradient output (X2; cosine_embedding's input2,
+              triplet_margin's positive and negative); [] for most losses
+  target      {"kind" ("index", "float", "labels", "row": one float per row
+              (TROW), "none": no target (TNONE)), "name" (None for "none"),
+              "dist" (float and row targets: "probs", "onehot", "multihot",
+              "real", "logits", "logprobs", "pm1"; else None)}
   weight, ignore, rlab   the argument's name or None (rlab: optional labels
               per row, compared with the ignore argument only)
   alpha       {"name", "len", "default"} or None
@@ -215,7 +219,8 @@ def parse(path=DEF):
 
 CLASS_COLUMNS = ("name", "shape", "mean", "sleef", "reference")
 CLASS_KINDS = {"X": ("name", "grad", "type", "dom"), "TIDX": ("name",), "TFLT": ("name", "dist"),
-               "TLAB": ("name",), "RLAB": ("name",), "W": ("name",),
+               "TLAB": ("name",), "TROW": ("name", "dist"), "TNONE": ("name",),
+               "X2": ("index", "name", "grad"), "RLAB": ("name",), "W": ("name",),
                "ALPHA": ("name", "len", "default"),
                "IGN": ("name",), "PF": ("index", "name", "default", "range"),
                "PI": ("index", "name", "default", "rule")}
@@ -239,8 +244,8 @@ def parse_class(path=DEF):
             raise ValueError("losses.def: SL_CLASS(%s): bad shape or mean column" % name)
         L = {"name": name, "short": name[:-4] if name.endswith("_f32") else name,
              "inner": col["shape"] == "INNER", "mean": col["mean"][5:].lower(), "x": None,
-             "target": None, "weight": None, "ignore": None, "rlab": None, "alpha": None,
-             "pf": [], "pi": [],
+             "x2": [], "target": None, "weight": None, "ignore": None, "rlab": None,
+             "alpha": None, "pf": [], "pi": [],
              "params": []}
         rest, pos = args[name], 0
         while True:
@@ -259,15 +264,23 @@ def parse_class(path=DEF):
             if kind == "X":
                 L["x"] = {"name": v["name"], "grad": v["grad"], "type": v["type"],
                           "dom": _dom(v["dom"])}
-            elif kind in ("TIDX", "TFLT", "TLAB"):
-                t = {"TIDX": "index", "TFLT": "float", "TLAB": "labels"}[kind]
+            elif kind in ("TIDX", "TFLT", "TLAB", "TROW", "TNONE"):
+                if L["target"]:
+                    raise ValueError("losses.def: SL_CARGS_%s: two targets" % name)
+                t = {"TIDX": "index", "TFLT": "float", "TLAB": "labels", "TROW": "row",
+                     "TNONE": "none"}[kind]
                 dist = None
-                if kind == "TFLT":
-                    d = re.fullmatch(r"SL_TD_([A-Z]+)", v["dist"])
+                if kind in ("TFLT", "TROW"):
+                    d = re.fullmatch(r"SL_TD_([A-Z0-9_]+)", v["dist"])
                     if not d:
                         raise ValueError("losses.def: %s: bad target distribution" % name)
                     dist = d.group(1).lower()
-                L["target"] = {"kind": t, "name": v["name"], "dist": dist}
+                L["target"] = {"kind": t, "name": None if kind == "TNONE" else v["name"],
+                               "dist": dist}
+            elif kind == "X2":
+                if int(v["index"]) != len(L["x2"]):
+                    raise ValueError("losses.def: SL_CARGS_%s: X2 index out of order" % name)
+                L["x2"].append({"name": v["name"], "grad": v["grad"]})
             elif kind == "W":
                 L["weight"] = v["name"]
             elif kind == "IGN":
@@ -283,8 +296,14 @@ def parse_class(path=DEF):
                     raise ValueError("losses.def: SL_CARGS_%s: %s index out of order" % (name, kind))
                 L[lst].append({"name": v["name"], "default": _number(v["default"], kind)})
                 L["params"].append(v["name"])
+        # every loss has an input and a target argument; TNONE (no target) is
+        # that argument for a loss whose further inputs (X2) play the target's part
         if not L["x"] or not L["target"]:
-            raise ValueError("losses.def: SL_CARGS_%s: no input or no target" % name)
+            raise ValueError("losses.def: SL_CARGS_%s: no input or no target (TNONE for "
+                             "none)" % name)
+        if L["target"]["kind"] == "none" and not L["x2"]:
+            raise ValueError("losses.def: SL_CARGS_%s: TNONE without a further input (X2)"
+                             % name)
         sleef = [int(x) for x in _tuple(col["sleef"])]
         if len(sleef) != len(SLEEF_FNS):
             raise ValueError("losses.def: %s: the sleef column has %d items" % (name, len(sleef)))

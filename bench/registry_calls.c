@@ -41,10 +41,15 @@ int bench_nclass(void) { return SL_R_NCLASS; }
 const sl_class_info *bench_class(int k) { return k >= 0 && k < SL_R_NCLASS ? &cr_infos[k] : NULL; }
 
 int bench_class_call(int k, size_t batch, size_t classes, size_t inner, const void *x,
-                     const int64_t *ti, const float *tf, simdloss_reduction red, float *loss,
-                     void *grad)
+                     const int64_t *ti, const float *tf, const float *const *x2,
+                     simdloss_reduction red, float *loss, void *grad, float *const *g2)
 {
     if (k < 0 || k >= SL_R_NCLASS) return SIMDLOSS_EINVAL;
-    const cr_params p = cr_default_params(k);
+    cr_params p = cr_default_params(k);
+    for (int j = 0; j < 2; j++)
+        if (cr_infos[k].x2[j]) {
+            p.x2[j] = x2 ? x2[j] : NULL;
+            p.g2[j] = g2 ? g2[j] : NULL;
+        }
     return cr_call(k, batch, classes, inner, x, ti, tf, &p, red, loss, grad);
 }

@@ -41,18 +41,23 @@ int bench_call(int k, size_t n, const float *const *in, const float *const *tgt,
 int bench_nclass(void);
 
 /* What the registry says of class loss k (0 <= k < bench_nclass()): name,
- * bf16, inner, x_dom (SL_D_LOGIT, SL_D_LOGPROB or SL_D_PROB), target
- * (SL_T_*), tgt_dist (SL_TD_* of float targets), sleef[], ref_lib / ref_fn. */
+ * bf16, inner, x_dom (SL_D_LOGIT, SL_D_LOGPROB, SL_D_PROB or SL_D_REAL),
+ * x2[j] (the further inputs of the input's shape, X2: NULL past the last),
+ * target (SL_T_*), tgt_dist (SL_TD_* of float and row targets), sleef[],
+ * ref_lib / ref_fn. */
 const sl_class_info *bench_class(int k);
 
 /* simdloss_<name> of class loss k with the registry's defaults (no weights,
  * ignore_index -100, alpha one value at its default): x float or uint16_t
- * (bf16), ti class indices or label rows, tf float targets, grad of the
- * input's type or NULL. Returns the call's status, SIMDLOSS_EINVAL for a k
- * out of range. */
+ * (bf16), ti class indices or label rows, tf float targets (of the input's
+ * shape, or one per row: SL_T_ROW), grad of the input's type or NULL. A loss
+ * with further inputs (info->x2[j] != NULL) takes them from x2[j] and writes
+ * their gradients to g2[j] (NULL: not wanted); x2 and g2 are read only for
+ * such a loss, and g2 itself may be NULL (no gradients of them). Returns the
+ * call's status, SIMDLOSS_EINVAL for a k out of range. */
 int bench_class_call(int k, size_t batch, size_t classes, size_t inner, const void *x,
-                     const int64_t *ti, const float *tf, simdloss_reduction red, float *loss,
-                     void *grad);
+                     const int64_t *ti, const float *tf, const float *const *x2,
+                     simdloss_reduction red, float *loss, void *grad, float *const *g2);
 
 #ifdef __cplusplus
 }

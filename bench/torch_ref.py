@@ -32,8 +32,11 @@ float32 logits rounded; PyTorch's loss is then bfloat16 too) at every
 cross-entropy shape; F.cross_entropy with probability targets, F.nll_loss,
 F.multi_margin_loss, F.multilabel_margin_loss and F.multilabel_soft_margin_loss
 at 4096 x 10 and 512 x 1000; kl_div_logits (F.kl_div on log_softmax /
-softmax of the logits / T) at 512 x 1000 and 64 x 32000 (class_cases.py's
-shapes_of()). Logits N(0, 3^2) (also the real-valued inputs); class indices
+softmax of the logits / T) at 512 x 1000 and 64 x 32000;
+F.cosine_embedding_loss (input1, input2, one +-1 target per row, uniform)
+and F.triplet_margin_loss (anchor, positive, negative) at 4096 x 128 and
+4096 x 512, backward to every input (class_cases.py's shapes_of()). Logits
+N(0, 3^2) (also the real-valued inputs, every one of several); class indices
 uniform, none ignored; nll's input the log_softmax of such logits, a
 probability input their softmax; probability targets uniform and normalised;
 multi-label and multi-hot rows 1 to 8 distinct classes; real targets N(0, 1);
@@ -73,6 +76,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 with warnings.catch_warnings():
     import gen as golden  # noqa: E402
     import gen_class as golden_class  # noqa: E402  (its TORCH table)
+    import gen_embedding as golden_embedding  # noqa: E402  (its TORCH table: X2 losses)
 
 
 def gen(kind, n, g):
@@ -136,16 +140,21 @@ def torch_case(name):
     return list(f), list(iv)
 
 
-# class-dimension losses: the golden generator's torch references
-# (tests/golden/gen_class.py, TORCH), with the registry's defaults
+# class-dimension losses: the golden generators' torch references
+# (tests/golden/gen_class.py, TORCH; gen_embedding.py's for the losses with
+# further inputs, X2), with the registry's defaults; f(xs, y): xs the inputs
+# (the input, then the X2), y the target (None: none)
 def class_fn(name):
     L = R.class_loss(name)
     q = {p["name"]: p["default"] for p in L["pf"] + L["pi"]}
+    if L["x2"]:
+        f = golden_embedding.TORCH[name]
+        return lambda xs, y: f(xs, y, q, "mean")
     q["ignore_index"] = -100
     if L["alpha"]:  # the per-class array; a float parameter "alpha" (tversky) stays
         q["alpha"] = [L["alpha"]["default"]]
     f = golden_class.TORCH[name]
-    return lambda x, y: f(x, y, None, q, "mean")
+    return lambda xs, y: f(xs[0], y, None, q, "mean")
 
 
 for _k in CC.CLASS_LOSSES:
@@ -153,14 +162,25 @@ for _k in CC.CLASS_LOSSES:
 
 
 def class_data(name, shape, g):
-    """Input (a leaf requiring grad) and target of a class loss at shape
-    (batch, classes, inner), with bench.cc's distributions (from the
-    registry: the input's domain and type, the kind of target)."""
+    """Inputs (leaves requiring grad: the input, then the further inputs of a
+    loss with X2) and target of a class loss at shape (batch, classes, inner),
+    with bench.cc's distributions (from the registry: the input's domain and
+    type, the kind of target)."""
     L = R.class_loss(name)
     b, c, i = shape
     rest = CC.TORCH_INNER.get(i, () if i == 1 else (i,))
     x = torch.randn((b, c) + rest, generator=g) * 3.0
     kind, dist = L["target"]["kind"], L["target"]["dist"]
+    if L["x2"]:  # further inputs N(0, 3^2) as the input's (features: SL_D_REAL)
+        assert L["x"]["dom"] == "real" and i == 1, name
+        xs = [x] + [torch.randn((b, c), generator=g) * 3.0 for _ in L["x2"]]
+        if kind == "none":
+            y = None
+        elif kind == "row" and dist == "pm1":  # one +-1 per row, uniform
+            y = torch.randint(0, 2, (b,), generator=g).float() * 2.0 - 1.0
+        else:
+            raise ValueError(f"{name}: no data for target {kind} {dist}")
+        return [v.detach().requires_grad_(True) for v in xs], y
     if kind == "index":
         y = torch.randint(0, c, (b,) + rest, generator=g)
     elif dist == "probs":
@@ -192,7 +212,7 @@ def class_data(name, shape, g):
         x = torch.log_softmax(x, 1)
     elif L["x"]["dom"] == "prob":
         x = torch.softmax(x, 1)
-    return x.detach().requires_grad_(True), y
+    return [x.detach().requires_grad_(True)], y
 
 
 def class_call(name, shape):
@@ -201,16 +221,17 @@ def class_call(name, shape):
     loss; dtype is the input's ("float32", "bfloat16"). Also for timing the
     call at other settings (bench/threads.py: thread counts)."""
     g = torch.Generator().manual_seed(1234)
-    x, y = class_data(name, shape, g)
+    xs, y = class_data(name, shape, g)
     f = class_fn(name)
 
     def once():
-        x.grad = None
-        loss = f(x, y)
+        for x in xs:
+            x.grad = None
+        loss = f(xs, y)
         loss.backward()
         return loss
 
-    return once, str(x.dtype)[6:]
+    return once, str(xs[0].dtype)[6:]
 
 
 def measure_class(name, shape, reps, warmup=2, min_time=0.0):

@@ -547,6 +547,35 @@ SIMDLOSS_API int simdloss_tversky_f32(size_t batch, size_t dim, const float *inp
                                       const float *target, float alpha, float beta,
                                       simdloss_reduction reduction, float *loss, float *grad_input);
 
+/* F.cosine_embedding_loss: per row, with target[b] the row's y,
+ *   cos = sum x1 x2 / sqrt((sum x1^2 + 1e-12) (sum x2^2 + 1e-12));
+ *   y = 1: 1 - cos; y = -1: max(0, cos - margin); any other y: 0 (and a zero
+ *   gradient). d/dx1 = s (x2 / sqrt(m1 m2) - cos x1 / m1) (m the squared
+ *   norms with 1e-12), d/dx2 symmetrically, s = -1 for y = 1 and +1 for
+ *   y = -1 where cos - margin >= 0. margin: any value but NaN. Either
+ *   gradient may be NULL, and may alias its input. */
+SIMDLOSS_API int simdloss_cosine_embedding_f32(size_t batch, size_t dim, const float *input1,
+                                               const float *input2, const float *target,
+                                               float margin, simdloss_reduction reduction,
+                                               float *loss, float *grad_input1, float *grad_input2);
+
+/* F.triplet_margin_loss: per row, d(u, v) = (sum_c |u - v + eps|^p)^(1/p)
+ * (eps added to every component of the difference), dn = d(anchor,
+ * negative), or with swap != 0 min(dn, d(positive, negative));
+ *   loss = max(0, (margin + d(anchor, positive)) - dn).
+ * p: any finite p > 0 (else EINVAL; 1 and 2 without pow); margin and eps: any
+ * value but NaN. Gradients where the clamp's argument is >= 0 (equality
+ * counts), through d d / d u = (u - v + eps) / d for p = 2, its sign for
+ * p = 1, sign |.|^(p-1) / d^(p-1) otherwise (0 where d = 0); a tie of the
+ * swap's minimum splits its gradient 1/2, 1/2, as PyTorch. Any gradient may
+ * be NULL, and may alias its input. */
+SIMDLOSS_API int simdloss_triplet_margin_f32(size_t batch, size_t dim, const float *anchor,
+                                             const float *positive, const float *negative,
+                                             float margin, float p, float eps, int swap,
+                                             simdloss_reduction reduction, float *loss,
+                                             float *grad_anchor, float *grad_positive,
+                                             float *grad_negative);
+
 /* ---- distillation ---------------------------------------------------------- */
 
 /* Knowledge distillation on logits: per row of student logits (input) and

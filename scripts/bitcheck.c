@@ -81,6 +81,7 @@ static const size_t bc_shapes[][3] = {{37, 10, 1},  {17, 1, 1}, {9, 33, 1},  {3,
                                       {2, 2049, 1}, {4, 7, 19}, {2, 21, 33}, {0, 5, 1}};
 #define BC_CMAX 4200
 static float cx[BC_CMAX], ctf[BC_CMAX], cl[BC_CMAX], cg[BC_CMAX], cw[2100];
+static float cx2[2][BC_CMAX], cg2[2][BC_CMAX], ctf2[BC_CMAX], cw2[2100];
 static uint16_t cxb[BC_CMAX], cgb[BC_CMAX];
 static int64_t cti[BC_CMAX];
 
@@ -91,7 +92,17 @@ static void bc_class_case(int kind, int set, const size_t *shape)
     const size_t B = shape[0], C = shape[1], in = I->inner ? shape[2] : 1, n = B * C * in;
     cr_make_inputs(kind, B, C, in, set, 99 + 31 * (uint64_t)kind + (uint64_t)set + 7 * (uint64_t)n,
                    cx, cxb, ctf, cti, cw);
-    const cr_params p = cr_set_params(kind, set, C, cw);
+    cr_params p = cr_set_params(kind, set, C, cw);
+    /* the further inputs of a loss with several: more data of the same kind */
+    for (int j = 0; j < 2 && I->x2[j]; j++) {
+        cr_make_inputs(kind, B, C, in, set, 7 + 13 * (uint64_t)j + (uint64_t)n, cx2[j], cxb, ctf2,
+                       cti, cw2);
+        p.x2[j] = cx2[j], p.g2[j] = cg2[j];
+    }
+    if (I->x2[0]) /* the input's own data again (cxb, cti, ctf, cw were overwritten) */
+        cr_make_inputs(kind, B, C, in, set,
+                       99 + 31 * (uint64_t)kind + (uint64_t)set + 7 * (uint64_t)n, cx, cxb, ctf,
+                       cti, cw);
     const void *xin = I->bf16 ? (const void *)cxb : cx;
     void *gout = I->bf16 ? (void *)cgb : cg;
     const size_t pos = B * in;
@@ -109,6 +120,8 @@ static void bc_class_case(int kind, int set, const size_t *shape)
             }
             bc_mix(gv);
         }
+        for (int j = 0; j < 2 && I->x2[j]; j++)
+            for (size_t i = 0; i < n; i++) bc_mix(cg2[j][i]);
     }
 }
 

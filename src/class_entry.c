@@ -44,6 +44,8 @@ static int sl_check_class_params(const sl_class_info *L, const sl_class_call *q)
         const double v = (double)q->pf[j];
         if (isinf(r->lo) && isinf(r->hi))
             return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NaN", L->fn, name);
+        if (isinf(r->hi) && r->hi_open && isinf(q->pf[j]))
+            return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %.9g is not finite", L->fn, name, v);
         if (isinf(r->hi))
             return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %.9g must be %s %g", L->fn, name, v,
                            r->lo_open ? ">" : ">=", (double)r->lo);

@@ -52,6 +52,7 @@ typedef struct {
 #define SL_R_ANY (-SL_INF, SL_INF, 0, 0, 0, 0.0f)
 #define SL_R_GT(v) ((v), SL_INF, 1, 0, 0, 0.0f)
 #define SL_R_GE(v) ((v), SL_INF, 0, 0, 0, 0.0f)
+#define SL_R_GT_FINITE(v) ((v), SL_INF, 1, 1, 0, 0.0f)
 #define SL_R_LE(v) (-SL_INF, (v), 0, 0, 0, 0.0f)
 #define SL_R_CLOSED(lo, hi) ((lo), (hi), 0, 0, 0, 0.0f)
 /* [lo, +inf] or exactly `alt` */
@@ -273,7 +274,8 @@ enum {
     SL_TD_MULTIHOT, /* rows of 0 and 1 (dice, tversky: masks) */
     SL_TD_REAL,     /* any real values (cosine_similarity) */
     SL_TD_LOGITS,   /* a teacher's logits (distillation) */
-    SL_TD_LOGPROBS  /* a teacher's log-probabilities (distillation) */
+    SL_TD_LOGPROBS, /* a teacher's log-probabilities (distillation) */
+    SL_TD_PM1       /* one per row, mostly +-1 (cosine_embedding) */
 };
 
 typedef struct {

@@ -160,12 +160,64 @@ typedef struct {
      * ulp of the terms, not of the result); both arrive 0; NULL: nothing
      * cancels. Non-finite results are taken as 0 by the caller. */
     void (*golden)(const cr_pos *q, double *lt, double *gt);
+    /* a loss with several inputs (X2): its own spec, which tests/test_embedding.c
+     * runs (the other class tests skip such losses: cr_multi); else NULL */
+    const struct ce_spec *embed;
 } cs_spec;
+
+/* ---- losses over several inputs (X2), tests/test_embedding.c ------------------------------ */
+#define CE_MAXIN 3 /* inputs: the input and up to two X2 */
+
+/* One row of every input (x[i], dim values), its row target y (TROW
+ * kinds) and the parameters. */
+typedef struct {
+    size_t dim;
+    const cr_params *p;
+    const double *x[CE_MAXIN];
+    double y;
+} ce_row;
+
+/* A worked example: batch rows; x[i] batch * dim values of each input; y
+ * batch row targets (or NULL); NONE losses, MEAN, MEAN gradient of each
+ * input (NULL: not checked). */
+typedef struct {
+    size_t batch, dim;
+    float pf[SL_MAX_PF];
+    int pi[SL_MAX_PI];
+    const double *x[CE_MAXIN], *y;
+    const double *none;
+    double mean;
+    const double *gmean[CE_MAXIN];
+    double tol;
+} ce_example;
+
+typedef struct ce_spec {
+    /* one row: x[i] (dim values each) and *y */
+    void (*gen)(const cs_branch *b, size_t dim, uint64_t *s, double *const *x, double *y);
+    /* the reference of one row: r (value, mag; div 1), and per input i and
+     * element: grad[i], gmag[i] (as cs_spec's), kink[i] (distance to the
+     * nearest kink or singularity along that element, INFINITY if none);
+     * any of the arrays may be NULL */
+    void (*ref)(const ce_row *q, cr_res *r, double *const *grad, double *const *gmag,
+                double *const *kink);
+    const ce_example *examples;
+    size_t nexamples;
+} ce_spec;
+
+/* the spec of a loss over several inputs */
+#define CE_SPEC(name, gen, ref, examples)                                                          \
+    static const ce_spec sl_##name##_espec = {gen, ref, examples, CS_LEN(examples)};               \
+    static const cs_spec sl_##name##_cspec = {                                                     \
+        sl_##name##_branches, CS_LEN(sl_##name##_branches), NULL, NULL, CS_NONE, NULL, 0, NULL,    \
+        &sl_##name##_espec}
+
+/* losses with several inputs, which only tests/test_embedding.c runs */
+static inline int cr_multi(int kind) { return cr_infos[kind].x2[0] != NULL; }
 
 #define CS_SPEC(name, ...)                                                                         \
     static const cs_spec sl_##name##_cspec = {                                                     \
         sl_##name##_branches, sizeof sl_##name##_branches / sizeof sl_##name##_branches[0],        \
-        __VA_ARGS__}
+        __VA_ARGS__, NULL}
 #define CS_NONE (-1)
 #define CS_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -149,6 +149,7 @@ START_TEST(class_einval)
 {
     if (!tl_use_table(_i)) return;
     for (int k = 0; k < CR_NKINDS; k++) {
+        if (cr_multi(k)) continue; /* tests/test_embedding.c */
         ca_fill_valid(k);
         const cr_params p = ca_params(k);
         const ca_shape ok = ca_ok_shape(k);
@@ -193,6 +194,7 @@ START_TEST(class_param_einval)
 {
     if (!tl_use_table(_i)) return;
     for (int k = 0; k < CR_NKINDS; k++) {
+        if (cr_multi(k)) continue; /* tests/test_embedding.c */
         const sl_class_info *L = &cr_infos[k];
         ca_fill_valid(k);
         const ca_shape ok = ca_ok_shape(k);
@@ -338,6 +340,7 @@ START_TEST(class_size_overflow)
         {2, 1, M / 16 + 1, 1},
     };
     for (int k = 0; k < CR_NKINDS; k++) {
+        if (cr_multi(k)) continue; /* tests/test_embedding.c */
         ca_fill_valid(k);
         const cr_params p = ca_params(k);
         for (size_t j = 0; j < sizeof cases / sizeof cases[0]; j++) {
@@ -378,6 +381,7 @@ START_TEST(class_target_edomain)
     if (!tl_use_table(_i)) return;
     const int64_t bad_vals[] = {CA_C, CA_C + 1, -1, -2, -5, -100, -101, INT64_MAX, INT64_MIN, 1000};
     for (int k = 0; k < CR_NKINDS; k++) {
+        if (cr_multi(k)) continue; /* tests/test_embedding.c */
         if (cr_infos[k].target != SL_T_INDEX) continue;
         const ca_shape ok = ca_ok_shape(k);
         const size_t npos = ok.B * ok.I;
@@ -413,6 +417,7 @@ START_TEST(class_target_edomain)
     }
     /* label rows: every entry of a row, also after the -1 terminator */
     for (int k = 0; k < CR_NKINDS; k++) {
+        if (cr_multi(k)) continue; /* tests/test_embedding.c */
         if (cr_infos[k].target != SL_T_LABELS) continue;
         const ca_shape mok = ca_ok_shape(k);
         const int64_t mbad[] = {-2, -3, CA_C, CA_C + 7, INT64_MAX, INT64_MIN};
@@ -525,6 +530,7 @@ START_TEST(class_edomain_guard_page)
     const size_t shapes[][3] = {{3, 5, 1}, {1, 17, 1}, {4, 1000, 1}, {2, 3, 7}, {5, 2, 1}};
     const int64_t bad[] = {INT64_MAX, INT64_MIN, -5, 1 << 20};
     for (int k = 0; k < CR_NKINDS; k++) {
+        if (cr_multi(k)) continue; /* tests/test_embedding.c */
         if (cr_infos[k].target == SL_T_FLOAT) continue;
         const size_t es = cr_infos[k].bf16 ? 2 : 4;
         for (size_t sh = 0; sh < sizeof shapes / sizeof shapes[0]; sh++) {
@@ -608,6 +614,7 @@ START_TEST(class_no_overread)
     const size_t shapes[][3] = {{1, 1, 1},    {3, 3, 1}, {5, 17, 1}, {2, 33, 1}, {17, 16, 1},
                                 {3, 1000, 1}, {2, 3, 5}, {3, 17, 7}, {1, 10, 37}};
     for (int k = 0; k < CR_NKINDS; k++) {
+        if (cr_multi(k)) continue; /* tests/test_embedding.c */
         const size_t es = cr_infos[k].bf16 ? 2 : 4;
         for (size_t sh = 0; sh < sizeof shapes / sizeof shapes[0]; sh++) {
             const size_t B = shapes[sh][0], C = shapes[sh][1];
@@ -665,6 +672,7 @@ START_TEST(class_empty_batch)
 {
     if (!tl_use_table(_i)) return;
     for (int k = 0; k < CR_NKINDS; k++) {
+        if (cr_multi(k)) continue; /* tests/test_embedding.c */
         ca_fill_valid(k);
         const cr_params p = ca_params(k);
         for (int nulls = 0; nulls < 2; nulls++)
@@ -743,6 +751,7 @@ START_TEST(class_empty_batch_sizes)
     float *unreadable = mmap(NULL, (size_t)page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     ck_assert(unreadable != MAP_FAILED);
     for (int k = 0; k < CR_NKINDS; k++) {
+        if (cr_multi(k)) continue; /* tests/test_embedding.c */
         ca_fill_valid(k);
         for (int ps = 0; ps < 3; ps++) {
             cr_params p = ca_params(k);
@@ -810,6 +819,7 @@ START_TEST(class_all_ignored)
     int64_t t[3 * 5];
     for (size_t i = 0; i < B * C * I5; i++) x[i] = (float)((int)(i * 5) % 9) * 0.5f - 2.0f;
     for (int k = 0; k < CR_NKINDS; k++) { /* the losses with ignore_index */
+        if (cr_multi(k)) continue;        /* tests/test_embedding.c */
         if (!cr_infos[k].ignore) continue;
         /* rows (inner 1): the first B positions; MEAN_KEPT: 0 when every
          * position is ignored (Keras' masked mean) */
@@ -882,6 +892,7 @@ START_TEST(class_ignore_real_class)
     for (size_t i = 0; i < NP3; i++) t[i] = (int64_t)(tl_rand_u64(&s) % C);
     t[0] = 2, t[NP3 - 1] = 2, t[NP3 / 2] = 2, t[B - 1] = 2;
     for (int k = 0; k < CR_NKINDS; k++) { /* the losses with ignore_index */
+        if (cr_multi(k)) continue;        /* tests/test_embedding.c */
         if (!cr_infos[k].ignore) continue;
         const size_t I = cr_infos[k].inner ? I3 : 1, NP = B * I; /* rows: B positions */
         for (int wi = 0; wi < 2; wi++)

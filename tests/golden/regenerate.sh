@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Regenerates tests/golden/<loss>.txt (gen.py) and tests/golden/class/<loss>.txt
-# (gen_class.py) from PyTorch 1.13 (Debian's python3-torch).
+# Regenerates tests/golden/<loss>.txt (gen.py), tests/golden/class/<loss>.txt
+# (gen_class.py) and tests/golden/embedding/<loss>.txt (gen_embedding.py) from
+# PyTorch 1.13 (Debian's python3-torch).
 # Installs python3-torch and python3-numpy first when /usr/bin/python3 lacks them.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,4 +14,5 @@ if ! "$PY" -c 'import torch, numpy' >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y python3-torch python3-numpy
 fi
 "$PY" "$here/gen.py" "$@"
-exec "$PY" "$here/gen_class.py"
+"$PY" "$here/gen_class.py"
+exec "$PY" "$here/gen_embedding.py"
