@@ -576,6 +576,38 @@ SIMDLOSS_API int simdloss_triplet_margin_f32(size_t batch, size_t dim, const flo
                                              float *grad_anchor, float *grad_positive,
                                              float *grad_negative);
 
+/* Distances for simdloss_triplet_margin_with_distance_f32. A custom distance
+ * returns d(u, v) for `dim` features and writes d d / d u to grad_u and
+ * d d / d v to grad_v where they are not NULL (dim floats each); it is called
+ * once per (row, pair), from any thread, concurrently when the library runs
+ * on several threads. */
+typedef float (*simdloss_distance_fn)(size_t dim, const float *u, const float *v, float *grad_u,
+                                      float *grad_v, void *ctx);
+enum {
+    SIMDLOSS_DIST_PAIRWISE = 0, /* F.pairwise_distance(u, v, p, eps): triplet_margin's distance */
+    SIMDLOSS_DIST_COSINE = 1,   /* 1 - F.cosine_similarity(u, v, dim=-1, eps=1e-8) */
+    SIMDLOSS_DIST_CUSTOM = 2    /* fn(dim, u, v, grad_u, grad_v, ctx) */
+};
+typedef struct {
+    int kind;                /* SIMDLOSS_DIST_* */
+    float p, eps;            /* PAIRWISE only (PyTorch's defaults: 2, 1e-6) */
+    simdloss_distance_fn fn; /* CUSTOM only */
+    void *ctx;               /* passed to fn */
+} simdloss_distance;
+
+/* F.triplet_margin_with_distance_loss: loss = max(0, (margin + d(a, p)) - dn),
+ * dn = d(a, n), or with swap != 0 min(d(a, n), d(p, n)) (a tie splits its
+ * gradient 1/2, 1/2); gradients where the clamp's argument is >= 0.
+ * distance NULL: PAIRWISE with p = 2, eps = 1e-6 (PyTorch's default). PAIRWISE
+ * gives simdloss_triplet_margin_f32's bits. COSINE, as PyTorch 1.13 computes
+ * cosine_similarity: 1 - sum (u / max(|u|, 1e-8)) (v / max(|v|, 1e-8)) (the
+ * struct's p and eps unused). A bad kind, a CUSTOM without fn, PAIRWISE's p
+ * not finite and > 0, a NaN eps or margin: EINVAL. */
+SIMDLOSS_API int simdloss_triplet_margin_with_distance_f32(
+    size_t batch, size_t dim, const float *anchor, const float *positive, const float *negative,
+    const simdloss_distance *distance, float margin, int swap, simdloss_reduction reduction,
+    float *loss, float *grad_anchor, float *grad_positive, float *grad_negative);
+
 /* ---- distillation ---------------------------------------------------------- */
 
 /* Knowledge distillation on logits: per row of student logits (input) and

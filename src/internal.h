@@ -81,6 +81,7 @@ typedef struct sl_rargs {
     int flags;          /* loss-specific bits */
     float wsum;         /* sum of w over classes (classes if w == NULL) */
     float gn, gs;       /* gradient factors (cross-entropy: nll and smoothing parts) */
+    const void *ext;    /* a loss's own description (triplet_margin_with_distance's distance) */
 } sl_rargs;
 
 /* sl_rargs.flags of the cross-entropy kernels */

@@ -667,6 +667,314 @@ START_TEST(te_golden)
 }
 END_TEST
 
+/* ---- triplet_margin_with_distance -------------------------------------------------------- */
+/* triplet data: three inputs of B x D from N(0, 1), a few rows made ties or
+ * inactive by construction */
+static void te_triplet_data(size_t B, size_t D, uint64_t seed, float *a, float *p, float *n)
+{
+    uint64_t s = seed;
+    for (size_t e = 0; e < B * D; e++) {
+        a[e] = (float)tl_rand_normal(&s), p[e] = (float)tl_rand_normal(&s);
+        n[e] = (float)tl_rand_normal(&s);
+    }
+    for (size_t r = 0; r + 3 < B; r += 4) /* positive = anchor: d(a, n) = d(p, n) */
+        memcpy(p + r * D, a + r * D, D * sizeof(float));
+}
+
+static size_t te_bytes(size_t B, size_t D) { return (B * D + 1) * sizeof(float); }
+
+/* every output of one call, for bitwise comparisons */
+static uint64_t te_tmd_hash(size_t B, size_t D, const float *a, const float *p, const float *n,
+                            const simdloss_distance *d, float margin, int swap,
+                            simdloss_reduction red)
+{
+    float *g[3], *l = malloc(te_bytes(B, 1));
+    for (int i = 0; i < 3; i++) g[i] = malloc(te_bytes(B, D));
+    ck_assert_int_eq(simdloss_triplet_margin_with_distance_f32(B, D, a, p, n, d, margin, swap, red,
+                                                               l, g[0], g[1], g[2]),
+                     SIMDLOSS_OK);
+    uint64_t h = te_hash(14695981039346656037ull, l, (red == SIMDLOSS_NONE ? B : 1) * 4);
+    for (int i = 0; i < 3; i++) h = te_hash(h, g[i], B * D * 4), free(g[i]);
+    free(l);
+    return h;
+}
+
+/* PAIRWISE (and distance NULL) give triplet_margin's bits */
+START_TEST(te_distance_pairwise)
+{
+    if (!tl_use_table(_i)) return;
+    const size_t B = 17, D = 33;
+    float *a = malloc(te_bytes(B, D)), *p = malloc(te_bytes(B, D)), *n = malloc(te_bytes(B, D));
+    te_triplet_data(B, D, 11, a, p, n);
+    static const float ps[] = {2.0f, 1.0f, 1.5f}, epss[] = {1e-6f, 0.0f, 1e-3f};
+    for (int swap = 0; swap < 2; swap++)
+        for (int j = 0; j < 3; j++)
+            for (int r = 0; r < 3; r++) {
+                const simdloss_reduction red = (simdloss_reduction)r;
+                const simdloss_distance d = {SIMDLOSS_DIST_PAIRWISE, ps[j], epss[j], NULL, NULL};
+                float *g[3], *l = malloc(te_bytes(B, 1));
+                for (int i = 0; i < 3; i++) g[i] = malloc(te_bytes(B, D));
+                ck_assert_int_eq(simdloss_triplet_margin_f32(B, D, a, p, n, 0.75f, ps[j], epss[j],
+                                                             swap, red, l, g[0], g[1], g[2]),
+                                 SIMDLOSS_OK);
+                uint64_t h = te_hash(14695981039346656037ull, l, (r == 0 ? B : 1) * 4);
+                for (int i = 0; i < 3; i++) h = te_hash(h, g[i], B * D * 4), free(g[i]);
+                free(l);
+                ck_assert_msg(te_tmd_hash(B, D, a, p, n, &d, 0.75f, swap, red) == h,
+                              "[%s] PAIRWISE p=%g swap=%d reduction %d differs from "
+                              "triplet_margin",
+                              tl_table(), (double)ps[j], swap, r);
+                if (j == 0 && epss[j] == 1e-6f)
+                    ck_assert(te_tmd_hash(B, D, a, p, n, NULL, 0.75f, swap, red) == h);
+            }
+    free(a), free(p), free(n);
+}
+END_TEST
+
+/* the cosine distance in double: value and d / d u, d / d v */
+static double te_cos_d(size_t D, const double *u, const double *v, double *gu, double *gv)
+{
+    double su = 0, sv = 0;
+    for (size_t c = 0; c < D; c++) su += u[c] * u[c], sv += v[c] * v[c];
+    const double lu = sqrt(su), lv = sqrt(sv), e = (double)1e-8f;
+    const double nu = fmax(lu, e), nv = fmax(lv, e);
+    double cs = 0;
+    for (size_t c = 0; c < D; c++) cs += u[c] / nu * v[c] / nv;
+    for (size_t c = 0; c < D && gu; c++) gu[c] = -(v[c] / nv - (lu >= e ? cs : 0) * u[c] / nu) / nu;
+    for (size_t c = 0; c < D && gv; c++) gv[c] = -(u[c] / nu - (lv >= e ? cs : 0) * v[c] / nv) / nv;
+    return 1.0 - cs;
+}
+
+/* one row's loss and gradients (g[0..2], D values each, or NULL) in double */
+static double te_cos_triplet(size_t D, const double *a, const double *p, const double *n,
+                             double margin, int swap, double *const *g)
+{
+    double *w = malloc(6 * (D + 1) * sizeof *w);
+    const double dap = te_cos_d(D, a, p, w, w + D);
+    const double dan = te_cos_d(D, a, n, w + 2 * D, w + 3 * D);
+    double dn = dan, wa = 1, wp = 0;
+    if (swap) {
+        const double dpn = te_cos_d(D, p, n, w + 4 * D, w + 5 * D);
+        if (dpn < dan) dn = dpn, wa = 0, wp = 1;
+        if (dpn == dan) wa = wp = 0.5;
+    }
+    const double z = margin + dap - dn, G = z >= 0 ? 1.0 : 0.0;
+    for (size_t c = 0; c < D && g; c++) {
+        g[0][c] = G * (w[c] - wa * w[2 * D + c]);
+        g[1][c] = G * (w[D + c] - (swap ? wp * w[4 * D + c] : 0));
+        g[2][c] = G * (-wa * w[3 * D + c] - (swap ? wp * w[5 * D + c] : 0));
+    }
+    free(w);
+    return z > 0 ? z : 0.0;
+}
+
+START_TEST(te_distance_cosine)
+{
+    if (!tl_use_table(_i)) return;
+    const simdloss_distance cosd = {SIMDLOSS_DIST_COSINE, 0, 0, NULL, NULL};
+    /* torch 1.13: F.triplet_margin_with_distance_loss(a, p, n, distance_function=lambda u, v:
+     * 1 - F.cosine_similarity(u, v), margin, swap), printed float32 values */
+    static const float a[6] = {0, 1, 1, 2, 0.5f, 0.5f}, p[6] = {1, 0, 1, 2, 0, 0.5f};
+    static const float n[6] = {0, 2.5f, 3, 2, 0.6f, 0.4f};
+    static const double none[2][3] = {{2.0, 0.86824316, 1.273474}, {1.5, 0.36824316, 0.77347392}};
+    static const double mean[2] = {1.3805723, 0.88057238};
+    static const double gmean[2][3][6] = {
+        {{-0.33333334, 0, 0.066151865, -0.033075944, 0.3010743, -0.30107433},
+         {0, -0.33333334, -7.4505806e-09, -1.4901161e-08, -0.47140452, 0},
+         {0, 0, -0.025443021, 0.038164537, -0.050286174, 0.075429291}},
+        {{-0.33333334, 0, 0.033075929, -0.016537979, 0.3010743, -0.30107433},
+         {0, -0.33333334, 0.033075929, -0.016537979, -0.47140452, 0},
+         {0, 0, -0.025443021, 0.038164537, -0.050286174, 0.075429291}}};
+    for (int swap = 0; swap < 2; swap++) {
+        const float margin = swap ? 0.5f : 1.0f;
+        float l[3], g[3][6];
+        ck_assert_int_eq(simdloss_triplet_margin_with_distance_f32(3, 2, a, p, n, &cosd, margin,
+                                                                   swap, SIMDLOSS_NONE, l, g[0],
+                                                                   g[1], g[2]),
+                         SIMDLOSS_OK);
+        for (int r = 0; r < 3; r++)
+            ck_assert_msg(fabs(l[r] - none[swap][r]) <= 2e-6 * fmax(1, fabs(none[swap][r])),
+                          "[%s] cosine swap=%d row %d: %.9g, want %.9g", tl_table(), swap, r,
+                          (double)l[r], none[swap][r]);
+        ck_assert_int_eq(simdloss_triplet_margin_with_distance_f32(3, 2, a, p, n, &cosd, margin,
+                                                                   swap, SIMDLOSS_MEAN, l, g[0],
+                                                                   g[1], g[2]),
+                         SIMDLOSS_OK);
+        ck_assert(fabs(l[0] - mean[swap]) <= 2e-6 * mean[swap]);
+        for (int i = 0; i < 3; i++)
+            for (int e = 0; e < 6; e++)
+                ck_assert_msg(fabs(g[i][e] - gmean[swap][i][e]) <=
+                                  2e-6 * fmax(1e-2, fabs(gmean[swap][i][e])),
+                              "[%s] cosine swap=%d input %d grad[%d]: %.9g, want %.9g", tl_table(),
+                              swap, i, e, (double)g[i][e], gmean[swap][i][e]);
+    }
+    /* random rows against the double reference, which is checked against
+     * finite differences; bitwise across thread configurations */
+    static const size_t shapes[][2] = {{17, 1}, {9, 3}, {17, 33}, {3, 1000}};
+    for (size_t si = 0; si < 4; si++) {
+        const size_t B = shapes[si][0], D = shapes[si][1];
+        float *x[3], *g[3], *l = malloc(te_bytes(B, 1));
+        for (int i = 0; i < 3; i++) x[i] = malloc(te_bytes(B, D)), g[i] = malloc(te_bytes(B, D));
+        te_triplet_data(B, D, 100 + si, x[0], x[1], x[2]);
+        for (int swap = 0; swap < 2; swap++) {
+            ck_assert_int_eq(
+                simdloss_triplet_margin_with_distance_f32(B, D, x[0], x[1], x[2], &cosd, 0.5f, swap,
+                                                          SIMDLOSS_NONE, l, g[0], g[1], g[2]),
+                SIMDLOSS_OK);
+            double *xd[3], *gd[3];
+            for (int i = 0; i < 3; i++)
+                xd[i] = malloc((D + 1) * sizeof(double)), gd[i] = malloc((D + 1) * sizeof(double));
+            for (size_t r = 0; r < B; r++) {
+                for (int i = 0; i < 3; i++)
+                    for (size_t c = 0; c < D; c++) xd[i][c] = x[i][r * D + c];
+                const double v = te_cos_triplet(D, xd[0], xd[1], xd[2], 0.5, swap, gd);
+                const double tol = 1e-5 * (1 + fabs(v)) * (1 + sqrt((double)D) / 4);
+                ck_assert_msg(fabs(l[r] - v) <= tol,
+                              "[%s] cosine B=%zu D=%zu row %zu: %.9g vs %.12g", tl_table(), B, D, r,
+                              (double)l[r], v);
+                for (int i = 0; i < 3; i++)
+                    for (size_t c = 0; c < D; c++) {
+                        double gm = 0; /* the gradient's scale: the terms' 1 / |x| */
+                        for (int j = 0; j < 3; j++)
+                            gm += 1.0 / fmax(1e-3, sqrt(D * 1.0)) + fabs(gd[j][c]);
+                        ck_assert_msg(
+                            fabs(g[i][r * D + c] - gd[i][c]) <=
+                                1e-5 * gm * (1 + sqrt((double)D) / 4),
+                            "[%s] cosine B=%zu D=%zu row %zu input %d [%zu]: %.9g vs %.12g",
+                            tl_table(), B, D, r, i, c, (double)g[i][r * D + c], gd[i][c]);
+                    }
+                /* the double reference against central differences (rows
+                 * away from the clamp's kink and the swap's tie) */
+                const size_t c = D / 2;
+                for (int i = 0; i < 3 && fabs(v) > 1e-3; i++) {
+                    const double x0 = xd[i][c], h = 1e-6 * fmax(1.0, fabs(x0));
+                    xd[i][c] = x0 + h;
+                    const double vp = te_cos_triplet(D, xd[0], xd[1], xd[2], 0.5, swap, NULL);
+                    xd[i][c] = x0 - h;
+                    const double vm = te_cos_triplet(D, xd[0], xd[1], xd[2], 0.5, swap, NULL);
+                    xd[i][c] = x0;
+                    if (swap && r % 4 == 0) continue; /* the tie: one-sided there */
+                    ck_assert_msg(
+                        fabs((vp - vm) / (2 * h) - gd[i][c]) <= 1e-6 * (1 + fabs(gd[i][c])),
+                        "cosine reference vs finite differences: row %zu input %d: %.12g vs %.12g",
+                        r, i, gd[i][c], (vp - vm) / (2 * h));
+                }
+            }
+            for (int i = 0; i < 3; i++) free(xd[i]), free(gd[i]);
+            for (int r = 0; r < 3; r++) {
+                const uint64_t want =
+                    te_tmd_hash(B, D, x[0], x[1], x[2], &cosd, 0.5f, swap, (simdloss_reduction)r);
+                for (int j = 0; j < TL_NTHREADS; j++) {
+                    tl_threads_set(j);
+                    const uint64_t h = te_tmd_hash(B, D, x[0], x[1], x[2], &cosd, 0.5f, swap,
+                                                   (simdloss_reduction)r);
+                    tl_threads_set(-1);
+                    ck_assert_msg(h == want, "[%s] cosine B=%zu D=%zu: %s differs", tl_table(), B,
+                                  D, tl_threads_name(j));
+                }
+            }
+        }
+        for (int i = 0; i < 3; i++) free(x[i]), free(g[i]);
+        free(l);
+    }
+}
+END_TEST
+
+/* a custom distance: squared Euclidean, counting its calls */
+typedef struct {
+    int calls; /* atomic: the library may call from several threads */
+    int nan_row;
+} te_sq_ctx;
+
+static float te_sq_dist(size_t D, const float *u, const float *v, float *gu, float *gv, void *ctx)
+{
+    te_sq_ctx *c = ctx;
+    __atomic_fetch_add(&c->calls, 1, __ATOMIC_RELAXED);
+    double s = 0;
+    for (size_t k = 0; k < D; k++) {
+        const double d = (double)u[k] - v[k];
+        s += d * d;
+        if (gu) gu[k] = (float)(2 * d);
+        if (gv) gv[k] = (float)(-2 * d);
+    }
+    return c->nan_row && u[0] == 1234.0f ? NAN : (float)s;
+}
+
+START_TEST(te_distance_custom)
+{
+    if (!tl_use_table(_i)) return;
+    const size_t B = 37, D = 5;
+    float *x[3], *g[3], *l = malloc(te_bytes(B, 1));
+    for (int i = 0; i < 3; i++) x[i] = malloc(te_bytes(B, D)), g[i] = malloc(te_bytes(B, D));
+    te_triplet_data(B, D, 7, x[0], x[1], x[2]);
+    te_sq_ctx ctx = {0, 0};
+    const simdloss_distance d = {SIMDLOSS_DIST_CUSTOM, 0, 0, te_sq_dist, &ctx};
+    for (int swap = 0; swap < 2; swap++) {
+        ctx.calls = 0;
+        ck_assert_int_eq(simdloss_triplet_margin_with_distance_f32(B, D, x[0], x[1], x[2], &d, 1.0f,
+                                                                   swap, SIMDLOSS_NONE, l, g[0],
+                                                                   g[1], g[2]),
+                         SIMDLOSS_OK);
+        ck_assert_int_eq(ctx.calls, (int)B * (swap ? 3 : 2)); /* once per (row, pair) */
+        for (size_t r = 0; r < B; r++) {
+            double dd[3] = {0, 0, 0};
+            for (size_t c = 0; c < D; c++) {
+                const double a = x[0][r * D + c], p = x[1][r * D + c], n = x[2][r * D + c];
+                dd[0] += (a - p) * (a - p), dd[1] += (a - n) * (a - n), dd[2] += (p - n) * (p - n);
+            }
+            const double dap = (float)dd[0], dan = (float)dd[1], dpn = (float)dd[2];
+            const double dn = swap && dpn < dan ? dpn : dan, z = 1.0 + dap - dn;
+            ck_assert_msg(fabs(l[r] - (z > 0 ? z : 0)) <= 1e-6 * (1 + dap + dn),
+                          "[%s] custom row %zu: %.9g, want %.9g", tl_table(), r, (double)l[r], z);
+            if (z < 0)
+                for (int i = 0; i < 3; i++)
+                    for (size_t c = 0; c < D; c++) ck_assert(g[i][r * D + c] == 0.0f);
+        }
+    }
+    /* a NaN distance: that row's loss and gradients NaN, the others finite */
+    x[0][3 * D] = 1234.0f;
+    ctx.nan_row = 1;
+    ck_assert_int_eq(simdloss_triplet_margin_with_distance_f32(B, D, x[0], x[1], x[2], &d, 1.0f, 0,
+                                                               SIMDLOSS_NONE, l, g[0], g[1], g[2]),
+                     SIMDLOSS_OK);
+    ck_assert(isnan(l[3]) && isnan(g[0][3 * D]) && isnan(g[2][3 * D + 1]) && !isnan(l[4]));
+    /* the contract */
+    const simdloss_distance bad_kind = {7, 2, 0, NULL, NULL},
+                            no_fn = {SIMDLOSS_DIST_CUSTOM, 0, 0, NULL, NULL};
+    const simdloss_distance p0 = {SIMDLOSS_DIST_PAIRWISE, 0, 0, NULL, NULL};
+    const simdloss_distance pinf = {SIMDLOSS_DIST_PAIRWISE, INFINITY, 0, NULL, NULL};
+    const simdloss_distance enan = {SIMDLOSS_DIST_PAIRWISE, 2, NAN, NULL, NULL};
+    const simdloss_distance *bads[] = {&bad_kind, &no_fn, &p0, &pinf, &enan};
+    for (size_t j = 0; j < 5; j++) {
+        l[0] = 7.0f;
+        ck_assert_int_eq(simdloss_triplet_margin_with_distance_f32(B, D, x[0], x[1], x[2], bads[j],
+                                                                   1.0f, 0, SIMDLOSS_SUM, l, NULL,
+                                                                   NULL, NULL),
+                         SIMDLOSS_EINVAL);
+        ck_assert(l[0] == 7.0f && strlen(simdloss_last_error()) > 0);
+    }
+    ck_assert_int_eq(simdloss_triplet_margin_with_distance_f32(B, D, x[0], x[1], x[2], &d, NAN, 0,
+                                                               SIMDLOSS_SUM, l, NULL, NULL, NULL),
+                     SIMDLOSS_EINVAL);
+    ck_assert_int_eq(simdloss_triplet_margin_with_distance_f32(B, D, x[0], NULL, x[2], &d, 1, 0,
+                                                               SIMDLOSS_SUM, l, NULL, NULL, NULL),
+                     SIMDLOSS_EINVAL);
+    ck_assert_int_eq(simdloss_triplet_margin_with_distance_f32(B, D, x[0], x[1], NULL, &d, 1, 0,
+                                                               SIMDLOSS_SUM, l, NULL, NULL, NULL),
+                     SIMDLOSS_EINVAL);
+    ck_assert_int_eq(simdloss_triplet_margin_with_distance_f32(
+                         B, D, x[0], x[1], x[2], &d, 1, 0, SIMDLOSS_SUM, NULL, NULL, NULL, NULL),
+                     SIMDLOSS_EINVAL);
+    ctx.calls = 0;
+    ck_assert_int_eq(simdloss_triplet_margin_with_distance_f32(0, D, NULL, NULL, NULL, &d, 1, 0,
+                                                               SIMDLOSS_MEAN, l, NULL, NULL, NULL),
+                     SIMDLOSS_OK);
+    ck_assert(isnan(l[0]) && ctx.calls == 0);
+    for (int i = 0; i < 3; i++) free(x[i]), free(g[i]);
+    free(l);
+}
+END_TEST
+
 int main(void)
 {
     te_collect();
@@ -678,6 +986,9 @@ int main(void)
     tcase_add_loop_test(tc, te_contract, 0, tl_ntables());
     tcase_add_loop_test(tc, te_bitwise, 0, te_nkinds);
     tcase_add_loop_test(tc, te_golden, 0, te_nkinds * tl_ntables());
+    tcase_add_loop_test(tc, te_distance_pairwise, 0, tl_ntables());
+    tcase_add_loop_test(tc, te_distance_cosine, 0, tl_ntables());
+    tcase_add_loop_test(tc, te_distance_custom, 0, tl_ntables());
     suite_add_tcase(s, tc);
     return tl_main(s);
 }
