@@ -51,8 +51,12 @@ static int sl_plan_kl_div_logits_f32(sl_ccall *c, const sl_class_call *q, double
 
 #include "row_driver.h"
 
+/* mode: T is a power of two, so x / T is exactly x * (1 / T) (a product is
+ * cheaper than a division; there are four of them per logit pair) */
+enum { SL_KLD_POW2 = 1 };
+
 typedef struct {
-    vf T, sh;          /* temperature; the shift of the current exp pass */
+    vf T, rT, sh;      /* temperature, 1 / T; the shift of the current exp pass */
     vf ms, mu, ls, lu; /* shifts and log-sums of student and teacher */
     vf Zs, Zu, sq, gT, zero;
 } sl_kld_k;
@@ -63,12 +67,17 @@ SL_INLINE void sl_kld_max_el(const void *kv, int mode, const sl_rin *in, sl_rout
     o->max = in->x;
 }
 
+/* x / T, bit for bit */
+SL_INLINE vf sl_kld_div(const sl_kld_k *k, int mode, vf x)
+{
+    return mode & SL_KLD_POW2 ? vf_mul(x, k->rT) : vf_div(x, k->T);
+}
+
 /* the block pre-loop: exp(x / T - shift) */
 SL_INLINE vf sl_kld_exp_pre(const void *kv, int mode, vf x)
 {
     const sl_kld_k *k = (const sl_kld_k *)kv;
-    (void)mode;
-    return vf_exp(vf_sub(vf_div(x, k->T), k->sh));
+    return vf_exp(vf_sub(sl_kld_div(k, mode, x), k->sh));
 }
 
 SL_INLINE void sl_kld_exp_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
@@ -82,10 +91,9 @@ SL_INLINE void sl_kld_exp_el(const void *kv, int mode, const sl_rin *in, sl_rout
 SL_INLINE void sl_kld_loss_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
 {
     const sl_kld_k *k = (const sl_kld_k *)kv;
-    (void)mode;
     const vf q = vf_div(in->s, k->Zu);
-    const vf lq = vf_sub(vf_sub(vf_div(in->t, k->T), k->mu), k->lu);
-    const vf ls = vf_sub(vf_sub(vf_div(in->x, k->T), k->ms), k->ls);
+    const vf lq = vf_sub(vf_sub(sl_kld_div(k, mode, in->t), k->mu), k->lu);
+    const vf ls = vf_sub(vf_sub(sl_kld_div(k, mode, in->x), k->ms), k->ls);
     const vf xlogy = vf_select(vf_eq(q, k->zero), k->zero, vf_mul(q, lq));
     o->sum[0] = vf_sub(xlogy, vf_mul(q, ls));
     o->sum[1] = q;
@@ -107,7 +115,7 @@ SL_INLINE void sl_kld_row(const sl_rargs *a, const sl_row *row, float *l0, int m
      * may alias the input or the target, which the loss pass reads again */
     float *eu = a->scratch, *es = row->grad ? a->scratch + row->C : NULL;
     sl_kld_k k;
-    k.T = vf_set1(T), k.zero = vf_set1(0.0f);
+    k.T = vf_set1(T), k.rT = vf_set1(1.0f / T), k.zero = vf_set1(0.0f);
     sl_row teacher = *row;
     teacher.x = row->t;
 
@@ -158,7 +166,11 @@ SL_INLINE void sl_kld_row(const sl_rargs *a, const sl_row *row, float *l0, int m
 static void k_kl_div_logits_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
 {
     (void)l1;
-    sl_rows(a, pos, cnt, l0, SL_RT_FLOAT, 0, sl_kld_row, 0);
+    int e;
+    if (frexpf(a->p[0], &e) == 0.5f) /* T = 2^(e - 1) */
+        sl_rows(a, pos, cnt, l0, SL_RT_FLOAT, 0, sl_kld_row, SL_KLD_POW2);
+    else
+        sl_rows(a, pos, cnt, l0, SL_RT_FLOAT, 0, sl_kld_row, 0);
 }
 
 #else /* the tests' reference and data (tests/class_spec.h) */
