@@ -8,7 +8,8 @@
  * fuzz/make_corpus.py writes the same layout):
  *   u8 kind (registry order, mod the number of class losses)   u8 size mode
  *   u16 batch  u16 classes  u16 inner  u8 x3 huge-size selectors
- *   u8 reduction mode  u32 raw reduction   u8 loss output  u8 gradient output
+ *   u8 reduction mode  u32 raw reduction   u8 loss output  u8 gradient output (its bits
+ *   3-4: a further input NULL, 5-6: the further inputs' gradients wanted)
  *   input   { u8 fill, u32 seed }
  *   target  { u8 mode, u8 fill, u32 seed }
  *   weight  { u8 mode, u8 fill, u32 seed }   (also the row labels of a loss with them)
@@ -45,9 +46,11 @@
 
 #define FC_MAXE 16384 /* the most elements of any array */
 
-enum { FC_X, FC_TGT, FC_W, FC_ALPHA, FC_LAB, FC_ND }; /* data arrays */
-enum { FC_LOSS, FC_GRAD, FC_NO };                     /* outputs */
-static const char *const fc_dnames[FC_ND] = {"input", "target", "weight", "alpha", "labels"};
+enum { FC_X, FC_TGT, FC_W, FC_ALPHA, FC_LAB, FC_X2A, FC_X2B, FC_ND }; /* data arrays */
+enum { FC_LOSS, FC_GRAD, FC_G2A, FC_G2B, FC_NO };                     /* outputs */
+static const char *const fc_dnames[FC_ND] = {"input",  "target", "weight", "alpha",
+                                             "labels", "input2", "input3"};
+static const char *const fc_onames[FC_NO] = {"loss", "grad", "grad2", "grad3"};
 
 typedef struct {
     int kind;
@@ -77,6 +80,7 @@ static union {
 } fc_t;
 static float fc_w[FC_MAXE], fc_alpha[FC_MAXE];
 static int64_t fc_lab[FC_MAXE]; /* row labels (RLAB) */
+static float fc_x2[2][FC_MAXE]; /* further inputs (X2) */
 static unsigned char fc_first[FC_NO][FC_MAXE * sizeof(float)];
 static float fc_tmp[FC_MAXE];
 
@@ -87,6 +91,8 @@ static const void *fc_master(int d)
     case FC_TGT: return &fc_t;
     case FC_W: return fc_w;
     case FC_LAB: return fc_lab;
+    case FC_X2A: return fc_x2[0];
+    case FC_X2B: return fc_x2[1];
     default: return fc_alpha;
     }
 }
@@ -172,6 +178,9 @@ static void fc_targets(fc_case *c, unsigned mode, unsigned fill, uint32_t seed, 
                 row[k] = t;
             }
         }
+    } else if (c->I->target == SL_T_ROW) { /* one per row: mostly +-1 */
+        static const float rowt[8] = {1.0f, -1.0f, 1.0f, -1.0f, 0.0f, 2.0f, NAN, -INFINITY};
+        for (size_t k = 0; k < n; k++) fc_t.f[k] = rowt[fz_rand(&s) % (mode % 8 == 7 ? 8 : 4)];
     } else { /* float targets, the input's shape */
         const unsigned m = mode % 8;
         if (m == 6 || !c->sizes_ok) { /* (rows need a valid shape) */
@@ -322,7 +331,15 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
     c->present[FC_X] = xfill % 16 != FZ_F_NULL;
     c->dlen[FC_X] = nel, c->dsize[FC_X] = es;
     c->present[FC_TGT] = tmode % 16 != FZ_F_NULL;
-    c->dlen[FC_TGT] = I->target == SL_T_INDEX ? npos : I->target == SL_T_LABELS ? nrow : nel;
+    c->dlen[FC_TGT] = I->target == SL_T_INDEX || I->target == SL_T_ROW ? npos
+                      : I->target == SL_T_LABELS                       ? nrow
+                                                                       : nel;
+    if (I->target == SL_T_NONE) c->present[FC_TGT] = 0;
+    /* further inputs: present unless the gradient byte's bits 3-4 say NULL */
+    for (int j = 0; j < 2; j++) {
+        c->present[FC_X2A + j] = I->x2[j] != NULL && (gradout >> 3) % 4 != (unsigned)(1 + j);
+        c->dlen[FC_X2A + j] = nel, c->dsize[FC_X2A + j] = 4;
+    }
     c->dsize[FC_TGT] = I->target == SL_T_FLOAT ? 4 : 8;
     c->present[FC_W] = (I->w != NULL) && wmode % 8 >= 4;
     /* row labels take the weight's bytes (no loss has both): NULL or one
@@ -357,6 +374,10 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
     c->want[FC_GRAD] = gradout % 8 >= 2;
     c->olen[FC_GRAD] = nel;
     c->grad_alias = c->want[FC_GRAD] && gradout % 8 >= 6 && c->present[FC_X];
+    for (int j = 0; j < 2; j++) { /* their gradients: bits 5 and 6 */
+        c->want[FC_G2A + j] = I->x2[j] != NULL && (gradout >> (5 + j)) % 2 == 1;
+        c->olen[FC_G2A + j] = nel;
+    }
 
     /* ---- the data */
     if (c->present[FC_X]) {
@@ -369,6 +390,10 @@ static void fc_decode(const uint8_t *data, size_t size, fc_case *c)
         }
     }
     if (c->present[FC_TGT]) fc_targets(c, tmode, tfill, tseed, &pool);
+    for (int j = 0; j < 2; j++)
+        if (c->present[FC_X2A + j])
+            fz_fill(fc_x2[j], nel, xfill, xseed ^ (0x9e3779b9u * (uint32_t)(j + 1)), I->x_dom,
+                    &pool);
     if (c->present[FC_W]) fz_fill(fc_w, c->dlen[FC_W], wfill, wseed, SL_D_POSITIVE, &pool);
     if (c->present[FC_LAB]) {
         uint64_t ls = ((uint64_t)wseed << 8) ^ wfill ^ 0x1ab5ull;
@@ -445,13 +470,16 @@ static const char *fc_einval_reason(const fc_case *c)
     if (B > 0 && N == 0) return "inner == 0 with batch > 0";
     if (B > 0 && !c->sizes_ok) return "the size product overflows";
     if (B > 0 && !c->present[FC_X]) return "input is NULL";
-    if (!c->want[FC_LOSS] && !c->want[FC_GRAD]) return "loss and gradient are both NULL";
+    if (!c->want[FC_LOSS] && !c->want[FC_GRAD] && !c->want[FC_G2A] && !c->want[FC_G2B])
+        return "loss and gradient are both NULL";
     for (int j = 0; j < I->npf; j++)
         if (!fz_in_range(&I->pf[j].range, p->pf[j])) return "a float parameter is out of range";
     for (int j = 0; j < I->npi; j++)
         if (I->pi[j].rule == SL_I_ONE_TWO && p->pi[j] != 1 && p->pi[j] != 2)
             return "an int parameter is not 1 or 2";
-    if (B > 0 && !c->present[FC_TGT]) return "target is NULL";
+    if (B > 0 && I->target != SL_T_NONE && !c->present[FC_TGT]) return "target is NULL";
+    for (int j = 0; j < 2; j++)
+        if (B > 0 && I->x2[j] && !c->present[FC_X2A + j]) return "a further input is NULL";
     if (I->alpha) {
         if (!c->present[FC_ALPHA]) return "alpha is NULL";
         if (p->alpha_len != 1 && p->alpha_len != C) return "alpha_len is neither 1 nor classes";
@@ -492,6 +520,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     fz_slot_init(&fc_dslot[FC_W], FC_MAXE * sizeof(float));
     fz_slot_init(&fc_dslot[FC_ALPHA], FC_MAXE * sizeof(float));
     fz_slot_init(&fc_dslot[FC_LAB], FC_MAXE * sizeof(int64_t));
+    fz_slot_init(&fc_dslot[FC_X2A], FC_MAXE * sizeof(float));
+    fz_slot_init(&fc_dslot[FC_X2B], FC_MAXE * sizeof(float));
+    fz_slot_init(&fc_oslot[FC_G2A], FC_MAXE * sizeof(float));
+    fz_slot_init(&fc_oslot[FC_G2B], FC_MAXE * sizeof(float));
     fz_slot_init(&fc_oslot[FC_LOSS], FC_MAXE * sizeof(float));
     fz_slot_init(&fc_oslot[FC_GRAD], FC_MAXE * sizeof(float));
     return 0;
@@ -508,7 +540,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static fc_case c;
     fc_decode(data, size, &c);
-    if (cr_multi(c.kind)) return 0; /* tests/test_embedding.c */
     const sl_class_info *I = c.I;
     const size_t es = I->bf16 ? 2 : 4;
     const int verbose = getenv("SIMDLOSS_FUZZ_VERBOSE") != NULL;
@@ -520,16 +551,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (c.want[FC_GRAD])
         op[FC_GRAD] =
             c.grad_alias ? dp[FC_X] : fz_slot_place(&fc_oslot[FC_GRAD], c.olen[FC_GRAD] * es);
+    for (int o = FC_G2A; o <= FC_G2B; o++)
+        if (c.want[o]) op[o] = fz_slot_place(&fc_oslot[o], c.olen[o] * 4);
     cr_params p = c.p;
+    p.x2[0] = dp[FC_X2A], p.x2[1] = dp[FC_X2B];
+    p.g2[0] = op[FC_G2A], p.g2[1] = op[FC_G2B];
     p.weight = dp[FC_W];
     p.alpha = dp[FC_ALPHA];
     const int64_t *ti = I->rlab ? dp[FC_LAB] : I->target != SL_T_FLOAT ? dp[FC_TGT] : NULL;
-    const float *tf = I->target == SL_T_FLOAT ? dp[FC_TGT] : NULL;
+    const float *tf = I->target == SL_T_FLOAT || I->target == SL_T_ROW ? dp[FC_TGT] : NULL;
 
     const char *einval = fc_einval_reason(&c);
     size_t bad_at = 0;
     const int bad = fc_bad_target(&c, &bad_at);
-    const size_t osize[FC_NO] = {c.olen[FC_LOSS] * 4, c.olen[FC_GRAD] * es};
+    const size_t osize[FC_NO] = {c.olen[FC_LOSS] * 4, c.olen[FC_GRAD] * es, c.olen[FC_G2A] * 4,
+                                 c.olen[FC_G2B] * 4};
     int rc0 = -1;
     static char msg0[256], msg[256];
     if (verbose) fprintf(stderr, "call: %s\n", fz_case);
@@ -544,6 +580,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             else
                 fz_sentinel32(op[FC_GRAD], c.olen[FC_GRAD]);
         }
+        for (int o = FC_G2A; o <= FC_G2B; o++)
+            if (c.want[o]) fz_sentinel32(op[o], c.olen[o]);
         fz_set_marker();
         const int rc = cr_call(c.kind, c.batch, c.classes, c.inner, dp[FC_X], ti, tf, &p,
                                (simdloss_reduction)c.red, op[FC_LOSS], op[FC_GRAD]);
@@ -554,6 +592,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (c.present[d]) fz_slot_check(&fc_dslot[d], fc_dnames[d]);
         if (c.want[FC_LOSS]) fz_slot_check(&fc_oslot[FC_LOSS], "loss");
         if (c.want[FC_GRAD] && !c.grad_alias) fz_slot_check(&fc_oslot[FC_GRAD], "grad");
+        for (int o = FC_G2A; o <= FC_G2B; o++)
+            if (c.want[o]) fz_slot_check(&fc_oslot[o], fc_onames[o]);
 
         /* the status */
         if (einval && !bad && rc != SIMDLOSS_EINVAL)
@@ -583,6 +623,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 else
                     fz_check_untouched32(op[FC_GRAD], c.olen[FC_GRAD], "grad", "the call failed");
             }
+            for (int o = FC_G2A; o <= FC_G2B; o++)
+                if (c.want[o])
+                    fz_check_untouched32(op[o], c.olen[o], fc_onames[o], "the call failed");
         }
         if (rc == SIMDLOSS_OK) {
             if (c.want[FC_LOSS]) fz_check_canon32(op[FC_LOSS], c.olen[FC_LOSS], "loss");
@@ -592,6 +635,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 else
                     fz_check_canon32(op[FC_GRAD], c.olen[FC_GRAD], "grad");
             }
+            for (int o = FC_G2A; o <= FC_G2B; o++)
+                if (c.want[o]) fz_check_canon32(op[o], c.olen[o], fc_onames[o]);
             if (c.batch == 0 && c.want[FC_LOSS] && c.red == SIMDLOSS_SUM &&
                 fz_bits(*(float *)op[FC_LOSS]) != 0)
                 fz_fail("batch == 0: SUM = 0x%08x, want +0",
