@@ -93,6 +93,43 @@ def rng_for(*parts):
 
 
 # ------------------------------------------------------------- references --
+
+def check_expected(name, expect, raw32, golden):
+    """A worked example's values from the spec (float32 printed to 8 significant digits):
+    torch's float32 evaluation reproduces every one within 1e-6 relative, so the
+    transcription is the spec's formula in its order; the golden values too, but for those
+    replaced by float64 (cancellations, where the spec's float32 rounding is not the exact
+    value), which must be within the replacement rule's 1e-6 absolute (for values up to 1).
+    expect, raw32: the values by key; golden(key): the golden value of that key."""
+    for k, want in expect.items():
+        want = np.atleast_1d(np.asarray(want, dtype=np.float64))
+        for src, got in (("torch float32", raw32[k]), ("golden", golden(k))):
+            got = np.atleast_1d(np.asarray(got, dtype=np.float64))
+            assert got.shape == want.shape, (name, k)
+            err = np.abs(got - want)
+            ok = err <= 1e-6 * np.abs(want)
+            if src == "golden":
+                ok |= (got != raw32[k]) & (err <= 1e-6 * np.maximum(1.0, np.abs(want)))
+            assert ok.all(), (name, src, k, list(got), list(want))
+
+
+def write_all(losses, cases, write):
+    """Writes every loss's golden file (write(loss, notes) -> path) and prints the summary
+    and the notes."""
+    notes = []
+    total = 0
+    width = max(len(k) for k in losses)
+    for loss in losses:
+        path = write(loss, notes)
+        size = os.path.getsize(path)
+        total += size
+        nf = sum(1 for c in cases[loss] if c.get("f64"))
+        print("%-*s %3d cases %8d bytes (%d with float64 values, see their comments)"
+              % (width, loss, len(cases[loss]), size, nf))
+    print("total %d bytes" % total)
+    for s in notes:
+        print("note:", s)
+
 def cyc(t, n):
     """Cyclic broadcast of an aux array to n elements (autograd sums back)."""
     if t is None:

@@ -29,7 +29,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen import EPS, F32, INF, NAN, hexs, pick_red, rng_for  # noqa: E402
+from gen import EPS, F32, INF, NAN, check_expected, hexs, pick_red, rng_for, write_all  # noqa: E402
 
 warnings.filterwarnings("ignore")
 torch.set_num_threads(1)
@@ -662,22 +662,8 @@ def jsd_limit_rule(c, r):
 
 
 def check_expect(c, r):
-    """A worked example's values from the spec (float32 printed to 8 significant digits):
-    torch's float32 evaluation here reproduces every one within 1e-6 relative, so the
-    transcription is the spec's formula in its order; the golden values too, but for those
-    replaced by float64 (evaluate(): cancellations, where the spec's float32 rounding is not
-    the exact value), which must be within the replacement rule's 1e-6 absolute (for values
-    up to 1)."""
-    for k, want in c["expect"].items():
-        want = np.atleast_1d(np.asarray(want, dtype=np.float64))
-        for src, got in (("torch float32", c["raw32"][k]), ("golden", r[k])):
-            got = np.atleast_1d(np.asarray(got, dtype=np.float64))
-            assert got.shape == want.shape, (c["name"], k)
-            err = np.abs(got - want)
-            ok = err <= 1e-6 * np.abs(want)
-            if src == "golden":
-                ok |= (got != c["raw32"][k]) & (err <= 1e-6 * np.maximum(1.0, np.abs(want)))
-            assert ok.all(), (c["name"], src, k, list(got), list(want))
+    """A worked example's values (gen.check_expected), golden values from evaluate()."""
+    check_expected(c["name"], c["expect"], c["raw32"], lambda k: r[k])
 
 
 def check_raises(c):
@@ -1676,19 +1662,7 @@ def main():
         fin = ~np.isnan(c["x"])
         tb = torch.tensor(c["x"]).to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16)
         assert (tb[fin] == c["xbits"][fin]).all(), c["name"]
-    notes = []
-    total = 0
-    width = max(len(k) for k in LOSSES)
-    for loss in LOSSES:
-        path = write(loss, notes)
-        size = os.path.getsize(path)
-        total += size
-        nf = sum(1 for c in CASES[loss] if c.get("f64"))
-        print("%-*s %3d cases %8d bytes (%d with float64 values, see their comments)"
-              % (width, loss, len(CASES[loss]), size, nf))
-    print("total %d bytes" % total)
-    for s in notes:
-        print("note:", s)
+    write_all(LOSSES, CASES, write)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from gen import F32, INF, NAN, hexs, pick_red, rng_for  # noqa: E402
+from gen import F32, INF, NAN, check_expected, hexs, pick_red, rng_for, write_all  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "bench"))
 import registry as R  # noqa: E402
@@ -299,20 +299,10 @@ def evaluate(c, notes):
 
 
 def check_expect(c, r):
-    """A worked example's values (float32 printed to 8 significant digits): torch's float32
-    evaluation reproduces each within 1e-6 relative, and so do the golden values but for the
-    float64 replacements, which must be within 1e-6 absolute (values up to 1)."""
-    for k, want in c["expect"].items():
-        want = np.atleast_1d(np.asarray(want, dtype=np.float64))
-        gold = r[k] if k in ("none", "mean") else r["gmean"][int(k[-1])]
-        for src, got in (("torch float32", c["raw32"][k]), ("golden", gold)):
-            got = np.atleast_1d(np.asarray(got, dtype=np.float64))
-            assert got.shape == want.shape, (c["name"], k)
-            err = np.abs(got - want)
-            ok = err <= 1e-6 * np.abs(want)
-            if src == "golden":
-                ok |= (got != c["raw32"][k]) & (err <= 1e-6 * np.maximum(1.0, np.abs(want)))
-            assert ok.all(), (c["name"], src, k, list(got), list(want))
+    """A worked example's values (gen.check_expected); gradient keys end in the input's
+    number."""
+    check_expected(c["name"], c["expect"], c["raw32"],
+                   lambda k: r[k] if k in ("none", "mean") else r["gmean"][int(k[-1])])
 
 
 # ----------------------------------------------------------- generators --
@@ -624,19 +614,7 @@ assert set(GENERATORS) == set(REG), "a loss with several inputs without cases he
 def main():
     for loss in LOSSES:
         GENERATORS[loss]()
-    notes = []
-    total = 0
-    width = max(len(k) for k in LOSSES)
-    for loss in LOSSES:
-        path = write(loss, notes)
-        size = os.path.getsize(path)
-        total += size
-        nf = sum(1 for c in CASES[loss] if c.get("f64"))
-        print("%-*s %3d cases %8d bytes (%d with float64 values, see their comments)"
-              % (width, loss, len(CASES[loss]), size, nf))
-    print("total %d bytes" % total)
-    for s in notes:
-        print("note:", s)
+    write_all(LOSSES, CASES, write)
 
 
 if __name__ == "__main__":
