@@ -105,11 +105,12 @@ SL_INLINE void sl_cemb_row(const sl_rargs *a, const sl_row *row0, float *l0, int
     k.a = vf_set1(G / D);
     k.b1 = vf_set1(G * cos / m1);
     k.b2 = vf_set1(G * cos / m2);
-    float *s = a->scratch;
+    /* d/dx2 straight to its row unless it aliases x2, which the next pass reads */
+    float *s = g2 != row.t ? g2 : a->scratch;
     const sl_rpass gp = {.ld = ld, .out = SL_ROUT_GRAD};
     if (g2) sl_row_pass(gp, &row, NULL, g1 ? s : g2, &k, 2, sl_cemb_grad_el, NULL, (sl_rloc){0});
     if (g1) sl_row_pass(gp, &row, NULL, g1, &k, 1, sl_cemb_grad_el, NULL, (sl_rloc){0});
-    if (g1 && g2) memcpy(g2, s, C * sizeof(float));
+    if (g1 && g2 && s != g2) memcpy(g2, s, C * sizeof(float));
 }
 
 static void k_cosine_embedding_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)

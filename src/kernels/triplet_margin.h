@@ -168,7 +168,10 @@ SL_INLINE void sl_tri_row(const sl_rargs *a, const sl_row *row0, float *l0, int 
     k.can = vf_set1(sl_tri_fac(kind, g, wa, dan, P));
     k.cpn = vf_set1(sl_tri_fac(kind, g, wp, dpn, P));
     if (g != g) k.cap = k.can = k.cpn = vf_set1(NAN);
-    float *sp = a->scratch, *sn = a->scratch + C;
+    /* the positive's and negative's gradients go straight to their rows
+     * unless they alias their inputs, which later passes still read */
+    const int direct = gp != row.t && gn != row.w;
+    float *sp = direct ? gp : a->scratch, *sn = direct ? gn : a->scratch + C;
     const sl_rpass gpass = {.ld = ld, .out = SL_ROUT_GRAD};
     if (gp)
         sl_row_pass(gpass, &row, NULL, ga || gn ? sp : gp, &k, mode | SL_TRI_GP << SL_TRI_WHICH,
@@ -179,8 +182,8 @@ SL_INLINE void sl_tri_row(const sl_rargs *a, const sl_row *row0, float *l0, int 
     if (ga)
         sl_row_pass(gpass, &row, NULL, ga, &k, mode | SL_TRI_GA << SL_TRI_WHICH, sl_tri_grad_el,
                     NULL, (sl_rloc){0});
-    if (gp && (ga || gn)) memcpy(gp, sp, C * sizeof(float));
-    if (gn && ga) memcpy(gn, sn, C * sizeof(float));
+    if (!direct && gp && (ga || gn)) memcpy(gp, sp, C * sizeof(float));
+    if (!direct && gn && ga) memcpy(gn, sn, C * sizeof(float));
 }
 
 static void k_triplet_margin_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
