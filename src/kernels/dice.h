@@ -240,7 +240,7 @@ static const cs_branch sl_tversky_f32_branches[] = {
     {"alpha=0.5 beta=0.5", .pf = {0.5f, 0.5f}, .cross = 1},
     {"alpha=0.3 beta=0.7 soft", .pf = {0.3f, 0.7f}, .soft = 1},
     {"alpha=0 beta=1", .pf = {0.0f, 1.0f}},
-    {"alpha=1 beta=0", .pf = {1.0f, 0.0f}, .cross = 2},
+    {"alpha=1 beta=0", .pf = {1.0f, 0.0f}},
     {"alpha=2 beta=0.25 soft", .pf = {2.0f, 0.25f}, .soft = 1},
 };
 

@@ -205,9 +205,9 @@ static void sl_jsd_golden(const cr_pos *q, double *lt, double *gt)
 /* pf: beta */
 static const cs_branch sl_jsd_f32_branches[] = {
     {"beta=0.5", .pf = {0.5f}, .ignore_index = -100, .cross = 1},
-    {"beta=0 (forward KL)", .pf = {0.0f}, .ignore_index = -100, .cross = 1},
+    {"beta=0 (forward KL)", .pf = {0.0f}, .ignore_index = -100},
     {"beta=1 (reverse KL), 20% ignored", .pf = {1.0f}, .ignore_index = 3, .ignore_frac = 0.2},
-    {"beta=0.1, 30% ignored", .pf = {0.1f}, .ignore_index = -100, .ignore_frac = 0.3, .cross = 2},
+    {"beta=0.1, 30% ignored", .pf = {0.1f}, .ignore_index = -100, .ignore_frac = 0.3},
 };
 
 /* Liger-Kernel's torch reference (test/transformers/test_jsd.py's JSD module:
