@@ -457,8 +457,12 @@ def nan_rule(c, r):
             pos = b * K + i
             ri = row_index(c, b, i)
             xr = x[ri]
-            if loss in ("cross_entropy", "cross_entropy_bf16"):
+            if loss in ("cross_entropy", "cross_entropy_bf16", "sparse_categorical_crossentropy"):
+                # an ignored position is not read: loss 0, gradient 0 (torch's where() leaves a
+                # NaN gradient in sparse's rows that sum to 0 or hold NaN); a NaN elsewhere in the
+                # row: NaN (sparse: the one-hot sum's 0 * NaN)
                 if c["ti"][pos] == c["ignore"]:
+                    set_zero("none", pos)
                     for g in ("gsum", "gmean"):
                         set_zero(g, ri)
                 elif np.isnan(xr).any():
@@ -471,17 +475,6 @@ def nan_rule(c, r):
                     set_nan("none", pos)
                     for g in ("gsum", "gmean"):
                         set_nan(g, ri[y])
-            elif loss == "sparse_categorical_crossentropy":
-                # an ignored row is not read (torch's where() leaves a NaN gradient where the
-                # row sums to 0 or holds NaN); a NaN in any other row: the one-hot sum's 0 * NaN
-                if c["ti"][pos] == c["ignore"]:
-                    set_zero("none", pos)
-                    for g in ("gsum", "gmean"):
-                        set_zero(g, ri)
-                elif np.isnan(xr).any():
-                    set_nan("none", pos)
-                    for g in ("gsum", "gmean"):
-                        set_nan(g, ri)
             elif loss == "jsd":
                 # a row whose label is ignore_index is not read: loss 0, gradient 0 (torch's
                 # where() leaves 0 * inf = NaN in the gradient of a row holding -inf or NaN);
