@@ -272,10 +272,11 @@ typedef int (*ca_child_fn)(void *ctx);
 /* The child's exit status (0..255), or -signal when it died of one. */
 static int ca_in_child(ca_child_fn fn, void *ctx)
 {
-#ifdef TL_EMULATED
-    /* a fork costs tens of milliseconds under qemu-user and these run by the
-     * thousand: call in place (a crash still fails the test, which Check
-     * runs in its own process, only with less detail) */
+#if defined(TL_EMULATED) || defined(__SANITIZE_ADDRESS__)
+    /* a fork costs tens of milliseconds under qemu-user or AddressSanitizer
+     * (page tables of its shadow memory) and these run by the thousand: call
+     * in place. A crash still fails the test, which Check runs in its own
+     * process; under ASan its report names the faulting access. */
     return fn(ctx);
 #endif
     fflush(NULL);

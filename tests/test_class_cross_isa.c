@@ -443,7 +443,8 @@ static void cx_case(cx_ctx *c, const cx_branch *b, size_t B, size_t C, size_t I,
             snprintf(who, sizeof who, "[%s: partial outputs vs loss+grad, %s inputs]", isa, e.pat);
             cx_compare(c, &e, who, red, M_LOSS, &res[red][M_LOSS], &res[red][M_BOTH], 1, 0);
             cx_compare(c, &e, who, red, M_GRAD, &res[red][M_GRAD], &res[red][M_BOTH], 0, 1);
-            for (int j = 0; cx_threaded(B * C * I, red, pattern) && j < TL_NTHREADS; j++) {
+            for (int tk = 0; cx_threaded(B * C * I, red, pattern) && tk < TL_NTHREADS_CROSS; tk++) {
+                const int j = tl_threads_cross(tk);
                 tl_threads_set(j);
                 cx_run(&e, red, M_BOTH, V_PLAIN, 0, &var, c, isa);
                 tl_threads_set(-1);

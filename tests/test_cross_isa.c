@@ -335,9 +335,10 @@ static void tc_case(tc_ctx *c, int k, const ts_branch *b, size_t n, int pattern,
         for (int red = 0; red < 3; red++) {
             for (int m = 0; m < (full ? M_N : 1); m++)
                 if (tc_mode_valid(e.L, m)) tc_run(&e, red, m, V_PLAIN, 0, &res[red][m], c, isa);
-            for (int j = 0;
-                 n >= 2 * TC_TASK && red != SIMDLOSS_SUM && (pattern || !full) && j < TL_NTHREADS;
-                 j++) {
+            for (int tk = 0; n >= 2 * TC_TASK && red != SIMDLOSS_SUM && (pattern || !full) &&
+                             tk < TL_NTHREADS_CROSS;
+                 tk++) {
+                const int j = tl_threads_cross(tk);
                 tl_threads_set(j);
                 tc_run(&e, red, M_ALL, V_PLAIN, 0, &var, c, isa);
                 tl_threads_set(-1);

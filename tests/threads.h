@@ -15,6 +15,17 @@
  * the pthread pool with 2, 3 and 16 workers. j < 0: one thread (the
  * reference). */
 void tl_threads_set(int j);
+/* The configurations the cross-ISA tests compare: all of them, or under the
+ * sanitizers (TL_SANITIZED) two, the engine's 3 threads and the pool's 16,
+ * whose uneven splits put task boundaries everywhere the others do; the
+ * ThreadSanitizer build and test_threads cover every configuration. */
+#ifdef TL_SANITIZED
+#define TL_NTHREADS_CROSS 2
+static inline int tl_threads_cross(int k) { return k ? TL_NTHREADS - 1 : 1; }
+#else
+#define TL_NTHREADS_CROSS TL_NTHREADS
+static inline int tl_threads_cross(int k) { return k; }
+#endif
 /* "threads=7", "pool(3)" */
 const char *tl_threads_name(int j);
 /* The pthread pool's parallel_for: count threads (the calling one among
