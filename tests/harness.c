@@ -55,6 +55,13 @@ uint64_t tl_seed(const char *a, const char *b, uint64_t n)
     return h ^ (n * 0x9e3779b97f4a7c15ull);
 }
 
+uint64_t tl_hash_bytes(uint64_t h, const void *p, size_t bytes)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < bytes; i++) h = (h ^ b[i]) * 0x100000001b3ull;
+    return h;
+}
+
 static size_t tl_gcd(size_t a, size_t b) { return b ? tl_gcd(b, a % b) : a; }
 
 size_t tl_branch_multiple(int k, const ts_branch *b)

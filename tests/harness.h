@@ -62,6 +62,10 @@ size_t tl_branch_multiple(int k, const ts_branch *b);
 const char *tl_fn(int k);
 /* A seed from strings and a number (FNV-1a). */
 uint64_t tl_seed(const char *a, const char *b, uint64_t n);
+/* FNV-1a of `bytes` bytes, continuing from h (start: TL_HASH_START): a
+ * bitwise fingerprint of outputs */
+#define TL_HASH_START 14695981039346656037ull
+uint64_t tl_hash_bytes(uint64_t h, const void *p, size_t bytes);
 
 /* ---- floats ------------------------------------------------------------ */
 uint32_t tl_bits(float v);

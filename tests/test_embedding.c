@@ -331,25 +331,18 @@ START_TEST(te_reference)
 END_TEST
 
 /* ---- (c) bitwise across tables, threads, aliasing, output subsets ------------------------ */
-static uint64_t te_hash(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *c = p;
-    for (size_t i = 0; i < n; i++) h = (h ^ c[i]) * 1099511628211ull;
-    return h;
-}
-
 /* all outputs of the three reductions */
 static uint64_t te_all(te_data *d)
 {
-    uint64_t h = 14695981039346656037ull;
+    uint64_t h = TL_HASH_START;
     for (int r = 0; r < 3; r++) {
         const simdloss_reduction red = r == 0   ? SIMDLOSS_NONE
                                        : r == 1 ? SIMDLOSS_SUM
                                                 : SIMDLOSS_MEAN;
         ck_assert_int_eq(te_call(d, red), SIMDLOSS_OK);
-        h = te_hash(h, d->loss, (red == SIMDLOSS_NONE ? d->B : 1) * sizeof(float));
+        h = tl_hash_bytes(h, d->loss, (red == SIMDLOSS_NONE ? d->B : 1) * sizeof(float));
         for (int i = 0; i < te_nin(d->kind); i++)
-            h = te_hash(h, d->g[i], d->B * d->D * sizeof(float));
+            h = tl_hash_bytes(h, d->g[i], d->B * d->D * sizeof(float));
     }
     return h;
 }
@@ -704,8 +697,8 @@ static uint64_t te_tmd_hash(size_t B, size_t D, const float *a, const float *p, 
     ck_assert_int_eq(simdloss_triplet_margin_with_distance_f32(B, D, a, p, n, d, margin, swap, red,
                                                                l, g[0], g[1], g[2]),
                      SIMDLOSS_OK);
-    uint64_t h = te_hash(14695981039346656037ull, l, (red == SIMDLOSS_NONE ? B : 1) * 4);
-    for (int i = 0; i < 3; i++) h = te_hash(h, g[i], B * D * 4), free(g[i]);
+    uint64_t h = tl_hash_bytes(TL_HASH_START, l, (red == SIMDLOSS_NONE ? B : 1) * 4);
+    for (int i = 0; i < 3; i++) h = tl_hash_bytes(h, g[i], B * D * 4), free(g[i]);
     free(l);
     return h;
 }
@@ -728,8 +721,8 @@ START_TEST(te_distance_pairwise)
                 ck_assert_int_eq(simdloss_triplet_margin_f32(B, D, a, p, n, 0.75f, ps[j], epss[j],
                                                              swap, red, l, g[0], g[1], g[2]),
                                  SIMDLOSS_OK);
-                uint64_t h = te_hash(14695981039346656037ull, l, (r == 0 ? B : 1) * 4);
-                for (int i = 0; i < 3; i++) h = te_hash(h, g[i], B * D * 4), free(g[i]);
+                uint64_t h = tl_hash_bytes(TL_HASH_START, l, (r == 0 ? B : 1) * 4);
+                for (int i = 0; i < 3; i++) h = tl_hash_bytes(h, g[i], B * D * 4), free(g[i]);
                 free(l);
                 ck_assert_msg(te_tmd_hash(B, D, a, p, n, &d, 0.75f, swap, red) == h,
                               "[%s] PAIRWISE p=%g swap=%d reduction %d differs from "

@@ -44,13 +44,6 @@ static const size_t th_shapes[][2] = {{67, 1000}, {2100, 20}};
 
 static tl_data th_data[TL_NLOSSES];
 
-static uint64_t th_mix(uint64_t h, const void *p, size_t bytes)
-{
-    const unsigned char *b = (const unsigned char *)p;
-    for (size_t i = 0; i < bytes; i++) h = (h ^ b[i]) * 0x100000001b3ull;
-    return h;
-}
-
 static void th_make_inputs(void)
 {
     for (int k = 0; k < TL_NLOSSES; k++) {
@@ -63,7 +56,7 @@ static void th_make_inputs(void)
 /* Case c's outputs (MEAN loss and every gradient; return code) hashed. */
 static uint64_t th_case(int c)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
+    uint64_t h = TL_HASH_START;
     if (c < TL_NLOSSES) {
         const tl_data *d = &th_data[c];
         const sl_elem_info *L = tl_losses[c].info;
@@ -76,10 +69,11 @@ static uint64_t th_case(int c)
         for (int j = 0; j < L->nin; j++) a.grad[j] = g[j] = calloc(d->n, sizeof(float));
         if (L->ncg) a.grad_cyc = gc = calloc(d->cyc_len[0] + 1, sizeof(float));
         const int rc = tl_losses[c].call(&a);
-        h = th_mix(h, &rc, sizeof rc);
-        h = th_mix(h, &loss, sizeof loss);
-        for (int j = 0; j < L->nin; j++) h = th_mix(h, g[j], d->n * sizeof(float)), free(g[j]);
-        if (gc) h = th_mix(h, gc, d->cyc_len[0] * sizeof(float)), free(gc);
+        h = tl_hash_bytes(h, &rc, sizeof rc);
+        h = tl_hash_bytes(h, &loss, sizeof loss);
+        for (int j = 0; j < L->nin; j++)
+            h = tl_hash_bytes(h, g[j], d->n * sizeof(float)), free(g[j]);
+        if (gc) h = tl_hash_bytes(h, gc, d->cyc_len[0] * sizeof(float)), free(gc);
         return h;
     }
     const int kind = (c - TL_NLOSSES) / TH_NSHAPES;
@@ -101,9 +95,9 @@ static uint64_t th_case(int c)
         const cr_params p = cr_set_params(kind, set, C, w);
         rc = cr_call(kind, B, C, 1, bf16 ? (const void *)xb : x, ti, tf, &p, SIMDLOSS_MEAN, l, g);
     }
-    h = th_mix(h, &rc, sizeof rc);
-    h = th_mix(h, l, sizeof(float));
-    h = th_mix(h, g, n * (bf16 ? 2 : 4));
+    h = tl_hash_bytes(h, &rc, sizeof rc);
+    h = tl_hash_bytes(h, l, sizeof(float));
+    h = tl_hash_bytes(h, g, n * (bf16 ? 2 : 4));
     free(x), free(tf), free(w), free(l), free(xb), free(ti), free(g);
     return h;
 }
