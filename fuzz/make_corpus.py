@@ -4,6 +4,7 @@
 
     fuzz/corpus/elementwise/   inputs of fuzz/fuzz_elementwise.c
     fuzz/corpus/class/         inputs of fuzz/fuzz_class.c
+    fuzz/corpus/ctc/           inputs of fuzz/fuzz_ctc.c
 
 Each seed is one call in the input layout documented at the top of the two
 targets (a fixed header, then a pool of raw 32-bit words). The seeds cover
@@ -16,7 +17,7 @@ parameters at their range boundaries, aliased outputs; for the class
 functions weights, ignored and out-of-range targets, label smoothing,
 alpha lengths, empty batches and sizes whose product overflows.
 
-Usage: fuzz/make_corpus.py  (rewrites both directories)
+Usage: fuzz/make_corpus.py  (rewrites the three directories)
 """
 import os
 import re
@@ -238,6 +239,40 @@ def class_seeds():
     return seeds
 
 
+def ctc(shape, mode, fill, lens, seed, T, N, C, red=0, stride=4, blank=0):
+    """fuzz/fuzz_ctc.c's header: shape, mode, fill, lens, the seed, T, N, C,
+    the raw reduction word, the stride (padded layouts: shape bit 0 clear),
+    blank (bits 1-3 of shape zero: -1 or C)"""
+    b = struct.pack("<BBBBQBBBI", shape, mode, fill, lens, seed, T, N, C, red)
+    if not shape & 1:
+        b += struct.pack("<B", stride)
+    return b + struct.pack("<B", blank)
+
+
+def ctc_seeds():
+    seeds = {}
+    # mode: bits 0-2 the reduction (0-1 NONE, 2-3 MEAN, 4-5 SUM, 6-7 invalid), bit 3
+    # zero_infinity, bits 4-5 loss (0: none), bits 6-7 grad (1: none); fill: bits 0-1 the
+    # log-probabilities (0 raw bits, 1-2 log-softmax, 3 with a special), bits 0-2 the
+    # scale, bit 7 in place; lens: bits 0-1 allow bad lengths
+    shapes = [(5, 2, 4), (20, 3, 12), (1, 1, 2), (0, 2, 3), (24, 6, 7), (12, 5, 3), (3, 4, 12)]
+    modes = [0x10, 0x12, 0x14, 0x1C, 0x50, 0x02, 0x16, 0x2A, 0x07, 0x00]
+    fills = [1, 2, 0, 3, 0x81, 5, 6]
+    for k in range(40):
+        T, N, C = shapes[k % len(shapes)]
+        shape = 0x02 | (k % 2) | (0x10 if k % 5 == 0 else 0)
+        lens = (0x00, 0x03, 0x7F, 0x0C)[k % 4]
+        seeds["ctc-%02d" % k] = ctc(shape, modes[k % len(modes)], fills[k % len(fills)], lens,
+                                    0x9E3779B97F4A7C15 * (k + 1) % (1 << 64), T, N, C,
+                                    stride=(4, 10, 1, 0)[k % 4], blank=k % 3)
+    seeds["ctc-blank-minus-one"] = ctc(0x00, 0x10, 1, 0, 7, 5, 2, 4)
+    seeds["ctc-blank-c"] = ctc(0x10, 0x10, 1, 0, 7, 5, 2, 4)
+    seeds["ctc-no-output"] = ctc(0x02, 0x40, 1, 0, 9, 5, 2, 4)
+    seeds["ctc-bad-reduction"] = ctc(0x02, 0x17, 1, 0, 9, 5, 2, 4, red=3)
+    seeds["ctc-empty-classes"] = ctc(0x02, 0x10, 1, 0, 9, 5, 2, 0)
+    return seeds
+
+
 def write(dirname, seeds):
     path = os.path.join(ROOT, "fuzz", "corpus", dirname)
     shutil.rmtree(path, ignore_errors=True)
@@ -252,3 +287,4 @@ def write(dirname, seeds):
 if __name__ == "__main__":
     write("elementwise", elementwise_seeds())
     write("class", class_seeds())
+    write("ctc", ctc_seeds())

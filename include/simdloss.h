@@ -642,6 +642,46 @@ SIMDLOSS_API int simdloss_jsd_f32(size_t batch, size_t classes, const float *inp
                                   int64_t ignore_index, simdloss_reduction reduction, float *loss,
                                   float *grad_input);
 
+/* Connectionist temporal classification, F.ctc_loss. log_probs is (time,
+ * batch, classes), PyTorch's layout: element (t, n, c) at (t * batch + n) *
+ * classes + c, meant to be log-softmax output (not checked). Sample n reads
+ * frames [0, input_lengths[n]) and target_lengths[n] labels: with
+ * target_stride == 0 the targets are concatenated (sample n's start after
+ * the previous samples' lengths), else sample n's start at n *
+ * target_stride. Per sample, loss = -log of the summed probability of every
+ * alignment (PyTorch's log-space alpha recursion); an input length of 0
+ * gives 0 for an empty target (-0.0, as PyTorch) and inf otherwise.
+ * Infeasible alignments give inf, or 0 with zero_infinity != 0 (and a zero
+ * gradient for that sample).
+ * - NONE: one loss per sample; SUM: their sum; MEAN: the mean over the batch
+ *   of loss / max(target_length, 1) (PyTorch's 'mean'); sums in double, in
+ *   sample order, rounded once.
+ * - The gradient is PyTorch's, quirk included: d loss / d log_probs PLUS
+ *   exp(log_probs), times the reduction's factor. With log_probs =
+ *   log_softmax(logits) that is the gradient with respect to the logits: a
+ *   frame's true partials sum to -1 and the exp terms to +1, so
+ *   log_softmax's backward (PyTorch's next step) passes it through
+ *   unchanged. Frames past a sample's input length get 0; an infeasible
+ *   sample without zero_infinity gets NaN in its frames, as in PyTorch.
+ *   MEAN's factor is (float)(1 / batch) / max(target_length, 1).
+ * - grad_log_probs may alias log_probs exactly (in place); nothing else may
+ *   overlap.
+ * - EINVAL: blank outside [0, classes); an input length outside [0, time];
+ *   a negative target length, or one above target_stride (> 0); sizes that
+ *   overflow; a NULL array that is needed. EDOMAIN: a label outside [0,
+ *   classes) or equal to blank (PyTorch reads out of bounds). Every check
+ *   names the sample and index and comes before anything is written.
+ *   ENOMEM: the scratch does not fit (per thread, for the largest sample:
+ *   (input length + 16) * (2 * target length + 3) floats and 2 * classes;
+ *   alpha is kept for every frame, as PyTorch does).
+ * - The same bits on every table and for any thread count (a sample is one
+ *   task); NaN outputs are the canonical NaN. */
+SIMDLOSS_API int simdloss_ctc_f32(size_t time, size_t batch, size_t classes, const float *log_probs,
+                                  const int64_t *targets, size_t target_stride,
+                                  const int64_t *input_lengths, const int64_t *target_lengths,
+                                  int64_t blank, int zero_infinity, simdloss_reduction reduction,
+                                  float *loss, float *grad_log_probs);
+
 #ifdef __cplusplus
 }
 #endif

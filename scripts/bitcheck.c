@@ -9,7 +9,8 @@
  * length), 1023..1025 and 4133 (reduction block edges, several blocks); and
  * every class-dimension loss of the registry (through tests/class_calls.c's
  * cr_call) on small, wide and segmentation shapes,
- * with and without weights, smoothing, ignored targets and NaN/inf. Every
+ * with and without weights, smoothing, ignored targets and NaN/inf; and
+ * simdloss_ctc_f32 on four shapes. Every
  * variant of both architectures must print the
  * same hash. Raw bits are hashed, NaNs included: every NaN output is the
  * canonical 0x7fc00000 on both architectures (x86's default NaN is
@@ -125,6 +126,41 @@ static void bc_class_case(int kind, int set, const size_t *shape)
     }
 }
 
+/* simdloss_ctc_f32 on a few shapes (T, N, C, S): log-probabilities from
+ * integers (exact on both architectures, no libm), some NaN and -inf,
+ * repeated labels, every input length including 0, zero_infinity both ways;
+ * every output of every reduction. */
+static float ctc_lp[60 * 5 * 33], ctc_g[60 * 5 * 33], ctc_l[5];
+static void bc_ctc(void)
+{
+    static const size_t shapes[][4] = {{1, 2, 2, 1}, {9, 3, 5, 4}, {30, 4, 17, 8}, {60, 5, 33, 12}};
+    uint64_t s = 0x1234;
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+        const size_t T = shapes[k][0], N = shapes[k][1], C = shapes[k][2], S = shapes[k][3];
+        int64_t il[5], tl[5], tg[5 * 12];
+        for (size_t i = 0; i < T * N * C; i++) {
+            const uint64_t u = tl_rand_u64(&s);
+            ctc_lp[i] = u % 97 == 0 ? NAN : u % 89 == 0 ? -INFINITY : -(float)(u % 4096) / 512.0f;
+        }
+        for (size_t n = 0; n < N; n++) {
+            il[n] = (int64_t)(tl_rand_u64(&s) % (T + 1));
+            tl[n] = (int64_t)(tl_rand_u64(&s) % (S + 1));
+            for (size_t j = 0; j < S; j++) {
+                const uint64_t u = tl_rand_u64(&s);
+                tg[n * S + j] = u % 4 == 0 && j ? tg[n * S + j - 1] : 1 + (int64_t)(u % (C - 1));
+            }
+        }
+        for (int zi = 0; zi < 2; zi++)
+            for (int red = 0; red < 3; red++) {
+                if (simdloss_ctc_f32(T, N, C, ctc_lp, tg, S, il, tl, 0, zi, (simdloss_reduction)red,
+                                     ctc_l, ctc_g) != SIMDLOSS_OK)
+                    bc_mix(12345.0f);
+                for (size_t i = 0; i < (red ? 1 : N); i++) bc_mix(ctc_l[i]);
+                for (size_t i = 0; i < T * N * C; i++) bc_mix(ctc_g[i]);
+            }
+    }
+}
+
 int main(int argc, char **argv)
 {
     const int verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
@@ -161,6 +197,10 @@ int main(int argc, char **argv)
                            (unsigned long long)bc_hash);
                 all = (all ^ bc_hash) * 1099511628211ull;
             }
+        bc_hash = 14695981039346656037ull;
+        bc_ctc();
+        if (verbose) printf("  %-16s: %016llx\n", "ctc", (unsigned long long)bc_hash);
+        all = (all ^ bc_hash) * 1099511628211ull;
         printf("%s %016llx\n", tl_table_name(t), (unsigned long long)all);
     }
     return 0;

@@ -5,7 +5,7 @@
 # copy of its committed seed corpus (fuzz/corpus/<name>/, never modified);
 # fails on any crash, abort (a contract check of the target), sanitizer
 # report, leak or timeout.
-#   scripts/fuzz.sh                  60 s per target; with 2+ cores both at once
+#   scripts/fuzz.sh                  60 s per target; with 2+ cores all at once
 #   scripts/fuzz.sh -t 600           600 s per target
 #   scripts/fuzz.sh -j 2 -t 480      each target with -jobs=2 -workers=2 (480 s
 #                                    per job), one target after the other
@@ -24,7 +24,7 @@ jobs=1
 full=OFF
 targets=()
 usage() {
-    echo "usage: scripts/fuzz.sh [-t SECONDS] [-j JOBS] [--full-ubsan] [fuzz_elementwise|fuzz_class]..." >&2
+    echo "usage: scripts/fuzz.sh [-t SECONDS] [-j JOBS] [--full-ubsan] [fuzz_elementwise|fuzz_class|fuzz_ctc]..." >&2
     exit 2
 }
 while [ $# -gt 0 ]; do
@@ -32,13 +32,13 @@ while [ $# -gt 0 ]; do
     -t) [ $# -ge 2 ] || usage; secs=$2; shift ;;
     -j) [ $# -ge 2 ] || usage; jobs=$2; shift ;;
     --full-ubsan) full=ON ;;
-    fuzz_elementwise | fuzz_class) targets+=("$1") ;;
+    fuzz_elementwise | fuzz_class | fuzz_ctc) targets+=("$1") ;;
     *) usage ;;
     esac
     shift
 done
 [[ "$secs" =~ ^[0-9]+$ && "$jobs" =~ ^[1-9][0-9]*$ ]] || usage
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_elementwise fuzz_class)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_elementwise fuzz_class fuzz_ctc)
 
 scripts/deps.sh build clang
 rt="$(clang --print-runtime-dir)/libclang_rt.fuzzer-$(uname -m).a"

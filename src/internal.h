@@ -54,7 +54,11 @@ typedef void (*sl_kernel)(sl_args *);
     X(ref_log)        /* sum of log(in[0]): SLEEF throughput */                                    \
     X(ref_exp)                                                                                     \
     X(ref_log1p)                                                                                   \
-    X(ref_expm1)
+    X(ref_expm1)                                                                                   \
+    X(ctc_step) /* CTC's vector steps: src/ctc.h */                                                \
+    X(ctc_expdiff)                                                                                 \
+    X(ctc_logadd)                                                                                  \
+    X(ctc_grad)
 
 enum {
     SL_K_OTHER_FIRST_ = SL_K_NELEM - 1,

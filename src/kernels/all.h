@@ -5,6 +5,7 @@
  */
 #include "common.h"
 
+#include "ctc.h"
 #include "other.h"
 #include "targets.h"
 

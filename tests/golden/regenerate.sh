@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Regenerates tests/golden/<loss>.txt (gen.py), tests/golden/class/<loss>.txt
-# (gen_class.py) and tests/golden/embedding/<loss>.txt (gen_embedding.py) from
+# (gen_class.py), tests/golden/embedding/<loss>.txt (gen_embedding.py) and
+# tests/golden/ctc/ctc.txt (gen_ctc.py) from
 # PyTorch 1.13 (Debian's python3-torch).
 # Installs python3-torch and python3-numpy first when /usr/bin/python3 lacks them.
 set -eu
@@ -15,4 +16,5 @@ if ! "$PY" -c 'import torch, numpy' >/dev/null 2>&1; then
 fi
 "$PY" "$here/gen.py" "$@"
 "$PY" "$here/gen_class.py"
-exec "$PY" "$here/gen_embedding.py"
+"$PY" "$here/gen_embedding.py"
+exec "$PY" "$here/gen_ctc.py"
