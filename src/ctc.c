@@ -143,17 +143,31 @@ static void sl_ctc_sample(const sl_ctc_call *c, size_t n, void *scratch)
         /* per class, the log of the summed alpha * beta of its states: the
          * largest term m (0 when -inf), the sum of exp(term - m) in
          * descending state order, log(sum) + m. At the last frame only the
-         * two final states have a beta (PyTorch adds no other). */
+         * two final states have a beta (PyTorch adds no other). The blank
+         * (the even states) is reduced in a register, the labels (odd
+         * states, rarely repeated) in their class's slot: the same order
+         * per class as one loop over every state, without a chain of stores
+         * and loads through the blank's slot. */
         sl_ctc_fill(lcab, C, ninf);
-        for (size_t s = 0; s < L; s++) {
-            ab[s] = t == il - 1 && s + 2 < L ? ninf : al[s] + beta[s];
+        float blank_max = ninf;
+        for (size_t s = 0; s < L; s++) ab[s] = t == il - 1 && s + 2 < L ? ninf : al[s] + beta[s];
+        for (size_t s = 0; s < L; s += 2)
+            if (ab[s] > blank_max) blank_max = ab[s];
+        for (size_t s = 1; s < L; s += 2)
             if (ab[s] > lcab[prime[s]]) lcab[prime[s]] = ab[s];
-        }
+        lcab[c->blank] = blank_max;
         for (size_t s = 0; s < L; s++) ms[s] = lcab[prime[s]] == ninf ? 0.0f : lcab[prime[s]];
         sl_ctc_vec e = {ab, ms, NULL, NULL, NULL, NULL, ex, 0.0f, 0.0f};
         sl_ctc_run(c->tab, SL_K_ctc_expdiff, L, &e);
         for (size_t d = 0; d < nd; d++) sum[dcls[d]] = 0.0f;
-        for (size_t s = L; s-- > 0;) sum[prime[s]] += ex[s];
+        float blank_sum = 0.0f;
+        for (size_t s = L; s-- > 0;) { /* descending: L - 1 = 2S is a blank */
+            if (s & 1)
+                sum[prime[s]] += ex[s];
+            else
+                blank_sum += ex[s];
+        }
+        sum[c->blank] = blank_sum;
         for (size_t d = 0; d < nd; d++) xs[d] = sum[dcls[d]], ys[d] = ms[dstate[d]];
         sl_ctc_vec g = {xs, ys, NULL, NULL, NULL, NULL, ex, 0.0f, 0.0f};
         sl_ctc_run(c->tab, SL_K_ctc_logadd, nd, &g);
