@@ -650,12 +650,14 @@ SIMDLOSS_API int simdloss_jsd_f32(size_t batch, size_t classes, const float *inp
  * the previous samples' lengths), else sample n's start at n *
  * target_stride. Per sample, loss = -log of the summed probability of every
  * alignment (PyTorch's log-space alpha recursion); an input length of 0
- * gives 0 for an empty target (-0.0, as PyTorch) and inf otherwise.
+ * gives -0.0 for an empty target (as PyTorch) and inf otherwise (PyTorch
+ * 1.13 reads before its alpha array there and returns garbage).
  * Infeasible alignments give inf, or 0 with zero_infinity != 0 (and a zero
  * gradient for that sample).
  * - NONE: one loss per sample; SUM: their sum; MEAN: the mean over the batch
  *   of loss / max(target_length, 1) (PyTorch's 'mean'); sums in double, in
- *   sample order, rounded once.
+ *   sample order, rounded once. batch == 0: NONE writes nothing, SUM gives
+ *   0, MEAN NaN; nothing is read.
  * - The gradient is PyTorch's, quirk included: d loss / d log_probs PLUS
  *   exp(log_probs), times the reduction's factor. With log_probs =
  *   log_softmax(logits) that is the gradient with respect to the logits: a
