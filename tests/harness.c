@@ -55,6 +55,17 @@ uint64_t tl_seed(const char *a, const char *b, uint64_t n)
     return h ^ (n * 0x9e3779b97f4a7c15ull);
 }
 
+size_t tl_hex_floats(char *rest, float *out, size_t max)
+{
+    size_t n = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(rest, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
+        ck_assert(n < max);
+        out[n++] = tl_from_bits((uint32_t)strtoul(tok, NULL, 16));
+    }
+    return n;
+}
+
 uint64_t tl_hash_bytes(uint64_t h, const void *p, size_t bytes)
 {
     const unsigned char *b = p;

@@ -70,6 +70,9 @@ uint64_t tl_hash_bytes(uint64_t h, const void *p, size_t bytes);
 /* ---- floats ------------------------------------------------------------ */
 uint32_t tl_bits(float v);
 float tl_from_bits(uint32_t b);
+/* The hex float32 bit patterns of a golden-file line after its key, into
+ * out[0..max) (more than max fails the test); returns their number. */
+size_t tl_hex_floats(char *rest, float *out, size_t max);
 /* Distance in units in the last place (0 for +0 vs -0; huge across NaN). */
 uint64_t tl_ulps(float a, float b);
 /* got matches want: both NaN; or equal (infinities included); or within

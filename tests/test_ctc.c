@@ -318,17 +318,6 @@ END_TEST
 
 /* ---- golden (PyTorch 1.13) --------------------------------------------------------------------
  */
-static float tc_hex(const char *s) { return tl_from_bits((uint32_t)strtoul(s, NULL, 16)); }
-
-static size_t tc_floats(char *rest, float *out, size_t cap)
-{
-    size_t k = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(rest, " \n", &save); tok && k < cap;
-         tok = strtok_r(NULL, " \n", &save))
-        out[k++] = tc_hex(tok);
-    return k;
-}
 
 static size_t tc_ints(char *rest, int64_t *out, size_t cap)
 {
@@ -417,17 +406,17 @@ START_TEST(ctc_golden)
         } else if (!strcmp(key, "targets")) {
             c.ntargets = tc_ints(rest, c.targets, cap);
         } else if (!strcmp(key, "lp")) {
-            ck_assert_uint_eq(tc_floats(rest, c.lp, cap), c.T * c.N * c.C);
+            ck_assert_uint_eq(tl_hex_floats(rest, c.lp, cap), c.T * c.N * c.C);
         } else if (!strcmp(key, "none")) {
-            tc_floats(rest, none, cap);
+            tl_hex_floats(rest, none, cap);
         } else if (!strcmp(key, "sum")) {
-            tc_floats(rest, &sum, 1);
+            tl_hex_floats(rest, &sum, 1);
         } else if (!strcmp(key, "mean")) {
-            tc_floats(rest, &mean, 1);
+            tl_hex_floats(rest, &mean, 1);
         } else if (!strcmp(key, "gsum")) {
-            tc_floats(rest, gsum, cap);
+            tl_hex_floats(rest, gsum, cap);
         } else if (!strcmp(key, "gmean")) {
-            tc_floats(rest, gmean, cap);
+            tl_hex_floats(rest, gmean, cap);
         } else if (!strcmp(key, "end")) {
             fails += tc_golden_case(&c, name, none, sum, mean, gsum, gmean);
             cases++;

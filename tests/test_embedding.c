@@ -496,19 +496,6 @@ START_TEST(te_contract)
 END_TEST
 
 /* ---- (e) golden vectors --------------------------------------------------------------------- */
-static float te_hex(const char *s) { return tl_from_bits((uint32_t)strtoul(s, NULL, 16)); }
-
-/* a line's values after its key (hex floats) */
-static size_t te_floats(char *rest, float *out, size_t max)
-{
-    size_t n = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(rest, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
-        ck_assert(n < max);
-        out[n++] = te_hex(tok);
-    }
-    return n;
-}
 
 typedef struct {
     char name[128];
@@ -628,19 +615,20 @@ START_TEST(te_golden)
             c.B = strtoul(strtok_r(NULL, " \n", &save), NULL, 10);
             c.D = strtoul(strtok_r(NULL, " \n", &save), NULL, 10);
         } else if (cr_pf_index(k, key) >= 0) {
-            c.pf[cr_pf_index(k, key)] = te_hex(strtok_r(NULL, " \n", &save));
+            c.pf[cr_pf_index(k, key)] =
+                tl_from_bits((uint32_t)strtoul(strtok_r(NULL, " \n", &save), NULL, 16));
         } else if (cr_pi_index(k, key) >= 0) {
             c.pi[cr_pi_index(k, key)] = atoi(strtok_r(NULL, " \n", &save));
         } else if (key[0] == 'x' && key[1] >= '0' && key[1] <= '2') {
             float *v = c.x[key[1] - '0'] = malloc(cap * sizeof(float));
-            te_floats(rest, v, cap);
+            tl_hex_floats(rest, v, cap);
         } else if (!strcmp(key, "y")) {
-            te_floats(rest, c.y = malloc(cap * sizeof(float)), cap);
+            tl_hex_floats(rest, c.y = malloc(cap * sizeof(float)), cap);
         } else if (!strcmp(key, "none")) {
-            te_floats(rest, c.none = malloc(cap * sizeof(float)), cap);
+            tl_hex_floats(rest, c.none = malloc(cap * sizeof(float)), cap);
         } else if (!strcmp(key, "mean") || !strcmp(key, "sum")) {
             float v;
-            te_floats(rest, &v, 1);
+            tl_hex_floats(rest, &v, 1);
             if (key[0] == 'm')
                 c.mean = v;
             else
@@ -649,7 +637,7 @@ START_TEST(te_golden)
             const int i = key[strlen(key) - 1] - '0';
             ck_assert(i >= 0 && i < CE_MAXIN);
             float *v = malloc(cap * sizeof(float));
-            te_floats(rest, v, cap);
+            tl_hex_floats(rest, v, cap);
             if (key[1] == 'm')
                 c.gmean[i] = v;
             else
