@@ -683,6 +683,66 @@ void run_class(benchmark::State &st, const ClassLoss &L, simdloss_isa isa, const
     st.SetLabel(sl_active()->name);
 }
 
+// cross_entropy_ex: the options a language model's loss adds, against the
+// plain call on the same data (N(0, 3^2) logits, uniform targets), fwdgrad
+// with MEAN. Named cross_entropy_ex/<variant>/fwdgrad/<isa>/<shape>: plain
+// (options NULL), z (z_loss 1e-4), cap (softcap 30), zcap (both), stats
+// (lse and argmax).
+const char *const kCeExVariants[] = {"plain", "z", "cap", "zcap", "stats"};
+const Shape kCeExShapes[] = {{512, 1000, 1}, {8, 32000, 1}};
+
+void run_ce_ex(benchmark::State &st, int variant, simdloss_isa isa, const Shape &s)
+{
+    if (simdloss_set_isa(isa) != SIMDLOSS_OK) {
+        fail(st, simdloss_last_error());
+        return;
+    }
+    const size_t n = s.elems(), P = s.positions();
+    Buf x = alloc(n), g = alloc(n), lse = alloc(P);
+    Arr<int64_t> t = alloc_t<int64_t>(P), am = alloc_t<int64_t>(P);
+    fill_normal(x.get(), n, 3.0f, 11);
+    Rng r(12);
+    for (size_t p = 0; p < P; p++) t.get()[p] = static_cast<int64_t>(r.uniform() * s.classes);
+    simdloss_ce_options o{};
+    o.z_loss = variant == 1 || variant == 3 ? 1e-4f : 0.0f;
+    o.softcap = variant == 2 || variant == 3 ? 30.0f : 0.0f;
+    if (variant == 4) o.lse = lse.get(), o.argmax = am.get();
+    const simdloss_ce_options *op = variant ? &o : nullptr;
+    float loss = 0.0f;
+    auto call = [&] {
+        return simdloss_cross_entropy_ex_f32(s.batch, s.classes, s.inner, x.get(), t.get(), nullptr,
+                                             -100, 0.0f, op, SIMDLOSS_MEAN, &loss, g.get());
+    };
+    if (call() != SIMDLOSS_OK || !std::isfinite(loss)) {
+        fail(st, simdloss_last_error());
+        return;
+    }
+    const Clock::time_point t0 = Clock::now();
+    for (auto _ : st) {
+        call();
+        benchmark::DoNotOptimize(loss);
+        benchmark::ClobberMemory();
+    }
+    const double wall = seconds_since(t0);
+    const int64_t iters = static_cast<int64_t>(st.iterations());
+    set_rates(st, iters * static_cast<int64_t>(n),
+              iters * static_cast<int64_t>(n * 8 + P * sizeof(int64_t)), 0, wall);
+    st.SetLabel(sl_active()->name);
+}
+
+void register_ce_ex(const std::vector<const sl_table *> &tables)
+{
+    for (int v = 0; v < 5; v++)
+        for (const sl_table *t : tables)
+            for (const Shape &s : kCeExShapes) {
+                const std::string name = std::string("cross_entropy_ex/") + kCeExVariants[v] +
+                                         "/fwdgrad/" + simdloss_isa_name(t->isa) + "/" + s.name();
+                const simdloss_isa isa = t->isa;
+                benchmark::RegisterBenchmark(
+                    name.c_str(), [v, isa, s](benchmark::State &st) { run_ce_ex(st, v, isa, s); });
+            }
+}
+
 // ------------------------------------------------------------- ref limits --
 
 #if defined(_OPENMP)
@@ -1095,6 +1155,7 @@ void register_all(const std::vector<int> &threads)
                 name.c_str(), [t, kid](benchmark::State &st) { run_ref_math(st, t, kid); });
         }
     register_class(tables);
+    register_ce_ex(tables);
     register_threads(tables, threads);
 }
 

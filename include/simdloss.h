@@ -411,6 +411,48 @@ SIMDLOSS_API int simdloss_cross_entropy_f32(size_t batch, size_t classes, size_t
                                             float label_smoothing, simdloss_reduction reduction,
                                             float *loss, float *grad_logits);
 
+/* Options of the softmax cross-entropy used in language-model training
+ * (simdloss_cross_entropy_ex_f32; all-zero options are plain cross-entropy).
+ *   z_loss   > 0: adds z_loss * lse^2 per non-ignored position to the loss
+ *            (PaLM's z-loss, Liger-Kernel's lse_square_scale), unweighted;
+ *            MEAN divides it by the cross-entropy's divisor (the sum of the
+ *            targets' weights: the count of non-ignored positions without
+ *            weights). Its gradient is 2 z_loss lse softmax(x). Must be
+ *            finite and >= 0.
+ *   softcap  > 0: every logit x becomes softcap * tanh(x / softcap) before
+ *            the softmax (Gemma 2's logit soft-capping); everything,
+ *            smoothing included, is computed on the capped logits and the
+ *            gradient goes through the cap (times 1 - tanh^2). Must be
+ *            finite and >= 0 (0 = off).
+ *   lse      NULL, or one float per position: the log-sum-exp of the
+ *            (capped) logits, torch.logsumexp's value (-inf for a row of
+ *            -inf, +inf with a +inf logit, NaN with a NaN).
+ *   argmax   NULL, or one per position: torch.argmax of the (capped)
+ *            logits: the lowest index among equal maxima, the first NaN in
+ *            a row holding NaN.
+ * lse and argmax are written at every position, ignored ones included
+ * (they describe the logits, not the target). */
+typedef struct {
+    float z_loss;
+    float softcap;
+    float *lse;
+    int64_t *argmax;
+} simdloss_ce_options;
+
+/* simdloss_cross_entropy_f32 with options (NULL: exactly
+ * simdloss_cross_entropy_f32, bit for bit; so are options with only lse or
+ * argmax set, for the loss and the gradient). With z_loss or softcap the
+ * loss at a position is (1 - eps) nll + (eps / classes) smooth + z_loss lse^2
+ * on the capped logits, rounded per position. loss and grad_logits may
+ * both be NULL when lse or argmax is wanted; grad_logits may be logits (in
+ * place); lse and argmax must not overlap the other arrays.
+ * SIMDLOSS_EINVAL also for a NaN, negative or infinite z_loss or softcap. */
+SIMDLOSS_API int
+simdloss_cross_entropy_ex_f32(size_t batch, size_t classes, size_t inner, const float *logits,
+                              const int64_t *target, const float *weight, int64_t ignore_index,
+                              float label_smoothing, const simdloss_ce_options *options,
+                              simdloss_reduction reduction, float *loss, float *grad_logits);
+
 /* Cross-entropy with probability (soft) targets of the logits' shape:
  *   t' = (1 - eps) t + eps / classes;  loss = -sum_c w[c] t'[c] lp[c];
  *   d/dx[c] = (sum_k w[k] t'[k]) p[c] - w[c] t'[c].

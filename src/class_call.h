@@ -68,6 +68,8 @@ typedef struct sl_class_call {
     simdloss_reduction red;
     float *loss;
     void *grad;
+    const simdloss_ce_options *ce; /* cross_entropy_ex's options, or NULL */
+    const char *fn;                /* the public name, when not the registry's */
 } sl_class_call;
 
 /* What the registry says of each class-dimension loss, by kernel number. */

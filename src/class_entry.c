@@ -35,7 +35,7 @@ static int sl_in_range(const sl_range *r, float v)
     return r->hi_open ? v < r->hi : v <= r->hi;
 }
 
-static int sl_check_class_params(const sl_class_info *L, const sl_class_call *q)
+static int sl_check_class_params(const sl_class_info *L, const sl_class_call *q, const char *fn)
 {
     for (int j = 0; j < L->npf; j++) {
         const sl_range *r = &L->pf[j].range;
@@ -43,18 +43,18 @@ static int sl_check_class_params(const sl_class_info *L, const sl_class_call *q)
         const char *name = L->pf[j].name;
         const double v = (double)q->pf[j];
         if (isinf(r->lo) && isinf(r->hi))
-            return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NaN", L->fn, name);
+            return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NaN", fn, name);
         if (isinf(r->hi) && r->hi_open && isinf(q->pf[j]))
-            return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %.9g is not finite", L->fn, name, v);
+            return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %.9g is not finite", fn, name, v);
         if (isinf(r->hi))
-            return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %.9g must be %s %g", L->fn, name, v,
+            return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %.9g must be %s %g", fn, name, v,
                            r->lo_open ? ">" : ">=", (double)r->lo);
-        return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %.9g is outside [%g, %g]", L->fn, name, v,
+        return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %.9g is outside [%g, %g]", fn, name, v,
                        (double)r->lo, (double)r->hi);
     }
     for (int j = 0; j < L->npi; j++)
         if (L->pi[j].rule == SL_I_ONE_TWO && q->pi[j] != 1 && q->pi[j] != 2)
-            return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %d is not 1 or 2", L->fn, L->pi[j].name,
+            return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %d is not 1 or 2", fn, L->pi[j].name,
                            q->pi[j]);
     return SIMDLOSS_OK;
 }
@@ -65,7 +65,7 @@ static int sl_check_class_params(const sl_class_info *L, const sl_class_call *q)
  * class indices (-1 as the ignored value; a scalar loop returning at the
  * first bad label took a third of multilabel_margin's time at 512 x 1000),
  * and a bad block searched for its first bad label. */
-static int sl_check_labels(const sl_class_info *L, const sl_class_call *q)
+static int sl_check_labels(const sl_class_info *L, const sl_class_call *q, const char *fn)
 {
     const sl_tscan scan = sl_active()->tscan;
     const size_t n = q->batch * q->classes;
@@ -77,7 +77,7 @@ static int sl_check_labels(const sl_class_info *L, const sl_class_call *q)
             const int64_t t = q->tl[i];
             if (sl_target_bad(t, (uint64_t)q->classes, -1, 1))
                 return sl_fail(SIMDLOSS_EDOMAIN,
-                               "%s: %s[%zu][%zu] = %" PRId64 " is outside [-1, %zu)", L->fn, L->tgt,
+                               "%s: %s[%zu][%zu] = %" PRId64 " is outside [-1, %zu)", fn, L->tgt,
                                i / q->classes, i % q->classes, t, q->classes);
         }
     }
@@ -87,37 +87,40 @@ static int sl_check_labels(const sl_class_info *L, const sl_class_call *q)
 int sl_class(int id, const sl_class_call *q)
 {
     const sl_class_info *L = &sl_class_infos[id];
+    const char *fn = q->fn ? q->fn : L->fn;
     sl_ccall c;
     double wsum = 0.0;
-    /* "no output at all" looks at every gradient */
+    /* "no output at all" looks at every gradient, and at cross-entropy's
+     * per-position statistics */
     void *any_grad = q->grad ? q->grad : q->g2[0] ? (void *)q->g2[0] : (void *)q->g2[1];
-    int rc = sl_cbegin(&c, L->fn, q->batch, q->classes, q->inner, q->x, q->red, q->loss, any_grad);
+    if (!any_grad && q->ce) any_grad = q->ce->lse ? (void *)q->ce->lse : (void *)q->ce->argmax;
+    int rc = sl_cbegin(&c, fn, q->batch, q->classes, q->inner, q->x, q->red, q->loss, any_grad);
     if (rc) return rc;
     c.a.grad = q->batch > 0 ? q->grad : NULL;
     for (int k = 0; k < 2 && L->x2[k]; k++) {
         if (q->batch > 0 && !q->x2[k])
-            return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NULL", L->fn, L->x2[k]);
+            return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NULL", fn, L->x2[k]);
         c.a.x2[k] = q->x2[k];
         c.a.g2[k] = q->batch > 0 ? q->g2[k] : NULL;
     }
-    if ((rc = sl_check_class_params(L, q))) return rc;
+    if ((rc = sl_check_class_params(L, q, fn))) return rc;
     const void *tgt = L->target == SL_T_INDEX                            ? (const void *)q->ti
                       : L->target == SL_T_FLOAT || L->target == SL_T_ROW ? (const void *)q->tf
                                                                          : (const void *)q->tl;
     if (L->target != SL_T_NONE && q->batch > 0 && !tgt)
-        return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NULL", L->fn, L->tgt);
+        return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NULL", fn, L->tgt);
     if (L->alpha) {
-        if (!q->alpha) return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NULL", L->fn, L->alpha);
-        if (q->alpha_len == 0) return sl_fail(SIMDLOSS_EINVAL, "%s: %s = 0", L->fn, L->alpha_len);
+        if (!q->alpha) return sl_fail(SIMDLOSS_EINVAL, "%s: %s is NULL", fn, L->alpha);
+        if (q->alpha_len == 0) return sl_fail(SIMDLOSS_EINVAL, "%s: %s = 0", fn, L->alpha_len);
         if (q->alpha_len != 1 && q->alpha_len != q->classes)
-            return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %zu is neither 1 nor classes = %zu", L->fn,
+            return sl_fail(SIMDLOSS_EINVAL, "%s: %s = %zu is neither 1 nor classes = %zu", fn,
                            L->alpha_len, q->alpha_len, q->classes);
     }
     if (L->target == SL_T_INDEX)
         rc = sl_check_targets(&c, q->ti, L->mean == SL_MEAN_WEIGHTS ? q->w : NULL, q->ignore,
                               L->ignore != NULL, L->mean != SL_MEAN_POSITIONS ? &wsum : NULL);
     else if (L->target == SL_T_LABELS)
-        rc = sl_check_labels(L, q);
+        rc = sl_check_labels(L, q, fn);
     if (rc) return rc;
     if (L->rlab) /* the rows kept; labels are only compared with ignore_index */
         for (size_t b = 0; b < q->batch; b++) wsum += !q->rl || q->rl[b] != q->ignore;

@@ -86,10 +86,19 @@ typedef struct sl_rargs {
     float wsum;         /* sum of w over classes (classes if w == NULL) */
     float gn, gs;       /* gradient factors (cross-entropy: nll and smoothing parts) */
     const void *ext;    /* a loss's own description (triplet_margin_with_distance's distance) */
+    float gz;           /* cross-entropy's z-loss gradient factor (2 z_loss, / the MEAN divisor) */
+    float *lse;         /* cross-entropy's log-sum-exp per position, or NULL */
+    int64_t *amax;      /* cross-entropy's argmax per position, or NULL */
 } sl_rargs;
 
 /* sl_rargs.flags of the cross-entropy kernels */
-enum { SL_CE_W = 1, SL_CE_SMOOTH = 2 };
+enum {
+    SL_CE_W = 1,
+    SL_CE_SMOOTH = 2,
+    SL_CE_EX = 4,   /* simdloss_cross_entropy_ex_f32's options: the kernels that read them */
+    SL_CE_CAP = 8,  /* soft-capping (p[3] = softcap) */
+    SL_CE_ONE = 16, /* z-loss or soft-capping: l0 = p[0] nll + p[1] smooth + p[2] lse^2 */
+};
 /* sl_rargs.flags of the margin kernels: multi_margin with p == 2; the caller
  * wants no loss (l0 gets zeros). */
 enum { SL_MM_P2 = 1, SL_MM_NOLOSS = 2 };

@@ -27,6 +27,35 @@
 
 #ifdef SL_PLANS /* the plans, compiled once (src/class_entry.c) */
 
+/* simdloss_cross_entropy_ex_f32's options (NULL: none). Statistics alone
+ * (lse, argmax) keep the plain kernel's two terms, so the loss and gradient
+ * keep their bits; z-loss or soft-capping make the kernel combine the terms
+ * per position (SL_CE_ONE), the z-loss divided by the cross-entropy's MEAN
+ * divisor. Returns whether the logits are soft-capped. */
+static int sl_plan_ce_options(sl_rargs *a, sl_cplan *p, const simdloss_ce_options *o,
+                              simdloss_reduction red, double wsum)
+{
+    if (!o) return 0;
+    a->flags |= SL_CE_EX;
+    a->lse = o->lse;
+    a->amax = o->argmax;
+    if (o->softcap > 0.0f) {
+        a->flags |= SL_CE_CAP;
+        a->p[3] = o->softcap;
+    }
+    if (o->z_loss > 0.0f || o->softcap > 0.0f) {
+        a->flags |= SL_CE_ONE;
+        a->p[0] = p->f0;
+        a->p[1] = p->two ? p->f1 : 0.0f;
+        a->p[2] = o->z_loss;
+        a->gz = (float)(2.0 * (double)o->z_loss / (red == SIMDLOSS_MEAN ? wsum : 1.0));
+        p->two = 0;
+        p->f0 = 1.0f;
+        p->f1 = 0.0f;
+    }
+    return o->softcap > 0.0f;
+}
+
 /* MEAN of the index-target losses divides both parts by the sum of the
  * targets' weights (PyTorch 1.13, also with label smoothing). */
 static int sl_plan_ce_index(sl_ccall *c, const sl_class_call *q, double wsum, int id, int bf16)
@@ -47,11 +76,14 @@ static int sl_plan_ce_index(sl_ccall *c, const sl_class_call *q, double wsum, in
     a->wsum = c->npos ? sl_weight_total(q->w, classes) : 0.0f;
     a->gn = c->red == SIMDLOSS_MEAN ? (float)((double)p.f0 / wsum) : p.f0;
     a->gs = smooth ? (c->red == SIMDLOSS_MEAN ? (float)((double)p.f1 / wsum) : p.f1) : 0.0f;
+    const int cap = sl_plan_ce_options(a, &p, q->ce, c->red, wsum);
     if (!sl_rowwise(classes, q->inner))
-        p.scratch =
-            sl_scratch(16 * (sl_col_groups(classes) + 1), classes); /* tiles, a block of rows */
+        /* tiles, a block of rows, and the soft-capping derivatives' tile */
+        p.scratch = sl_scratch(16 * (sl_col_groups(classes) + 1 + (size_t)cap), classes);
     else if (bf16 && q->grad)
         p.scratch = classes; /* the row's exponentials */
+    else if (cap)
+        p.scratch = sl_scratch(q->grad ? 2 : 1, classes); /* the capped row, its derivatives */
     return sl_crun(c, &p);
 }
 
@@ -118,20 +150,106 @@ SL_INLINE void sl_exp_block(const void *x, size_t c0, size_t n, size_t C, vf mv,
     }
 }
 
+/* ---- simdloss_cross_entropy_ex_f32's options (float32 only) ------------ */
+
+/* Soft-capping x' = s tanh(x / s), and when dcap is not NULL its derivative
+ * 1 - tanh^2, both from em = expm1(-2 |x / s|): tanh|u| = -em / (2 + em) and
+ * 1 - tanh^2 = 4 (1 + em) / (2 + em)^2. expm1 keeps tanh accurate near 0,
+ * and 1 + em is exact wherever it is small (em <= -1/2). */
+SL_INLINE vf sl_cap(vf x, vf s, vf inv_s, vf *dcap)
+{
+    const vf em = vf_expm1(vf_mul(vf_set1(-2.0f), vf_abs(vf_mul(x, inv_s))));
+    const vf r = vf_div(vf_set1(1.0f), vf_add(vf_set1(2.0f), em));
+    const vf t = vf_neg(vf_mul(em, r));
+    if (dcap) *dcap = vf_mul(vf_mul(vf_set1(4.0f), vf_add(vf_set1(1.0f), em)), vf_mul(r, r));
+    return vf_mul(s, vf_select(vf_lt(x, vf_set1(0.0f)), vf_neg(t), t));
+}
+
+/* The soft-capped row of C logits into xs, the derivatives into dc (or not). */
+SL_INLINE void sl_cap_row(const float *x, size_t C, float s, float *xs, float *dc)
+{
+    const vf sv = vf_set1(s), inv = vf_set1(1.0f / s);
+    for (size_t c = 0; c < C; c += 16) {
+        sl_l16 g, d;
+        sl_ld16(&g, x, c, C, 0.0f, 0);
+        for (unsigned v = 0; v < SL_NV16; v++)
+            g.v[v] = sl_cap(g.v[v], sv, inv, dc ? &d.v[v] : NULL);
+        sl_scratch16(xs, c, C, &g);
+        if (dc) sl_scratch16(dc, c, C, &d);
+    }
+}
+
+/* torch.argmax of a row whose NaN-skipping maximum is m: the first NaN, else
+ * the first element equal to m. */
+SL_INLINE int64_t sl_row_argmax(const float *x, size_t C, float m)
+{
+    size_t c = 0;
+    for (; c + SL_VL <= C; c += SL_VL)
+        if (vm_any(vf_isnan(vf_load(x + c)))) break;
+    for (; c < C; c++)
+        if (x[c] != x[c]) return (int64_t)c;
+    const vf mv = vf_set1(m);
+    for (c = 0; c + SL_VL <= C; c += SL_VL)
+        if (vm_any(vf_eq(vf_load(x + c), mv))) break;
+    for (; c < C; c++)
+        if (x[c] == m) break;
+    return (int64_t)c;
+}
+
+/* torch.logsumexp of a row from its NaN-skipping maximum m and lS = log sum
+ * exp(x - m): an infinite m (all -inf, or some +inf) is the result unless the
+ * row holds a NaN (a finite m carries a NaN through lS). */
+SL_INLINE float sl_row_lse(const float *x, size_t C, float m, float lS)
+{
+    if (!isinf(m)) return sl_canon1(m + lS);
+    for (size_t c = 0; c < C; c++)
+        if (x[c] != x[c]) return __builtin_nanf("");
+    return m;
+}
+
+/* lse and argmax of a row that is otherwise not computed (an ignored one). */
+SL_INLINE void sl_ce_row_stats(const sl_rargs *a, size_t r, const float *x)
+{
+    const size_t C = a->classes;
+    const float m = sl_row_max(x, C, 0);
+    if (a->amax) a->amax[r] = sl_row_argmax(x, C, m);
+    if (!a->lse) return;
+    sl_rsum s;
+    sl_rsum_init(&s);
+    float eloc[SL_RBLOCK];
+    for (size_t c0 = 0; c0 < C; c0 += SL_RBLOCK)
+        sl_exp_block(x, c0, C - c0 < SL_RBLOCK ? C - c0 : SL_RBLOCK, C, vf_set1(m), eloc, &s, NULL,
+                     NULL, 0);
+    a->lse[r] = sl_row_lse(x, C, m, sl_log1((float)s.total));
+}
+
 /* Index targets along one row (inner == 1). */
 SL_INLINE void sl_ce_row(const sl_rargs *a, size_t r, float *l0, float *l1, int wt, int sm,
-                         int bf16)
+                         int bf16, int ex)
 {
     const size_t C = a->classes;
     const int64_t y = a->ti[r];
+    /* ex: the options (float32 only), read at run time */
+    const int cap = ex && (a->flags & SL_CE_CAP), comb = ex && (a->flags & SL_CE_ONE);
+    const void *x = bf16 ? (const void *)((const uint16_t *)a->x + r * C)
+                         : (const void *)((const float *)a->x + r * C);
+    const void *xr = x; /* the logits, where x may become the capped row */
     if (y == a->ignore) {
+        if (ex && (a->lse || a->amax)) { /* before the gradient may overwrite the logits */
+            if (cap) sl_cap_row((const float *)x, C, a->p[3], a->scratch, NULL);
+            sl_ce_row_stats(a, r, cap ? a->scratch : (const float *)x);
+        }
         *l0 = 0.0f;
-        if (sm) *l1 = 0.0f;
+        if (sm && !comb) *l1 = 0.0f;
         if (a->grad) sl_zero(a->grad, r * C, C, bf16);
         return;
     }
-    const void *x = bf16 ? (const void *)((const uint16_t *)a->x + r * C)
-                         : (const void *)((const float *)a->x + r * C);
+    float *dc = NULL; /* the soft-capping derivatives */
+    if (cap) {
+        dc = a->grad ? a->scratch + C : NULL;
+        sl_cap_row((const float *)x, C, a->p[3], a->scratch, dc);
+        x = a->scratch;
+    }
     /* e goes where pass 3 reads it back: the gradient row itself for
      * float32, the scratch row for bfloat16 */
     float *ebuf = a->grad ? (bf16 ? a->scratch : (float *)a->grad + r * C) : NULL;
@@ -139,11 +257,12 @@ SL_INLINE void sl_ce_row(const sl_rargs *a, size_t r, float *l0, float *l1, int 
     const float xy = sl_ld1(x, (size_t)y, bf16); /* before ebuf may overwrite it */
     const float m = sl_row_max(x, C, bf16);
     const vf mv = vf_set1(m), zero = vf_set1(0.0f);
+    if (ex && a->amax) a->amax[r] = sl_row_argmax((const float *)x, C, m);
 
     /* the next row's logits and gradient are fetched while this row's
      * exponentials are computed (the max pass would otherwise wait for them) */
     const int last = r + 1 == a->batch;
-    const void *pf_x = last ? NULL : (const char *)x + C * (bf16 ? 2 : 4);
+    const void *pf_x = last ? NULL : (const char *)xr + C * (bf16 ? 2 : 4);
     void *pf_g = last || !a->grad ? NULL : (char *)a->grad + (r + 1) * C * (bf16 ? 2 : 4);
     sl_rsum s, sw;
     sl_rsum_init(&s);
@@ -166,23 +285,38 @@ SL_INLINE void sl_ce_row(const sl_rargs *a, size_t r, float *l0, float *l1, int 
         sl_exp_block(x, c0, n, C, mv, ebuf ? ebuf + c0 : eloc, &s, pf_x, pf_g, bf16);
     }
     const float S = (float)s.total, lS = sl_log1(S);
-    *l0 = -(wy * ((xy - m) - lS));
-    if (sm) *l1 = (float)sw.total + a->wsum * lS;
+    const float nll = -(wy * ((xy - m) - lS)), lse = m + lS;
+    const int zl = comb && a->p[2] > 0.0f;
+    if (comb) { /* (1 - eps) nll + (eps / C) smooth + z lse^2 */
+        float v = a->p[0] * nll;
+        if (sm) v += a->p[1] * ((float)sw.total + a->wsum * lS);
+        *l0 = zl ? v + a->p[2] * (lse * lse) : v;
+    } else {
+        *l0 = nll;
+        if (sm) *l1 = (float)sw.total + a->wsum * lS;
+    }
+    if (ex && a->lse) a->lse[r] = sl_row_lse((const float *)x, C, m, lS);
     if (!ebuf) return;
 
-    /* pass 3: d/dx[c] = e[c] k - gs w[c], the target fixed up after */
-    const float k = (a->gn * wy + a->gs * a->wsum) * (1.0f / S);
+    /* pass 3: d/dx[c] = e[c] k - gs w[c], the target fixed up after; the
+     * z-loss adds 2 z lse p[c]; soft-capping multiplies by its derivative */
+    const float k = zl ? (a->gn * wy + a->gs * a->wsum + a->gz * lse) * (1.0f / S)
+                       : (a->gn * wy + a->gs * a->wsum) * (1.0f / S);
     const float ey = ebuf[y];
     const vf kv = vf_set1(k), ngs = vf_set1(-a->gs);
     for (size_t c = 0; c < C; c += 16) {
-        sl_l16 e, w, d;
+        sl_l16 e, w, d, dd;
         sl_ld16(&e, ebuf, c, C, 0.0f, 0);
         if (wt) sl_ld16(&w, a->w, c, C, 0.0f, 0);
-        for (unsigned v = 0; v < SL_NV16; v++)
+        if (cap) sl_ld16(&dd, dc, c, C, 0.0f, 0);
+        for (unsigned v = 0; v < SL_NV16; v++) {
             d.v[v] = vf_fma(e.v[v], kv, wt ? vf_mul(ngs, w.v[v]) : ngs);
+            if (cap) d.v[v] = vf_mul(d.v[v], dd.v[v]);
+        }
         sl_st16(bf16 ? a->grad : ebuf, bf16 ? r * C + c : c, bf16 ? r * C + C : C, &d, bf16);
     }
-    sl_st1(a->grad, r * C + (size_t)y, fmaf(ey, k, -(a->gs * wy + a->gn * wy)), bf16);
+    const float dy = fmaf(ey, k, -(a->gs * wy + a->gn * wy));
+    sl_st1(a->grad, r * C + (size_t)y, cap ? dy * dc[y] : dy, bf16);
 }
 
 /* Classes per block of the lane-wise target search: class numbers relative
@@ -253,6 +387,25 @@ SL_INLINE vf sl_ce_lanes(const int64_t *y, int64_t ign, vf *yv)
 }
 #endif
 
+/* argmax of the k lanes of a tile (positions P..P+k) as torch.argmax (the
+ * first NaN, else the first maximum), and per lane the NaN-skipping maximum
+ * m and whether the lane holds a NaN, for lse's special cases. */
+SL_INLINE void sl_ce_lane_stats(const sl_rargs *a, const float *tile, size_t C, size_t k, size_t P,
+                                vf m, float *mlane, float *nanlane)
+{
+    vf_store(mlane, m);
+    for (size_t l = 0; l < k; l++) {
+        size_t best = 0, c = 1;
+        float bv = tile[l];
+        for (; c < C && bv == bv; c++) {
+            const float v = tile[c * SL_VL + l];
+            if (v > bv || v != v) bv = v, best = c;
+        }
+        nanlane[l] = bv != bv ? 1.0f : 0.0f;
+        if (a->amax) a->amax[P + l] = (int64_t)best;
+    }
+}
+
 /* One group g of index-target positions across classes, positions [P, P +
  * g->k), losses to l0/l1 (at the group's first position). Each lane finds
  * its target's class by comparing with the class number. io: the group
@@ -260,8 +413,13 @@ SL_INLINE vf sl_ce_lanes(const int64_t *y, int64_t ign, vf *yv)
  * nothing when every position is ignored); otherwise the caller has loaded
  * the tile and stores it afterwards. */
 SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *tile, float *buf,
-                           int io, float *l0, float *l1, int wt, int sm, int bf16)
+                           int io, float *l0, float *l1, int wt, int sm, int bf16, float *dtile,
+                           int ex)
 {
+    /* ex: the options (float32 only), read at run time; dtile: the
+     * soft-capping derivatives' tile */
+    const int cap = ex && (a->flags & SL_CE_CAP), comb = ex && (a->flags & SL_CE_ONE);
+    const int stats = ex && (a->lse || a->amax);
     const size_t C = a->classes;
     const vf zero = vf_set1(0.0f), one = vf_set1(1.0f), gn = vf_set1(a->gn), gs = vf_set1(a->gs);
     const int64_t ign = a->ignore;
@@ -275,9 +433,9 @@ SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *
     const vf onf = sl_ce_lanes(y, ign, &y0);
     const vm on = vf_ne(onf, zero);
     const int any = vm_any(on);
-    if (!any) { /* every position ignored */
+    if (!any && !stats) { /* every position ignored */
         sl_put_loss(l0, zero, g->k);
-        if (sm) sl_put_loss(l1, zero, g->k);
+        if (sm && !comb) sl_put_loss(l1, zero, g->k);
         if (a->grad) {
             for (size_t c = 0; c < C; c++) vf_store(tile + c * SL_VL, zero);
             if (io) sl_tile_out(a->grad, buf, tile, g, C, bf16);
@@ -285,6 +443,15 @@ SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *
         return;
     }
     if (io) sl_tile_in(tile, buf, a->x, g, C, 0.0f, bf16);
+    if (cap) {
+        const vf sv = vf_set1(a->p[3]), inv = vf_set1(1.0f / a->p[3]);
+        for (size_t c = 0; c < C; c++) {
+            vf d = zero;
+            vf_store(tile + c * SL_VL,
+                     sl_cap(vf_load(tile + c * SL_VL), sv, inv, a->grad ? &d : NULL));
+            if (a->grad) vf_store(dtile + c * SL_VL, d);
+        }
+    }
     vf wy = onf;
     if (wt) {
         float t[SL_VL];
@@ -306,6 +473,8 @@ SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *
             xy = vf_select(vf_eq(yv, cv), xc, xy);
         }
     }
+    float mlane[SL_VL] = {0}, nanlane[SL_VL] = {0}; /* for lse's special cases */
+    if (stats) sl_ce_lane_stats(a, tile, C, g->k, P, m, mlane, nanlane);
     sl_csum cs, ca;
     sl_csum_init(&cs);
     sl_csum_init(&ca);
@@ -319,16 +488,33 @@ SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *
     for (size_t c = 0; c < C; c++) sl_csum_add(&cs, vf_load(tile + c * SL_VL));
     const vf S = sl_csum_get(&cs), A = sm ? sl_csum_get(&ca) : zero;
     const vf lS = vf_log(S);
-    const vf nll = vf_neg(vf_mul(wy, vf_sub(vf_sub(xy, m), lS)));
-    sl_put_loss(l0, vf_select(on, nll, zero), g->k);
-    if (sm) {
-        const vf smooth = vf_add(A, vf_mul(vf_set1(a->wsum), lS));
-        sl_put_loss(l1, vf_select(on, smooth, zero), g->k);
+    const vf nll = vf_neg(vf_mul(wy, vf_sub(vf_sub(xy, m), lS))), lse = vf_add(m, lS);
+    const int zl = comb && a->p[2] > 0.0f;
+    if (comb) { /* (1 - eps) nll + (eps / C) smooth + z lse^2 */
+        vf v = vf_mul(vf_set1(a->p[0]), nll);
+        if (sm) v = vf_add(v, vf_mul(vf_set1(a->p[1]), vf_add(A, vf_mul(vf_set1(a->wsum), lS))));
+        if (zl) v = vf_add(v, vf_mul(vf_set1(a->p[2]), vf_mul(lse, lse)));
+        sl_put_loss(l0, vf_select(on, v, zero), g->k);
+    } else {
+        sl_put_loss(l0, vf_select(on, nll, zero), g->k);
+        if (sm) {
+            const vf smooth = vf_add(A, vf_mul(vf_set1(a->wsum), lS));
+            sl_put_loss(l1, vf_select(on, smooth, zero), g->k);
+        }
+    }
+    if (ex && a->lse) {
+        float t[SL_VL];
+        vf_store(t, lse);
+        for (size_t l = 0; l < g->k; l++)
+            a->lse[P + l] = isinf(mlane[l]) ? (nanlane[l] != 0.0f ? __builtin_nanf("") : mlane[l])
+                                            : sl_canon1(t[l]);
     }
     if (!a->grad) return;
-    /* d = e k - gs w[c]; at the target e k - (gs w[y] + gn w[y]) */
-    const vf k =
-        vf_mul(vf_add(vf_mul(gn, wy), vf_mul(gs, vf_set1(a->wsum))), vf_div(vf_set1(1.0f), S));
+    /* d = e k - gs w[c]; at the target e k - (gs w[y] + gn w[y]); the
+     * z-loss adds 2 z lse p[c], soft-capping multiplies by its derivative */
+    vf kn = vf_add(vf_mul(gn, wy), vf_mul(gs, vf_set1(a->wsum)));
+    if (zl) kn = vf_add(kn, vf_mul(vf_set1(a->gz), lse));
+    const vf k = vf_mul(kn, vf_div(vf_set1(1.0f), S));
     const vf ngs = vf_neg(gs), ty = vf_neg(vf_add(vf_mul(gs, wy), vf_mul(gn, wy)));
     for (size_t B = 0; B < C; B += SL_CE_YBLOCK) {
         const vf yv = B == 0 ? y0 : sl_ce_yrel(y, ign, B);
@@ -338,6 +524,7 @@ SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *
             const vf e = vf_load(tile + c * SL_VL);
             vf d = vf_fma(e, k, wt ? vf_mul(ngs, vf_set1(a->w[c])) : ngs);
             d = vf_select(vf_eq(yv, cv), vf_fma(e, k, ty), d);
+            if (cap) d = vf_mul(d, vf_load(dtile + c * SL_VL));
             vf_store(tile + c * SL_VL, vf_select(on, d, zero));
         }
     }
@@ -349,22 +536,23 @@ SL_INLINE void sl_ce_group(const sl_rargs *a, const sl_grp *g, size_t P, float *
  * plane by class plane: each plane is then read in runs of several cache
  * lines instead of one line per plane per group. */
 SL_INLINE void sl_ce_cols(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1, int wt,
-                          int sm, int bf16)
+                          int sm, int bf16, int ex)
 {
     const size_t C = a->classes, umax = sl_col_groups(C);
-    float *tile = a->scratch, *buf = a->scratch + 16 * C * umax;
+    float *tile = a->scratch, *buf = a->scratch + 16 * C * umax, *dtile = buf + 16 * C;
+    const int cap = ex && (a->flags & SL_CE_CAP);
     for (size_t P = pos; P < pos + cnt;) {
         const sl_grp g = sl_next_grp(a, P, pos + cnt);
         const size_t room = a->inner - P % a->inner; /* positions left in this batch row */
         size_t U = 0;
-        if (g.contig) {
+        if (g.contig && !cap) { /* soft-capping takes one group at a time */
             const size_t left = pos + cnt - P;
             U = (room < left ? room : left) / SL_VL;
             if (U > umax) U = umax;
         }
         if (U < 2) {
-            sl_ce_group(a, &g, P, tile, buf, 1, l0 + (P - pos), sm ? l1 + (P - pos) : NULL, wt, sm,
-                        bf16);
+            sl_ce_group(a, &g, P, tile, buf, 1, l0 + (P - pos), l1 ? l1 + (P - pos) : NULL, wt, sm,
+                        bf16, dtile, ex);
             P += g.k;
             continue;
         }
@@ -388,7 +576,7 @@ SL_INLINE void sl_ce_cols(const sl_rargs *a, size_t pos, size_t cnt, float *l0, 
             gu.off += u * SL_VL;
             const size_t Pu = P + u * SL_VL;
             sl_ce_group(a, &gu, Pu, tile + u * C * SL_VL, buf, 0, l0 + (Pu - pos),
-                        sm ? l1 + (Pu - pos) : NULL, wt, sm, bf16);
+                        l1 ? l1 + (Pu - pos) : NULL, wt, sm, bf16, dtile, ex);
         }
         if (a->grad)
             for (size_t c = 0; c < C; c++)
@@ -400,13 +588,13 @@ SL_INLINE void sl_ce_cols(const sl_rargs *a, size_t pos, size_t cnt, float *l0, 
 }
 
 SL_INLINE void sl_ce_run(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1, int wt,
-                         int sm, int bf16)
+                         int sm, int bf16, int ex)
 {
     if (sl_rowwise(a->classes, a->inner)) {
         for (size_t r = 0; r < cnt; r++)
-            sl_ce_row(a, pos + r, l0 + r, sm ? l1 + r : NULL, wt, sm, bf16);
+            sl_ce_row(a, pos + r, l0 + r, l1 ? l1 + r : NULL, wt, sm, bf16, ex);
     } else {
-        sl_ce_cols(a, pos, cnt, l0, l1, wt, sm, bf16);
+        sl_ce_cols(a, pos, cnt, l0, l1, wt, sm, bf16, ex);
     }
 }
 
@@ -414,16 +602,24 @@ SL_INLINE void sl_ce_run(const sl_rargs *a, size_t pos, size_t cnt, float *l0, f
 SL_INLINE void sl_ce_any(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1, int bf16)
 {
     switch (a->flags & (SL_CE_W | SL_CE_SMOOTH)) {
-    case 0: sl_ce_run(a, pos, cnt, l0, l1, 0, 0, bf16); break;
-    case SL_CE_W: sl_ce_run(a, pos, cnt, l0, l1, 1, 0, bf16); break;
-    case SL_CE_SMOOTH: sl_ce_run(a, pos, cnt, l0, l1, 0, 1, bf16); break;
-    default: sl_ce_run(a, pos, cnt, l0, l1, 1, 1, bf16); break;
+    case 0: sl_ce_run(a, pos, cnt, l0, l1, 0, 0, bf16, 0); break;
+    case SL_CE_W: sl_ce_run(a, pos, cnt, l0, l1, 1, 0, bf16, 0); break;
+    case SL_CE_SMOOTH: sl_ce_run(a, pos, cnt, l0, l1, 0, 1, bf16, 0); break;
+    default: sl_ce_run(a, pos, cnt, l0, l1, 1, 1, bf16, 0); break;
     }
 }
 
+/* With simdloss_cross_entropy_ex_f32's options: the flags read at run time,
+ * but for the plain case (no weights, no smoothing). */
 static void k_cross_entropy_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
 {
-    sl_ce_any(a, pos, cnt, l0, l1, 0);
+    if (!(a->flags & SL_CE_EX))
+        sl_ce_any(a, pos, cnt, l0, l1, 0);
+    else if (!(a->flags & (SL_CE_W | SL_CE_SMOOTH)))
+        sl_ce_run(a, pos, cnt, l0, l1, 0, 0, 0, 1);
+    else
+        sl_ce_run(a, pos, cnt, l0, l1, (a->flags & SL_CE_W) != 0, (a->flags & SL_CE_SMOOTH) != 0, 0,
+                  1);
 }
 
 static void k_cross_entropy_bf16(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)
