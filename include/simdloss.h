@@ -80,6 +80,10 @@ SIMDLOSS_API const char *simdloss_strerror(int status);
 /* Thread-local message of the last failing call in this thread, e.g.
  * "simdloss_bce_f32: input[17] = 1.5 is outside [0, 1]"; "" if none. */
 SIMDLOSS_API const char *simdloss_last_error(void);
+/* Sets this thread's last-error message (truncated to 255 bytes) and returns
+ * status: for libraries built on simdloss, whose errors simdloss_last_error
+ * then reports like the core's (libsimdloss_linear does). */
+SIMDLOSS_API int simdloss_set_error(int status, const char *message);
 /* The version of this header. The version is written here and nowhere else:
  * CMakeLists.txt reads these three lines for the project version, the
  * library's SOVERSION (MAJOR) and the pkg-config and CMake package files. */

@@ -10,6 +10,8 @@
 #   4. add_subdirectory of this source tree: the same two targets (a Debug
 #      build, the way a consumer's debug build compiles simdloss; it also
 #      compiles faster than a second -O2 build)
+# and the same for libsimdloss_linear (tests/consumer/consumer_linear.c:
+# pkg-config simdloss_linear, simdloss::linear, simdloss::linear_static)
 # and checks the installed files, the SONAME, and that the programs linked
 # with the static library do not load libsimdloss.so.
 #   scripts/consumer-test.sh            (CI: scripts/consumer-test.sh --werror)
@@ -29,7 +31,7 @@ for a in "$@"; do
     esac
 done
 
-scripts/deps.sh build
+scripts/deps.sh build linear
 src=$PWD
 jobs=${SIMDLOSS_JOBS:-2}
 cc=${CC:-cc}
@@ -78,7 +80,8 @@ cmake --install "$tmp/build" --prefix "$prefix" >/dev/null
 for f in include/simdloss.h lib/libsimdloss.a lib/libsimdloss.so "lib/libsimdloss.so.$major" \
     lib/pkgconfig/simdloss.pc lib/cmake/simdloss/simdlossConfig.cmake \
     lib/cmake/simdloss/simdlossConfigVersion.cmake lib/cmake/simdloss/simdlossTargets.cmake \
-    bin/simdloss-cpu; do
+    bin/simdloss-cpu include/simdloss_linear.h lib/libsimdloss_linear.a lib/libsimdloss_linear.so \
+    "lib/libsimdloss_linear.so.$major" lib/pkgconfig/simdloss_linear.pc; do
     [ -e "$prefix/$f" ] || fail "$f was not installed"
 done
 readelf -d "$prefix/lib/libsimdloss.so" | grep -q "SONAME.*\[libsimdloss\.so\.$major\]" ||
@@ -110,12 +113,28 @@ static_libs=$(pkg-config --static --libs simdloss)
     -o "$tmp/pkg-config-static"
 run "$tmp/pkg-config-static" static
 
+# libsimdloss_linear through pkg-config: shared, and static with the CBLAS
+# and the core's archive
+lflags=(-std=c11 -O2 -Wall -Wextra -Werror tests/consumer/consumer_linear.c)
+# shellcheck disable=SC2046
+"$cc" "${lflags[@]}" $(pkg-config --cflags --libs simdloss_linear) -Wl,-rpath,"$prefix/lib" \
+    -o "$tmp/pkg-config-linear"
+run "$tmp/pkg-config-linear" shared
+lstatic=$(pkg-config --static --libs simdloss_linear)
+lstatic=${lstatic/-lsimdloss_linear/-l:libsimdloss_linear.a}
+# shellcheck disable=SC2046,SC2086
+"$cc" "${lflags[@]}" $(pkg-config --cflags simdloss_linear) ${lstatic/-lsimdloss /-l:libsimdloss.a } \
+    -o "$tmp/pkg-config-linear-static"
+run "$tmp/pkg-config-linear-static" static
+
 echo "== 3. find_package(simdloss CONFIG) =="
 cmake -S tests/consumer -B "$tmp/package" -DCMAKE_BUILD_TYPE=Release -DSIMDLOSS_CONSUMER=package \
     -DSIMDLOSS_CONSUMER_VERSION="$version" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$tmp/package" -j"$jobs" >/dev/null
 run "$tmp/package/consumer_shared" shared
 run "$tmp/package/consumer_static" static
+run "$tmp/package/consumer_linear_shared" shared
+run "$tmp/package/consumer_linear_static" static
 
 echo "== 4. add_subdirectory (a Debug build: the library at -O0 with the consumer) =="
 cmake -S tests/consumer -B "$tmp/subdir" -DCMAKE_BUILD_TYPE=Debug -DSIMDLOSS_CONSUMER=subdir \
@@ -129,5 +148,7 @@ library_only "$tmp/subdir/CMakeCache.txt" "the add_subdirectory build"
 cmake --build "$tmp/subdir" -j"$jobs" >/dev/null
 run "$tmp/subdir/consumer_shared" shared
 run "$tmp/subdir/consumer_static" static
+run "$tmp/subdir/consumer_linear_shared" shared
+run "$tmp/subdir/consumer_linear_static" static
 
 echo "consumer test: $((SECONDS - start)) s"

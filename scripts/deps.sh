@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages simdloss needs that are missing (apt-get, as
 # root or through sudo).
-# Usage: scripts/deps.sh [build|bench|golden|compare|qemu|arm64|clang|examples]...
+# Usage: scripts/deps.sh [build|bench|golden|compare|qemu|arm64|clang|examples|linear]...
+#   linear: CBLAS (OpenBLAS), for libsimdloss_linear
 #   clang: clang, for scripts/test.sh --clang, and its sanitizer and libFuzzer
 #          runtimes (Debian 12: clang 14), for scripts/fuzz.sh
 #   compare: PyTorch, NumPy and Matplotlib for bench/compare.sh
@@ -23,6 +24,7 @@ for what in "$@"; do
     golden) pkgs+=(python3-torch python3-numpy) ;;
     compare) pkgs+=(libbenchmark-dev python3-torch python3-numpy python3-matplotlib) ;;
     qemu) pkgs+=(qemu-user) ;;
+    linear) pkgs+=(libopenblas-dev) ;;
     clang) pkgs+=(clang libclang-rt-14-dev) ;;
     examples) pkgs+=(libopenblas-dev zlib1g-dev dataset-fashion-mnist python3-numpy python3-matplotlib) ;;
     arm64)

@@ -20,6 +20,12 @@ void sl_clear_error(void) { sl_msg[0] = 0; }
 
 const char *simdloss_last_error(void) { return sl_msg; }
 
+int simdloss_set_error(int status, const char *message)
+{
+    snprintf(sl_msg, sizeof sl_msg, "%s", message ? message : "");
+    return status;
+}
+
 const char *simdloss_strerror(int status)
 {
     switch (status) {

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Regenerates tests/golden/<loss>.txt (gen.py), tests/golden/class/<loss>.txt
 # (gen_class.py), tests/golden/embedding/<loss>.txt (gen_embedding.py) and
-# tests/golden/ctc/ctc.txt (gen_ctc.py) from
+# tests/golden/ctc/ctc.txt (gen_ctc.py), tests/golden/ce_ex/ce_ex.txt
+# (gen_ce_ex.py) and tests/golden/linear/linear_ce.txt (gen_linear_ce.py) from
 # PyTorch 1.13 (Debian's python3-torch).
 # Installs python3-torch and python3-numpy first when /usr/bin/python3 lacks them.
 set -eu
@@ -17,4 +18,6 @@ fi
 "$PY" "$here/gen.py" "$@"
 "$PY" "$here/gen_class.py"
 "$PY" "$here/gen_embedding.py"
-exec "$PY" "$here/gen_ctc.py"
+"$PY" "$here/gen_ctc.py"
+"$PY" "$here/gen_ce_ex.py"
+exec "$PY" "$here/gen_linear_ce.py"
