@@ -71,6 +71,65 @@ SIMDLOSS_API int simdloss_linear_set_chunk_bytes(size_t bytes);
 /* The bound in force. */
 SIMDLOSS_API size_t simdloss_linear_chunk_bytes(void);
 
+/* ---- AdaptiveLogSoftmaxWithLoss (torch.nn.AdaptiveLogSoftmaxWithLoss) ----
+ * Parameters in PyTorch's layouts. cutoffs: the n_clusters (>= 1) values
+ * PyTorch is given, strictly increasing in [1, n_classes - 1]; cutoffs[0] is
+ * the shortlist size. The head is a linear layer to shortlist + n_clusters
+ * outputs: head_weight (shortlist + n_clusters) x in_features, head_bias
+ * those many values or NULL (head_bias=False). Cluster i covers the classes
+ * [cutoffs[i], cutoffs[i + 1]) (cutoffs[n_clusters] = n_classes) and is
+ * tail_out[i] (cluster size x tail_hidden[i]) after tail_proj[i]
+ * (tail_hidden[i] x in_features), both without bias; tail_hidden[i] is
+ * floor(in_features / div_value^(i + 1)) as PyTorch derives it (0 allowed).
+ * log p(class c) = log_softmax(head)[c] for c in the shortlist, else
+ * log_softmax(head)[shortlist + i] + log_softmax(tail_i)[c - cutoffs[i]]. */
+typedef struct {
+    size_t in_features, n_classes, n_clusters;
+    const size_t *cutoffs;
+    const size_t *tail_hidden;
+    const float *head_weight;
+    const float *head_bias;
+    const float *const *tail_proj;
+    const float *const *tail_out;
+} simdloss_adaptive_softmax;
+
+/* Gradients of the parameters, in the same layouts; any member NULL (and any
+ * entry of tail_proj or tail_out) is not wanted. Overwritten. */
+typedef struct {
+    float *head_weight;
+    float *head_bias;
+    float *const *tail_proj;
+    float *const *tail_out;
+} simdloss_adaptive_softmax_grads;
+
+/* The module's forward and backward: output[b] (NULL or batch values) = log
+ * p(target[b]) as the module's `output`; loss = -output reduced (MEAN: the
+ * module's `loss`, the mean over the batch; NONE: batch values); grad_input
+ * (batch x in_features) and grads: gradients of the reduced loss (NONE: of
+ * the sum). grads NULL: no parameter gradients. Rows are processed in chunks
+ * of at most simdloss_linear_chunk_bytes() of logits per matrix (head and
+ * each cluster). Bits as simdloss_linear_cross_entropy_f32: the core's for
+ * the softmax parts, the BLAS's for the products, row order for the sums.
+ * EINVAL for bad cutoffs or shapes (PyTorch's conditions), NULL arrays
+ * that are needed, no output, a head_bias gradient without a head bias;
+ * EDOMAIN for a target outside [0, n_classes); ENOMEM; all before anything
+ * is written. */
+SIMDLOSS_API int simdloss_adaptive_log_softmax_f32(const simdloss_adaptive_softmax *m, size_t batch,
+                                                   const float *input, const int64_t *target,
+                                                   simdloss_reduction reduction, float *output,
+                                                   float *loss, float *grad_input,
+                                                   const simdloss_adaptive_softmax_grads *grads);
+
+/* The module's log_prob: log p of every class, batch x n_classes. */
+SIMDLOSS_API int simdloss_adaptive_log_prob_f32(const simdloss_adaptive_softmax *m, size_t batch,
+                                                const float *input, float *log_probs);
+
+/* The module's predict: the most likely class of every row (the head's
+ * argmax when it falls in the shortlist, else the argmax of the row's full
+ * log_prob; the lowest index on ties). */
+SIMDLOSS_API int simdloss_adaptive_predict_f32(const simdloss_adaptive_softmax *m, size_t batch,
+                                               const float *input, int64_t *predicted);
+
 #ifdef __cplusplus
 }
 #endif

@@ -23,6 +23,16 @@ sl_lin_fail(int status, const char *fmt, ...)
     return simdloss_set_error(status, msg);
 }
 
+/* Rows of row_floats floats per chunk: the chunk bound over one row's
+ * bytes, at least one row, at most rows. */
+SL_LIN_HIDDEN size_t sl_lin_rows(size_t rows, size_t row_floats);
+/* C (m x n, row-major) = alpha op(A) op(B) + beta C through cblas_sgemm (ta,
+ * tb: transpose A, B); k == 0 gives beta C (beta 0 or 1). Sizes fit int
+ * (the callers check). */
+SL_LIN_HIDDEN void sl_lin_gemm(int ta, int tb, size_t m, size_t n, size_t k, float alpha,
+                               const float *a, size_t lda, const float *b, size_t ldb, float beta,
+                               float *c, size_t ldc);
+
 /* The one NaN the core's outputs hold (0x7fc00000). */
 static inline float sl_lin_canon(float v) { return v != v ? __builtin_nanf("") : v; }
 

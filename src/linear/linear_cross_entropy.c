@@ -6,32 +6,11 @@
  * them into their gradient in place (NONE: per-row losses, factor 1), then
  * the gradient products with the reduction's factor as the sgemm's alpha.
  */
-#include <cblas.h>
 #include <limits.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "linear.h"
-
-static _Atomic size_t sl_lin_chunk = SIMDLOSS_LINEAR_CHUNK_BYTES;
-
-SIMDLOSS_API int simdloss_linear_set_chunk_bytes(size_t bytes)
-{
-    atomic_store(&sl_lin_chunk, bytes ? bytes : SIMDLOSS_LINEAR_CHUNK_BYTES);
-    return SIMDLOSS_OK;
-}
-
-SIMDLOSS_API size_t simdloss_linear_chunk_bytes(void) { return atomic_load(&sl_lin_chunk); }
-
-/* Rows of `vocab` floats per chunk: the bound over one row's bytes, at least
- * one row, at most batch. */
-static size_t sl_lin_rows(size_t batch, size_t vocab)
-{
-    const size_t per = atomic_load(&sl_lin_chunk) / (vocab * sizeof(float));
-    const size_t rows = per ? per : 1;
-    return rows < batch ? rows : batch;
-}
 
 /* Every check of the call, before anything is written; *kept receives the
  * number of targets that are not ignore_index. */
@@ -119,23 +98,14 @@ SIMDLOSS_API int simdloss_linear_cross_entropy_f32(
      * target ignored under MEAN: zero gradients (the rows' are zero) */
     const float alpha =
         reduction == SIMDLOSS_MEAN ? (kept ? (float)(1.0 / (double)kept) : 0.0f) : 1.0f;
-    if (batch == 0 || dim == 0) {
-        if (grad_weight) memset(grad_weight, 0, vocab * dim * sizeof(float));
-    }
+    if (batch == 0 && grad_weight) memset(grad_weight, 0, vocab * dim * sizeof(float));
     if (grad_bias) memset(grad_bias, 0, vocab * sizeof(float));
-    const int V = (int)vocab, D = (int)dim;
     for (size_t r0 = 0; r0 < batch; r0 += rows) {
         const size_t n = batch - r0 < rows ? batch - r0 : rows;
-        const int R = (int)n;
-        for (size_t r = 0; r < n; r++) {
-            if (bias)
-                memcpy(chunk + r * vocab, bias, vocab * sizeof(float));
-            else if (dim == 0)
-                memset(chunk + r * vocab, 0, vocab * sizeof(float));
-        }
-        if (dim > 0)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, R, V, D, 1.0f, hidden + r0 * dim,
-                        D, weight, D, bias ? 1.0f : 0.0f, chunk, V);
+        for (size_t r = 0; bias && r < n; r++)
+            memcpy(chunk + r * vocab, bias, vocab * sizeof(float));
+        sl_lin_gemm(0, 1, n, vocab, dim, 1.0f, hidden + r0 * dim, dim, weight, dim,
+                    bias ? 1.0f : 0.0f, chunk, vocab);
         simdloss_ce_options o = {0};
         if (options) {
             o = *options;
@@ -151,12 +121,12 @@ SIMDLOSS_API int simdloss_linear_cross_entropy_f32(
             return rc;
         }
         if (!grads) continue;
-        if (grad_hidden && dim > 0)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, R, D, V, alpha, chunk, V, weight,
-                        D, 0.0f, grad_hidden + r0 * dim, D);
-        if (grad_weight && dim > 0)
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, V, D, R, alpha, chunk, V,
-                        hidden + r0 * dim, D, r0 ? 1.0f : 0.0f, grad_weight, D);
+        if (grad_hidden)
+            sl_lin_gemm(0, 0, n, dim, vocab, alpha, chunk, vocab, weight, dim, 0.0f,
+                        grad_hidden + r0 * dim, dim);
+        if (grad_weight)
+            sl_lin_gemm(1, 0, vocab, dim, n, alpha, chunk, vocab, hidden + r0 * dim, dim,
+                        r0 ? 1.0f : 0.0f, grad_weight, dim);
         for (size_t r = 0; grad_bias && r < n; r++) {
             const float *g = chunk + r * vocab;
             for (size_t v = 0; v < vocab; v++) grad_bias[v] += alpha * g[v];

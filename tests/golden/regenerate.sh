@@ -3,7 +3,8 @@
 # Regenerates tests/golden/<loss>.txt (gen.py), tests/golden/class/<loss>.txt
 # (gen_class.py), tests/golden/embedding/<loss>.txt (gen_embedding.py) and
 # tests/golden/ctc/ctc.txt (gen_ctc.py), tests/golden/ce_ex/ce_ex.txt
-# (gen_ce_ex.py) and tests/golden/linear/linear_ce.txt (gen_linear_ce.py) from
+# (gen_ce_ex.py), tests/golden/linear/linear_ce.txt (gen_linear_ce.py) and
+# tests/golden/linear/adaptive.txt (gen_adaptive.py) from
 # PyTorch 1.13 (Debian's python3-torch).
 # Installs python3-torch and python3-numpy first when /usr/bin/python3 lacks them.
 set -eu
@@ -20,4 +21,5 @@ fi
 "$PY" "$here/gen_embedding.py"
 "$PY" "$here/gen_ctc.py"
 "$PY" "$here/gen_ce_ex.py"
-exec "$PY" "$here/gen_linear_ce.py"
+"$PY" "$here/gen_linear_ce.py"
+exec "$PY" "$here/gen_adaptive.py"
