@@ -5,6 +5,7 @@
     fuzz/corpus/elementwise/   inputs of fuzz/fuzz_elementwise.c
     fuzz/corpus/class/         inputs of fuzz/fuzz_class.c
     fuzz/corpus/ctc/           inputs of fuzz/fuzz_ctc.c
+    fuzz/corpus/ce_ex/         inputs of fuzz/fuzz_ce_ex.c
 
 Each seed is one call in the input layout documented at the top of the two
 targets (a fixed header, then a pool of raw 32-bit words). The seeds cover
@@ -273,6 +274,42 @@ def ctc_seeds():
     return seeds
 
 
+def ce_ex(shape, mode, fill, opts, seed, N, C, inner=1, red=0, zsel=8, capsel=8, lsel=0):
+    """fuzz/fuzz_ce_ex.c's header: shape (bit 0: inner follows; else bit 1:
+    inner 0; bit 2: weights), mode, fill, opts (bit 0 lse, bit 1 argmax), the
+    seed, N, C, [inner - 1], the raw reduction word, the selectors of z_loss,
+    softcap (0-4 zero, 5-12 valid, 13 NaN, 14 negative, 15 infinite) and
+    label_smoothing (sel % 8 / 8; 7: out of range)"""
+    b = struct.pack("<BBBBQBB", shape, mode, fill, opts, seed, N, C)
+    if shape & 1:
+        b += struct.pack("<B", inner - 1)
+    return b + struct.pack("<IBBB", red, zsel, capsel, lsel)
+
+
+def ce_ex_seeds():
+    seeds = {}
+    # mode: bits 0-2 the reduction (0-1 NONE, 2-3 MEAN, 4-5 SUM, 6-7 invalid), bits 4-5
+    # loss (0: none), bits 6-7 grad (1: none); fill: bits 0-1 the logits (0 raw bits and
+    # specials, 1 uniform of scale 2^(bits 2-4), 2 ties, 3 with specials), bit 7 in place
+    shapes = [(4, 40, 1), (6, 10, 1), (3, 7, 4), (1, 17, 1), (0, 5, 1), (5, 16, 2), (2, 33, 3)]
+    modes = [0x12, 0x14, 0x10, 0x1A, 0x52, 0x02, 0x16, 0x24, 0x07, 0x00]
+    fills = [1, 2, 0, 3, 0x81, 0x0D, 0x83]
+    for k in range(40):
+        N, C, inner = shapes[k % len(shapes)]
+        shape = (1 if inner > 1 else 0) | (4 if k % 3 == 0 else 0)
+        seeds["ce_ex-%02d" % k] = ce_ex(shape, modes[k % len(modes)], fills[k % len(fills)],
+                                        k % 4, 0x9E3779B97F4A7C15 * (k + 1) % (1 << 64), N, C,
+                                        inner, zsel=(0, 8, 5, 12)[k % 4],
+                                        capsel=(8, 0, 10, 6, 0)[k % 5], lsel=(0, 1, 4, 0)[k % 4])
+    seeds["ce_ex-z-nan"] = ce_ex(0, 0x12, 1, 3, 7, 4, 40, zsel=13)
+    seeds["ce_ex-cap-negative"] = ce_ex(0, 0x12, 1, 3, 7, 4, 40, capsel=14)
+    seeds["ce_ex-cap-inf"] = ce_ex(0, 0x12, 1, 3, 7, 4, 40, capsel=15)
+    seeds["ce_ex-stats-only"] = ce_ex(0, 0x42, 0, 3, 9, 5, 20, zsel=0, capsel=0)
+    seeds["ce_ex-inner-zero"] = ce_ex(2, 0x12, 1, 0, 9, 3, 5)
+    seeds["ce_ex-smoothing-out"] = ce_ex(0, 0x12, 1, 0, 9, 3, 5, lsel=7)
+    return seeds
+
+
 def write(dirname, seeds):
     path = os.path.join(ROOT, "fuzz", "corpus", dirname)
     shutil.rmtree(path, ignore_errors=True)
@@ -288,3 +325,4 @@ if __name__ == "__main__":
     write("elementwise", elementwise_seeds())
     write("class", class_seeds())
     write("ctc", ctc_seeds())
+    write("ce_ex", ce_ex_seeds())
