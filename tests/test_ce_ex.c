@@ -380,26 +380,7 @@ static uint64_t ce_bits(int threads_config)
     return h;
 }
 
-START_TEST(ce_bitwise)
-{
-    int first = -1;
-    uint64_t want = 0;
-    for (int t = 0; t < tl_ntables(); t++) {
-        if (!tl_table_runnable(t) || !tl_table_exact(t)) continue;
-        ck_assert(tl_use_table(t));
-        const uint64_t h = ce_bits(-1);
-        if (first < 0) {
-            first = t, want = h;
-            for (int k = 0; k < TL_NTHREADS_CROSS; k++) {
-                const int j = tl_threads_cross(k);
-                ck_assert_msg(ce_bits(j) == want, "[%s] %s differs from 1 thread", tl_table(),
-                              tl_threads_name(j));
-            }
-        }
-        ck_assert_msg(h == want, "%s differs from %s", tl_table_name(t), tl_table_name(first));
-    }
-    ck_assert_msg(first >= 0, "no exact table runs here");
-}
+START_TEST(ce_bitwise) { tl_check_bits_everywhere(ce_bits); }
 END_TEST
 
 /* In place (gradient over the logits), loss only, gradient only,

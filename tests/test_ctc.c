@@ -462,24 +462,7 @@ static uint64_t tc_bits(int threads_config)
     return h;
 }
 
-START_TEST(ctc_bitwise)
-{
-    int first = -1;
-    uint64_t want = 0;
-    for (int t = 0; t < tl_ntables(); t++) {
-        if (!tl_table_runnable(t) || !tl_table_exact(t)) continue;
-        ck_assert(tl_use_table(t));
-        const uint64_t h = tc_bits(-1);
-        if (first < 0) {
-            first = t, want = h;
-            for (int j = 0; j < TL_NTHREADS; j++)
-                ck_assert_msg(tc_bits(j) == want, "[%s] %s differs from 1 thread", tl_table(),
-                              tl_threads_name(j));
-        }
-        ck_assert_msg(h == want, "%s differs from %s", tl_table_name(t), tl_table_name(first));
-    }
-    ck_assert_msg(first >= 0, "no exact table runs here");
-}
+START_TEST(ctc_bitwise) { tl_check_bits_everywhere(tc_bits); }
 END_TEST
 
 START_TEST(ctc_layouts_in_place)

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "threads.h"
 
+#include <check.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "harness.h"
 #include "simdloss.h"
 
 static const int tl_engine_counts[] = {2, 3, 4, 7, 16};
@@ -69,4 +71,25 @@ const char *tl_threads_name(int j)
     else
         snprintf(names[j], sizeof names[j], "pool(%d)", tl_pool_counts[j - TL_NENGINE]);
     return names[j];
+}
+
+void tl_check_bits_everywhere(uint64_t (*bits)(int threads_config))
+{
+    int first = -1;
+    uint64_t want = 0;
+    for (int t = 0; t < tl_ntables(); t++) {
+        if (!tl_table_runnable(t) || !tl_table_exact(t)) continue;
+        ck_assert(tl_use_table(t));
+        const uint64_t h = bits(-1);
+        if (first < 0) {
+            first = t, want = h;
+            for (int k = 0; k < TL_NTHREADS_CROSS; k++) {
+                const int j = tl_threads_cross(k);
+                ck_assert_msg(bits(j) == want, "[%s] %s differs from 1 thread", tl_table(),
+                              tl_threads_name(j));
+            }
+        }
+        ck_assert_msg(h == want, "%s differs from %s", tl_table_name(t), tl_table_name(first));
+    }
+    ck_assert_msg(first >= 0, "no exact table runs here");
 }

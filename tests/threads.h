@@ -8,6 +8,7 @@
 #define TL_THREADS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define TL_NTHREADS 8 /* configurations */
 
@@ -26,6 +27,12 @@ static inline int tl_threads_cross(int k) { return k ? TL_NTHREADS - 1 : 1; }
 #define TL_NTHREADS_CROSS TL_NTHREADS
 static inline int tl_threads_cross(int k) { return k; }
 #endif
+/* bits(-1), a hash of a test's outputs computed on one thread, is the same
+ * on every exact kernel table, and on the first of them bits(j) (computed
+ * with thread configuration j) equals it for every configuration the
+ * cross-ISA tests compare; fails the running Check test otherwise, and when
+ * no exact table runs. */
+void tl_check_bits_everywhere(uint64_t (*bits)(int threads_config));
 /* "threads=7", "pool(3)" */
 const char *tl_threads_name(int j);
 /* The pthread pool's parallel_for: count threads (the calling one among
