@@ -166,8 +166,7 @@ static int sl_ad_head_pass(const simdloss_adaptive_softmax *m, size_t batch, con
             sl_lin_gemm(0, 0, n, F, head, alpha, h, head, m->head_weight, F, 0.0f,
                         grad_input + r0 * F, F);
         if (g_hw) sl_lin_gemm(1, 0, head, F, n, alpha, h, head, x + r0 * F, F, 1.0f, g_hw, F);
-        for (size_t r = 0; g_hb && r < n; r++)
-            for (size_t c = 0; c < head; c++) g_hb[c] += alpha * h[r * head + c];
+        if (g_hb) sl_lin_bias_grad(g_hb, alpha, h, n, head);
     }
     return SIMDLOSS_OK;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The bound of the chunks of rows x outputs floats the linear losses hold,
- * and the matrix product they all use. */
+ * and what they all do with a chunk: the matrix product, the bias gradient. */
 #include <cblas.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -35,4 +35,10 @@ void sl_lin_gemm(int ta, int tb, size_t m, size_t n, size_t k, float alpha, cons
     }
     cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
                 (int)m, (int)n, (int)k, alpha, a, (int)lda, b, (int)ldb, beta, c, (int)ldc);
+}
+
+void sl_lin_bias_grad(float *grad_bias, float alpha, const float *g, size_t rows, size_t width)
+{
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < width; c++) grad_bias[c] += alpha * g[r * width + c];
 }

@@ -33,6 +33,11 @@ SL_LIN_HIDDEN void sl_lin_gemm(int ta, int tb, size_t m, size_t n, size_t k, flo
                                const float *a, size_t lda, const float *b, size_t ldb, float beta,
                                float *c, size_t ldc);
 
+/* A bias's gradient: grad_bias[c] += alpha g[r][c] for the rows of g
+ * (rows x width) in row order. */
+SL_LIN_HIDDEN void sl_lin_bias_grad(float *grad_bias, float alpha, const float *g, size_t rows,
+                                    size_t width);
+
 /* The one NaN the core's outputs hold (0x7fc00000). */
 static inline float sl_lin_canon(float v) { return v != v ? __builtin_nanf("") : v; }
 

@@ -6,6 +6,7 @@
  * them into their gradient in place (NONE: per-row losses, factor 1), then
  * the gradient products with the reduction's factor as the sgemm's alpha.
  */
+#include <float.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,10 +48,10 @@ static int sl_lin_ce_check(size_t batch, size_t dim, size_t vocab, const float *
     if (!(label_smoothing >= 0.0f && label_smoothing <= 1.0f))
         return sl_lin_fail(SIMDLOSS_EINVAL, "%s: label_smoothing = %.9g is outside [0, 1]", fn,
                            (double)label_smoothing);
-    if (options && !(options->z_loss >= 0.0f && options->z_loss <= 3.4028235e38f))
+    if (options && !(options->z_loss >= 0.0f && options->z_loss <= FLT_MAX))
         return sl_lin_fail(SIMDLOSS_EINVAL, "%s: options->z_loss = %.9g must be finite and >= 0",
                            fn, (double)options->z_loss);
-    if (options && !(options->softcap >= 0.0f && options->softcap <= 3.4028235e38f))
+    if (options && !(options->softcap >= 0.0f && options->softcap <= FLT_MAX))
         return sl_lin_fail(SIMDLOSS_EINVAL, "%s: options->softcap = %.9g must be finite and >= 0",
                            fn, (double)options->softcap);
     size_t k = 0;
@@ -127,10 +128,7 @@ SIMDLOSS_API int simdloss_linear_cross_entropy_f32(
         if (grad_weight)
             sl_lin_gemm(1, 0, vocab, dim, n, alpha, chunk, vocab, hidden + r0 * dim, dim,
                         r0 ? 1.0f : 0.0f, grad_weight, dim);
-        for (size_t r = 0; grad_bias && r < n; r++) {
-            const float *g = chunk + r * vocab;
-            for (size_t v = 0; v < vocab; v++) grad_bias[v] += alpha * g[v];
-        }
+        if (grad_bias) sl_lin_bias_grad(grad_bias, alpha, chunk, n, vocab);
     }
     if (loss && reduction != SIMDLOSS_NONE) {
         double s = 0.0;

@@ -76,23 +76,27 @@ def make(name, N, C, d, weighted, scale, extra):
     return x, t, w
 
 
-def run(x, t, w, ls, z, cap, red):
-    xt = torch.tensor(x, requires_grad=True)
-    tt = torch.tensor(t)
-    wt = torch.tensor(w) if w is not None else None
-    xc = cap * torch.tanh(xt / cap) if cap > 0 else xt
+def ce_with_options(x, tt, wt, ls, z, cap, red):
+    """The options written in torch on logits x (class dimension 1): the loss
+    reduced as `red`, the lse and the capped logits."""
+    xc = cap * torch.tanh(x / cap) if cap > 0 else x
     ce = F.cross_entropy(xc, tt, weight=wt, ignore_index=IGN, label_smoothing=ls, reduction=red)
     lse = torch.logsumexp(xc, dim=1)
     keep = tt != IGN
     zt = torch.where(keep, z * lse * lse, torch.zeros_like(lse)) if z > 0 else torch.zeros_like(lse)
     if red == "none":
-        out = ce + zt
-    elif red == "sum":
-        out = ce + zt.sum()
-    else:
-        tk = torch.where(keep, tt, torch.zeros_like(tt))
-        div = (wt[tk] * keep).sum() if wt is not None else keep.sum()
-        out = ce + zt.sum() / div
+        return ce + zt, lse, xc
+    if red == "sum":
+        return ce + zt.sum(), lse, xc
+    tk = torch.where(keep, tt, torch.zeros_like(tt))
+    div = (wt[tk] * keep).sum() if wt is not None else keep.sum()
+    return ce + zt.sum() / div, lse, xc
+
+
+def run(x, t, w, ls, z, cap, red):
+    xt = torch.tensor(x, requires_grad=True)
+    out, lse, xc = ce_with_options(xt, torch.tensor(t), torch.tensor(w) if w is not None else None,
+                                   ls, z, cap, red)
     if red != "none":
         out.backward()
     return out.detach().numpy().reshape(-1), (xt.grad.numpy() if red != "none" else None), lse, xc

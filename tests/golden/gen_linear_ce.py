@@ -29,9 +29,9 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from gen import hexs, rng_for  # noqa: E402
+from gen_ce_ex import IGN, ce_with_options  # noqa: E402
 
 torch.set_num_threads(1)
-IGN = -100
 
 # name, batch, dim, vocab, bias, label_smoothing, z_loss, softcap, ignore
 CASES = [
@@ -61,18 +61,7 @@ def run(h, w, b, t, ls, z, cap, red):
     wt = torch.tensor(w, requires_grad=True)
     bt = torch.tensor(b, requires_grad=True) if b is not None else None
     tt = torch.tensor(t)
-    x = F.linear(ht, wt, bt)
-    xc = cap * torch.tanh(x / cap) if cap > 0 else x
-    ce = F.cross_entropy(xc, tt, ignore_index=IGN, label_smoothing=ls, reduction=red)
-    lse = torch.logsumexp(xc, dim=1)
-    keep = tt != IGN
-    zt = torch.where(keep, z * lse * lse, torch.zeros_like(lse))
-    if red == "none":
-        out = ce + zt
-    elif red == "sum":
-        out = ce + zt.sum()
-    else:
-        out = ce + zt.sum() / keep.sum()
+    out, lse, xc = ce_with_options(F.linear(ht, wt, bt), tt, None, ls, z, cap, red)
     grads = None
     if red != "none":
         out.backward()
