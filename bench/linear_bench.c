@@ -5,6 +5,7 @@
  *
  *   simdloss-linear-bench MODE B D V ITERS     (MODE: fused, unfused, sgemm)
  *   simdloss-linear-bench adaptive B F N ITERS C1 C2 ...   (div_value 4)
+ *   simdloss-linear-bench circle B D K ITERS   (K classes)
  *
  * fused: simdloss_linear_cross_entropy_f32, no bias (a language model's
  * head; Cut Cross-Entropy takes none), MEAN, the loss and both gradients.
@@ -13,6 +14,8 @@
  * sgemm: the logits' sgemm alone (B x V x D), the BLAS's own rate.
  * adaptive: simdloss_adaptive_log_softmax_f32, MEAN, loss and every
  * gradient, PyTorch's default layer sizes for div_value 4, no head bias.
+ * circle: simdloss_circle_f32 on B unit-norm embeddings of D features with
+ * labels from K classes, Keras' defaults, MEAN, loss and gradient.
  * Prints one line of JSON: the seconds of each timed iteration (after one
  * untimed), and the peak resident memory growth over the calls (getrusage's
  * high-water mark after them minus the resident size before them, with
@@ -93,7 +96,9 @@ static void check(int rc)
 int main(int argc, char **argv)
 {
     if (argc < 6) {
-        fprintf(stderr, "usage: %s fused|unfused|sgemm B D V ITERS | adaptive B F N ITERS C...\n",
+        fprintf(stderr,
+                "usage: %s fused|unfused|sgemm B D V ITERS | adaptive B F N ITERS C... | "
+                "circle B D K ITERS\n",
                 argv[0]);
         return 2;
     }
@@ -142,6 +147,18 @@ int main(int argc, char **argv)
             const double t0 = now();
             check(
                 simdloss_adaptive_log_softmax_f32(&m, B, h, t, SIMDLOSS_MEAN, NULL, &loss, gh, &g));
+            if (k >= 0) times[k] = now() - t0;
+        }
+    } else if (!strcmp(mode, "circle")) {
+        for (size_t r = 0; r < B; r++) { /* unit rows, as Keras expects */
+            double n2 = 0.0;
+            for (size_t k = 0; k < D; k++) n2 += (double)h[r * D + k] * h[r * D + k];
+            for (size_t k = 0; k < D; k++) h[r * D + k] = (float)(h[r * D + k] / sqrt(n2));
+        }
+        rss0 = rss_mb();
+        for (int k = -1; k < iters && k < 64; k++) {
+            const double t0 = now();
+            check(simdloss_circle_f32(B, D, h, t, 80.0f, 0.4f, 1, SIMDLOSS_MEAN, &loss, gh));
             if (k >= 0) times[k] = now() - t0;
         }
     } else {

@@ -14,6 +14,12 @@ Fused linear cross-entropy at (batch, dim, vocab) = (4096, 1024, 32000) and
 AdaptiveLogSoftmaxWithLoss at batch 4096, in_features 1024, n_classes
 128256, cutoffs [8000, 32000], div_value 4, no head bias: simdloss against
 the module's forward + loss.backward() on both PyTorch versions.
+Keras 3's Circle loss at (batch, dim) = (4096, 128) and (4096, 512), unit
+embeddings, labels from batch / 4 classes, Keras' defaults, MEAN, the loss
+and the embeddings' gradient: simdloss_circle_f32 against Keras itself
+(jax.jit of jax.value_and_grad on the JAX CPU backend,
+tests/golden/keras-venv.sh) and Keras' formula written in torch on both
+PyTorch versions.
 
 Every measurement is a process of its own (peak memory): one untimed
 iteration, then --iters timed ones; the variants run interleaved, round
@@ -29,7 +35,8 @@ parallel region while OpenBLAS's own threads need the cores (the
 AdaptiveLogSoftmax case ran 20 % slower so).
 
     python3 bench/linear_vs_torch.py [--build build/release] [--rounds 3]
-        [--iters 2] [--out bench/results/<date>-<cpu>-linear]
+        [--iters 2] [--only lce,adaptive,circle]
+        [--out bench/results/<date>-<cpu>-linear]
 Writes <out>.json and <out>.md, and <out>.png when matplotlib imports.
 """
 import argparse
@@ -46,6 +53,27 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 LCE_SHAPES = [(4096, 1024, 32000), (2048, 2048, 128256)]
 ADAPTIVE = (4096, 1024, 128256, [8000, 32000])
+CIRCLE_SHAPES = [(4096, 128), (4096, 512)]
+
+
+def circle_inputs(torch, B, D):
+    e = torch.nn.functional.normalize(torch.rand(B, D) - 0.5, dim=1)
+    return e, torch.randint(0, B // 4, (B,))
+
+
+def circle_torch(torch, e, y, gamma=80.0, margin=0.4):
+    """Keras 3's circle() and its sum_over_batch_size mask, in torch."""
+    d = torch.clamp_min(1 - e @ e.T, 0.0)
+    same = y[:, None] == y[None, :]
+    pos = same & ~torch.eye(len(y), dtype=torch.bool)
+    neg = ~same
+    pw = torch.clamp_min((margin + d) * pos, 0.0)
+    nw = torch.clamp_min((1 + margin - d) * neg, 0.0)
+    p = torch.logsumexp(torch.where(pos, -gamma * pw * (margin - d), -torch.inf), 1)
+    n = torch.logsumexp(torch.where(neg, gamma * nw * ((1 - margin) - d), -torch.inf), 1)
+    loss = torch.nn.functional.softplus(p + n)
+    kept = loss > 0
+    return (loss * kept).sum() / kept.sum()
 
 
 def rss_mb():
@@ -59,6 +87,8 @@ def peak_mb():
 
 def worker(args):
     """One measurement in this process: prints its JSON line."""
+    if args.worker == "keras_circle":
+        return keras_worker(args)
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
@@ -81,6 +111,13 @@ def worker(args):
         else:
             def step():
                 F.cross_entropy(F.linear(h, w), t).backward()
+    elif kind == "circle":
+        e, y = circle_inputs(torch, B, D)
+        e.requires_grad_()
+        e.grad = torch.zeros_like(e)
+
+        def step():
+            circle_torch(torch, e, y).backward()
     else:  # adaptive
         m = nn.AdaptiveLogSoftmaxWithLoss(D, V, ADAPTIVE[3], div_value=4.0, head_bias=False)
         x = ((torch.rand(B, D) - 0.5) * 2).requires_grad_()
@@ -96,6 +133,30 @@ def worker(args):
     for k in range(args.iters + 1):
         t0 = time.perf_counter()
         step()
+        if k:
+            times.append(time.perf_counter() - t0)
+    print(json.dumps({"peak_growth_mb": peak_mb() - rss0, "times": times}))
+
+
+def keras_worker(args):
+    """keras.losses.Circle's loss and gradient, jitted, on JAX's CPU backend."""
+    os.environ["KERAS_BACKEND"] = "jax"
+    import jax
+    import keras
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    e = rng.random((args.B, args.D), dtype=np.float32) - 0.5
+    e /= np.linalg.norm(e, axis=1, keepdims=True)
+    y = jax.numpy.asarray(rng.integers(0, args.B // 4, args.B).astype(np.int32))
+    loss = keras.losses.Circle()
+    step_fn = jax.jit(jax.value_and_grad(lambda x: loss(y, x)))
+    x = jax.numpy.asarray(e)
+    rss0 = rss_mb()
+    times = []
+    for k in range(args.iters + 1):
+        t0 = time.perf_counter()
+        jax.block_until_ready(step_fn(x))
         if k:
             times.append(time.perf_counter() - t0)
     print(json.dumps({"peak_growth_mb": peak_mb() - rss0, "times": times}))
@@ -122,6 +183,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--wait-policy", default="passive")
     ap.add_argument("--out")
+    ap.add_argument("--only", default="lce,adaptive,circle")
     ap.add_argument("--worker")
     ap.add_argument("--B", type=int)
     ap.add_argument("--D", type=int)
@@ -137,8 +199,9 @@ def main():
     pythons = {"torch 1.13": "/usr/bin/python3", "torch 2": peers}
     tool = os.path.join(args.build, "bench", "simdloss-linear-bench")
     me = os.path.abspath(__file__)
+    only = set(args.only.split(","))
     cases = []
-    for B, D, V in LCE_SHAPES:
+    for B, D, V in LCE_SHAPES if "lce" in only else []:
         shape = "%dx%dx%d" % (B, D, V)
         for mode in ("fused", "unfused", "sgemm"):
             cases.append((shape, "simdloss " + mode if mode != "sgemm" else "sgemm",
@@ -152,12 +215,27 @@ def main():
                                      "--threads", str(args.threads)]))
     B, F_, N, cut = ADAPTIVE
     shape = "adaptive %dx%dx%d" % (B, F_, N)
-    cases.append((shape, "simdloss", [tool, "adaptive", str(B), str(F_), str(N), str(args.iters)]
-                  + [str(c) for c in cut]))
-    for name, py in pythons.items():
+    if "adaptive" in only:
+        cases.append((shape, "simdloss", [tool, "adaptive", str(B), str(F_), str(N),
+                                          str(args.iters)] + [str(c) for c in cut]))
+    for name, py in pythons.items() if "adaptive" in only else []:
         cases.append((shape, name, [py, me, "--worker", "adaptive", "--B", str(B), "--D", str(F_),
                                     "--V", str(N), "--iters", str(args.iters),
                                     "--threads", str(args.threads)]))
+    keras_py = None
+    if "circle" in only:
+        keras_py = subprocess.run([os.path.join(HERE, "..", "tests", "golden", "keras-venv.sh")],
+                                  check=True, capture_output=True,
+                                  text=True).stdout.strip().splitlines()[-1]
+    for B, D in CIRCLE_SHAPES if "circle" in only else []:
+        shape = "circle %dx%d" % (B, D)
+        args_bd = ["--B", str(B), "--D", str(D), "--iters", str(args.iters),
+                   "--threads", str(args.threads)]
+        cases.append((shape, "simdloss", [tool, "circle", str(B), str(D), str(B // 4),
+                                          str(args.iters)]))
+        cases.append((shape, "keras (jax)", [keras_py, me, "--worker", "keras_circle"] + args_bd))
+        for name, py in pythons.items():
+            cases.append((shape, name, [py, me, "--worker", "circle"] + args_bd))
     res = {}
     for r in range(args.rounds):
         for shape, name, cmd in cases:
@@ -189,7 +267,7 @@ def main():
         lines += ["## %s" % shape, "", "| variant | time (s) | peak growth (MB) | GFLOP/s |",
                   "|---|---|---|---|"]
         for r in sub:
-            if shape.startswith("adaptive"):
+            if not shape[0].isdigit():
                 gf = "–"
             else:
                 Bs, Ds, Vs = (int(v) for v in shape.split("x"))

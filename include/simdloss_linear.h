@@ -130,6 +130,48 @@ SIMDLOSS_API int simdloss_adaptive_log_prob_f32(const simdloss_adaptive_softmax 
 SIMDLOSS_API int simdloss_adaptive_predict_f32(const simdloss_adaptive_softmax *m, size_t batch,
                                                const float *input, int64_t *predicted);
 
+/* Keras 3's Circle loss (keras.losses.Circle; Sun et al. 2020) on a batch
+ * of embeddings (batch x dim, L2-normalised in intended use) and their
+ * integer labels, every row against every row: with s_ij = e_i . e_j,
+ * d = max(1 - s, 0) and m = margin,
+ *   positives j (labels[j] == labels[i], j != i when remove_diagonal):
+ *     a_ij = -gamma max(m + d, 0) (m - d),
+ *   negatives j (labels[j] != labels[i]):
+ *     b_ij = gamma max(1 + m - d, 0) (1 - m - d),
+ *   loss_i = softplus(logsumexp_j a_ij + logsumexp_j b_ij)
+ * (an empty set's logsumexp is -inf: a row without positives or without
+ * negatives has loss 0). Keras' defaults: gamma = 80, margin = 0.4,
+ * remove_diagonal = 1; 1 + m and 1 - m are rounded to float once, as Keras'
+ * Python constants are.
+ * Reductions are Keras', whose loss masks the rows whose loss is not > 0:
+ * NONE batch values, SUM their sum, MEAN the sum over the number of rows
+ * whose loss is > 0 (0 when there is none; the empty batch gives NaN as
+ * every MEAN of the library). grad_embeddings (batch x dim, overwritten,
+ * NULL: not wanted) is the gradient of the reduced loss (NONE: of the sum);
+ * masked rows contribute nothing, and at the kinks of the three max(., 0)
+ * it takes JAX's 1/2. Labels are compared as int64 (Keras casts them to
+ * int32 first, so labels that differ by a multiple of 2^32 match there).
+ *
+ * Computed a block of rows at a time: the block's similarities (one sgemm)
+ * become their derivatives in place, which feed grad = C E + C^T E (two
+ * sgemms), C the batch x batch derivatives. Memory: one block of rows x
+ * batch floats, rows = chunk bytes / (4 batch) (at least one row), plus
+ * 2 batch floats; never the whole batch x batch matrix beyond one block.
+ * Bits: the per-row arithmetic is plain C with SLEEF's deterministic
+ * functions, the same on every ISA and thread count; the products are the
+ * BLAS's (as simdloss_linear_cross_entropy_f32: a chunk size changes the
+ * shapes of the products and so the gradient's rounding).
+ *
+ * Errors, before anything is written: SIMDLOSS_EINVAL for a bad reduction,
+ * both outputs NULL, a non-finite gamma or margin, a NULL array that is
+ * needed, sizes that overflow or exceed the BLAS's int, grad_embeddings
+ * overlapping embeddings; SIMDLOSS_ENOMEM when the block cannot be
+ * allocated. */
+SIMDLOSS_API int simdloss_circle_f32(size_t batch, size_t dim, const float *embeddings,
+                                     const int64_t *labels, float gamma, float margin,
+                                     int remove_diagonal, simdloss_reduction reduction, float *loss,
+                                     float *grad_embeddings);
+
 #ifdef __cplusplus
 }
 #endif

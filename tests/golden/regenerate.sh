@@ -5,7 +5,8 @@
 # tests/golden/ctc/ctc.txt (gen_ctc.py), tests/golden/ce_ex/ce_ex.txt
 # (gen_ce_ex.py), tests/golden/linear/linear_ce.txt (gen_linear_ce.py) and
 # tests/golden/linear/adaptive.txt (gen_adaptive.py) from
-# PyTorch 1.13 (Debian's python3-torch).
+# PyTorch 1.13 (Debian's python3-torch), and tests/golden/keras/circle.txt
+# (gen_circle.py) from Keras 3 itself in a pinned venv (keras-venv.sh).
 # Installs python3-torch and python3-numpy first when /usr/bin/python3 lacks them.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,4 +23,5 @@ fi
 "$PY" "$here/gen_ctc.py"
 "$PY" "$here/gen_ce_ex.py"
 "$PY" "$here/gen_linear_ce.py"
-exec "$PY" "$here/gen_adaptive.py"
+"$PY" "$here/gen_adaptive.py"
+exec "$("$here/keras-venv.sh")" "$here/gen_circle.py"
