@@ -156,9 +156,10 @@ SIMDLOSS_API int simdloss_adaptive_predict_f32(const simdloss_adaptive_softmax *
  * become their derivatives in place, which feed grad = C E + C^T E (two
  * sgemms), C the batch x batch derivatives. Memory: one block of rows x
  * batch floats, rows = chunk bytes / (4 batch) (at least one row), plus
- * 2 batch floats; never the whole batch x batch matrix beyond one block.
- * Bits: the per-row arithmetic is plain C with SLEEF's deterministic
- * functions, the same on every ISA and thread count; the products are the
+ * batch floats per thread and batch losses; never the whole batch x batch
+ * matrix beyond one block. Bits: the per-row arithmetic is plain C with
+ * SLEEF's deterministic functions, the same on every exact kernel table
+ * and thread count (scalar-nofma: its own exp, as in the core); the products are the
  * BLAS's (as simdloss_linear_cross_entropy_f32: a chunk size changes the
  * shapes of the products and so the gradient's rounding).
  *

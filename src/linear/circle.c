@@ -8,8 +8,9 @@
  * s_ij = e_i . e_j moves both e_i and e_j).
  *
  * The per-row arithmetic is plain C with SLEEF's deterministic exp, log and
- * log1p (the same bits on every ISA and architecture), so a row's loss and
- * derivatives depend only on its similarities: the rows of a block run on
+ * log1p, the exponentials at the width of the core's active table with the
+ * bits of every exact table, so a row's loss and derivatives depend only on
+ * its similarities: the rows of a block run on
  * simdloss's OpenMP threads when OpenMP is its engine (a caller's pool set
  * with simdloss_set_parallel_for cannot be reached from here: serial then),
  * with the same bits.
@@ -42,7 +43,65 @@ static sl_circle sl_circle_params(float gamma, float margin, int remove_diagonal
     return c;
 }
 
+/* SLEEF's deterministic exp: with FMA ("finz") the bits of every exact
+ * kernel table's vf_exp; without ("cinz"), scalar-nofma's, as the core */
+float Sleef_finz_expf1_u10purecfma(float) __attribute__((const));
+
 static float sl_circle_exp(float x) { return Sleef_cinz_expf1_u10purec(x); }
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+/* SLEEF's deterministic vector exp: the bits of Sleef_cinz_expf1_u10purec
+ * on every lane (sleef.h declares them only where the ISA is enabled) */
+__attribute__((target("avx512f"))) __m512 Sleef_finz_expf16_u10avx512f(__m512);
+__attribute__((target("avx2,fma"))) __m256 Sleef_finz_expf8_u10avx2(__m256);
+
+__attribute__((target("avx512f"))) static void sl_circle_exp_avx512(float *x, size_t n)
+{
+    size_t j = 0;
+    for (; j + 16 <= n; j += 16)
+        _mm512_storeu_ps(x + j, Sleef_finz_expf16_u10avx512f(_mm512_loadu_ps(x + j)));
+    for (; j < n; j++) x[j] = Sleef_finz_expf1_u10purecfma(x[j]);
+}
+
+__attribute__((target("avx2,fma"))) static void sl_circle_exp_avx2(float *x, size_t n)
+{
+    size_t j = 0;
+    for (; j + 8 <= n; j += 8)
+        _mm256_storeu_ps(x + j, Sleef_finz_expf8_u10avx2(_mm256_loadu_ps(x + j)));
+    for (; j < n; j++) x[j] = Sleef_finz_expf1_u10purecfma(x[j]);
+}
+#endif
+
+/* How a row's exponentials are computed: as the core's active table
+ * computes them (its choice of what the CPU and the OS support). */
+typedef enum { SL_EXP_NOFMA, SL_EXP_FMA, SL_EXP_AVX2, SL_EXP_AVX512 } sl_circle_exp_kind;
+
+static sl_circle_exp_kind sl_circle_exp_of_table(void)
+{
+    if (!strcmp(simdloss_active_table(), "scalar-nofma")) return SL_EXP_NOFMA;
+    const simdloss_isa isa = simdloss_active_isa();
+    return isa == SIMDLOSS_ISA_AVX512 ? SL_EXP_AVX512
+           : isa == SIMDLOSS_ISA_AVX2 ? SL_EXP_AVX2
+                                      : SL_EXP_FMA;
+}
+
+/* x[j] = exp(x[j]): the bits of every exact table's vf_exp */
+static void sl_circle_exp_row(float *x, size_t n, sl_circle_exp_kind kind)
+{
+#if defined(__x86_64__)
+    if (kind == SL_EXP_AVX512) {
+        sl_circle_exp_avx512(x, n);
+        return;
+    }
+    if (kind == SL_EXP_AVX2) {
+        sl_circle_exp_avx2(x, n);
+        return;
+    }
+#endif
+    for (size_t j = 0; j < n; j++)
+        x[j] = kind == SL_EXP_NOFMA ? sl_circle_exp(x[j]) : Sleef_finz_expf1_u10purecfma(x[j]);
+}
 
 /* jnp.maximum(x, 0)'s derivative: 1, 0, and 1/2 at the tie */
 static float sl_circle_relu_slope(float x) { return x > 0.0f ? 1.0f : x == 0.0f ? 0.5f : 0.0f; }
@@ -90,7 +149,7 @@ static float sl_circle_lse(double sum, float max)
  *   loss = softplus(logsumexp(a) + logsumexp(b)).
  */
 static float sl_circle_row(const sl_circle *c, const int64_t *labels, size_t batch, size_t i,
-                           float *s, float *r, int grad)
+                           float *s, float *r, int grad, sl_circle_exp_kind exp_kind)
 {
     const float g = c->gamma, m = c->margin;
     float max_pos = -INFINITY, max_neg = -INFINITY;
@@ -113,19 +172,15 @@ static float sl_circle_row(const sl_circle *c, const int64_t *labels, size_t bat
     }
     const float shift_pos = isfinite(max_pos) ? max_pos : 0.0f;
     const float shift_neg = isfinite(max_neg) ? max_neg : 0.0f;
+    /* the masked entries hold -inf: their exponential is 0 */
+    for (size_t j = 0; j < batch; j++) s[j] -= labels[j] == labels[i] ? shift_pos : shift_neg;
+    sl_circle_exp_row(s, batch, exp_kind);
     double sum_pos = 0.0, sum_neg = 0.0;
     for (size_t j = 0; j < batch; j++) {
-        const int kind = sl_circle_kind(c, labels, i, j);
-        if (kind == SL_CIRCLE_NONE) {
-            s[j] = 0.0f;
-            continue;
-        }
-        const float e = sl_circle_exp(s[j] - (kind == SL_CIRCLE_POS ? shift_pos : shift_neg));
-        if (kind == SL_CIRCLE_POS)
-            sum_pos += (double)e;
+        if (labels[j] == labels[i])
+            sum_pos += (double)s[j];
         else
-            sum_neg += (double)e;
-        s[j] = e;
+            sum_neg += (double)s[j];
     }
     const float x = sl_circle_lse(sum_pos, max_pos) + sl_circle_lse(sum_neg, max_neg);
     const float loss = sl_circle_softplus(x);
@@ -220,6 +275,7 @@ SIMDLOSS_API int simdloss_circle_f32(size_t batch, size_t dim, const float *embe
     const int grad = grad_embeddings != NULL;
     const size_t rows = sl_lin_rows(batch, batch);
     const int threads = sl_circle_threads();
+    const sl_circle_exp_kind exp_kind = sl_circle_exp_of_table();
     float *block = malloc(rows * batch * sizeof(float));
     float *scratch = malloc((size_t)threads * batch * sizeof(float)); /* one row per thread */
     /* NONE writes the caller's losses directly */
@@ -246,7 +302,7 @@ SIMDLOSS_API int simdloss_circle_f32(size_t batch, size_t dim, const float *embe
             float *mine = scratch;
 #endif
             losses[r0 + k] =
-                sl_circle_row(&c, labels, batch, r0 + k, block + k * batch, mine, grad);
+                sl_circle_row(&c, labels, batch, r0 + k, block + k * batch, mine, grad, exp_kind);
         }
         (void)team;
         if (!grad) continue;
