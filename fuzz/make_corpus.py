@@ -6,6 +6,7 @@
     fuzz/corpus/class/         inputs of fuzz/fuzz_class.c
     fuzz/corpus/ctc/           inputs of fuzz/fuzz_ctc.c
     fuzz/corpus/ce_ex/         inputs of fuzz/fuzz_ce_ex.c
+    fuzz/corpus/linear/        inputs of fuzz/fuzz_linear.c
 
 Each seed is one call in the input layout documented at the top of the two
 targets (a fixed header, then a pool of raw 32-bit words). The seeds cover
@@ -310,6 +311,58 @@ def ce_ex_seeds():
     return seeds
 
 
+def circle(seed, mode, fill, lsel, B, D, red=0, gsel=3, msel=5, rows=2):
+    """fuzz/fuzz_linear.c, simdloss_circle_f32 (byte 0 even): the seed, mode
+    (bits 0-2 the reduction as ce_ex's, bit 3 remove_diagonal, bits 4-5 loss
+    (0: none), bits 6-7 grad (1: none)), fill (bits 0-1: 0 raw bits and
+    specials, 1 exact quarters, 2 normals, 3 unit rows), the labels' selector
+    (bit 7: wide 64-bit labels, else sel % 6 + 1 classes from -2), B, D, the
+    raw reduction word, gamma's and margin's selectors (14 NaN, 15 infinite),
+    the block's rows - 1"""
+    return struct.pack("<BQBBBBBIBBB", 0, seed, mode, fill, lsel, B, D, red, gsel, msel, rows - 1)
+
+
+def linear_ce(seed, mode, fill, opts, B, D, V, red=0, lsel=0, zsel=3, capsel=3, rows=2):
+    """fuzz/fuzz_linear.c, simdloss_linear_cross_entropy_f32 (byte 0 odd):
+    the seed, mode (as circle's, bit 3: a bias), fill (hidden, weight and
+    bias from bits 0-1, 2-3, 4-5 as circle's), opts (bit 0 lse, bit 2 z_loss
+    and bit 3 softcap follow, bits 4-6 grad_hidden, grad_weight,
+    grad_bias), B, D, V, the raw reduction word, label_smoothing's selector
+    (as ce_ex's), [z_loss's], [softcap's] (14 NaN, 15 infinite), the chunk's
+    rows - 1"""
+    b = struct.pack("<BQBBBBBBIB", 1, seed, mode, fill, opts, B, D, V, red, lsel)
+    if opts & 4:
+        b += struct.pack("<B", zsel)
+    if opts & 8:
+        b += struct.pack("<B", capsel)
+    return b + struct.pack("<B", rows - 1)
+
+
+def linear_seeds():
+    seeds = {}
+    modes = [0x1A, 0x12, 0x14, 0x1C, 0x52, 0x02, 0x16, 0x24, 0x07, 0x98]
+    shapes = [(8, 5), (24, 12), (6, 3), (1, 4), (0, 3), (12, 0), (17, 8)]
+    for k in range(20):
+        B, D = shapes[k % len(shapes)]
+        seeds["circle-%02d" % k] = circle(0x9E3779B97F4A7C15 * (k + 1) % (1 << 64),
+                                          modes[k % len(modes)], (3, 1, 2, 0, 0x0B)[k % 5],
+                                          (2, 0, 5, 0x81, 1)[k % 5], B, D,
+                                          gsel=(3, 9, 0, 12)[k % 4], msel=(5, 2, 11, 7)[k % 4],
+                                          rows=1 + k % 4)
+    seeds["circle-gamma-nan"] = circle(5, 0x1A, 3, 2, 6, 4, gsel=14)
+    seeds["circle-margin-inf"] = circle(5, 0x1A, 3, 2, 6, 4, msel=15)
+    vshapes = [(6, 4, 10), (24, 12, 40), (3, 1, 33), (0, 5, 7), (5, 0, 9), (4, 3, 0), (9, 6, 17)]
+    for k in range(20):
+        B, D, V = vshapes[k % len(vshapes)]
+        seeds["linear_ce-%02d" % k] = linear_ce(0xD1B54A32D192ED03 * (k + 1) % (1 << 64),
+                                                modes[k % len(modes)], (2, 0x1A, 0x2E, 0, 3)[k % 5],
+                                                (0x71, 0x11, 0x7D, 0x35, 0x21)[k % 5], B, D, V,
+                                                lsel=(0, 1, 4, 0)[k % 4], rows=1 + k % 3)
+    seeds["linear_ce-smoothing-out"] = linear_ce(3, 0x1A, 2, 0x71, 6, 4, 10, lsel=7)
+    seeds["linear_ce-z-nan"] = linear_ce(3, 0x1A, 2, 0x75, 6, 4, 10, zsel=14)
+    return seeds
+
+
 def write(dirname, seeds):
     path = os.path.join(ROOT, "fuzz", "corpus", dirname)
     shutil.rmtree(path, ignore_errors=True)
@@ -326,3 +379,4 @@ if __name__ == "__main__":
     write("class", class_seeds())
     write("ctc", ctc_seeds())
     write("ce_ex", ce_ex_seeds())
+    write("linear", linear_seeds())

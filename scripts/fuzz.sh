@@ -24,7 +24,7 @@ jobs=1
 full=OFF
 targets=()
 usage() {
-    echo "usage: scripts/fuzz.sh [-t SECONDS] [-j JOBS] [--full-ubsan] [fuzz_elementwise|fuzz_class|fuzz_ctc|fuzz_ce_ex]..." >&2
+    echo "usage: scripts/fuzz.sh [-t SECONDS] [-j JOBS] [--full-ubsan] [fuzz_elementwise|fuzz_class|fuzz_ctc|fuzz_ce_ex|fuzz_linear]..." >&2
     exit 2
 }
 while [ $# -gt 0 ]; do
@@ -32,15 +32,15 @@ while [ $# -gt 0 ]; do
     -t) [ $# -ge 2 ] || usage; secs=$2; shift ;;
     -j) [ $# -ge 2 ] || usage; jobs=$2; shift ;;
     --full-ubsan) full=ON ;;
-    fuzz_elementwise | fuzz_class | fuzz_ctc | fuzz_ce_ex) targets+=("$1") ;;
+    fuzz_elementwise | fuzz_class | fuzz_ctc | fuzz_ce_ex | fuzz_linear) targets+=("$1") ;;
     *) usage ;;
     esac
     shift
 done
 [[ "$secs" =~ ^[0-9]+$ && "$jobs" =~ ^[1-9][0-9]*$ ]] || usage
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_elementwise fuzz_class fuzz_ctc fuzz_ce_ex)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_elementwise fuzz_class fuzz_ctc fuzz_ce_ex fuzz_linear)
 
-scripts/deps.sh build clang
+scripts/deps.sh build clang linear
 rt="$(clang --print-runtime-dir)/libclang_rt.fuzzer-$(uname -m).a"
 if [ ! -f "$rt" ]; then
     echo "fuzz.sh: $rt is missing (Debian: libclang-rt-<version>-dev)" >&2

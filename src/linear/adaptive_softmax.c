@@ -271,6 +271,14 @@ SIMDLOSS_API int simdloss_adaptive_log_softmax_f32(const simdloss_adaptive_softm
         sl_ad_free(&w);
         return rc;
     }
+    sl_lin_canon_all(grad_input, batch * F);
+    sl_lin_canon_all(g_hw, head * F);
+    sl_lin_canon_all(g_hb, head);
+    for (size_t i = 0; i < K; i++) {
+        const size_t h = m->tail_hidden[i], osz = sl_ad_hi(m, i) - sl_ad_lo(m, i);
+        sl_lin_canon_all(sl_ad_tail_grad(g_tp, i), h * F);
+        sl_lin_canon_all(sl_ad_tail_grad(g_to, i), osz * h);
+    }
     double s = 0.0;
     for (size_t b = 0; b < batch; b++) {
         const float l = w.hn[b] + w.tn[b];
@@ -360,6 +368,7 @@ static int sl_ad_log_prob_rows(const simdloss_adaptive_softmax *m, size_t n_rows
                 for (size_t c = 0; c < osz; c++) row[c] = (row[c] - l) + hl;
             }
         }
+        sl_lin_canon_all(o, n * N);
     }
     return SIMDLOSS_OK;
 }

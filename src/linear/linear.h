@@ -41,4 +41,12 @@ SL_LIN_HIDDEN void sl_lin_bias_grad(float *grad_bias, float alpha, const float *
 /* The one NaN the core's outputs hold (0x7fc00000). */
 static inline float sl_lin_canon(float v) { return v != v ? __builtin_nanf("") : v; }
 
+/* Every NaN of v[0..n) made the canonical one: the BLAS's products carry
+ * whatever NaN their inputs held, or make their own (inf - inf). */
+static inline void sl_lin_canon_all(float *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        if (v[i] != v[i]) v[i] = __builtin_nanf("");
+}
+
 #endif

@@ -122,14 +122,18 @@ SIMDLOSS_API int simdloss_linear_cross_entropy_f32(
             return rc;
         }
         if (!grads) continue;
-        if (grad_hidden)
+        if (grad_hidden) {
             sl_lin_gemm(0, 0, n, dim, vocab, alpha, chunk, vocab, weight, dim, 0.0f,
                         grad_hidden + r0 * dim, dim);
+            sl_lin_canon_all(grad_hidden + r0 * dim, n * dim);
+        }
         if (grad_weight)
             sl_lin_gemm(1, 0, vocab, dim, n, alpha, chunk, vocab, hidden + r0 * dim, dim,
                         r0 ? 1.0f : 0.0f, grad_weight, dim);
         if (grad_bias) sl_lin_bias_grad(grad_bias, alpha, chunk, n, vocab);
     }
+    sl_lin_canon_all(grad_weight, vocab * dim);
+    sl_lin_canon_all(grad_bias, vocab);
     if (loss && reduction != SIMDLOSS_NONE) {
         double s = 0.0;
         for (size_t r = 0; r < batch; r++) s += (double)losses[r];
