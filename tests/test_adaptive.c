@@ -389,6 +389,52 @@ static uint64_t ad_bits(int threads_config)
     return h;
 }
 
+/* Every NaN written is the canonical one, also where the BLAS's products
+ * carry an input's payload (a signalling NaN in the input, in a weight). */
+static void ad_expect_canon(const char *what, const float *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(v[i] == v[i] || tl_bits(v[i]) == 0x7fc00000u,
+                      "[%s] %s[%zu] = 0x%08x, a NaN other than 0x7fc00000", tl_table(), what, i,
+                      tl_bits(v[i]));
+}
+
+START_TEST(ad_nan)
+{
+    if (!tl_use_table(_i)) return;
+    ad_case c;
+    ad_random(&c, 9, tl_seed("adaptive", "nan", 0));
+    const uint32_t payload = 0xffa00001u; /* negative, signalling */
+    memcpy(&c.x[3 * c.F + 2], &payload, 4);
+    memcpy(&c.out[1][5], &payload, 4);
+    float *lp = ad_floats(c.B * c.N), *out = ad_floats(c.B), loss;
+    ad_grads g;
+    ad_grads_alloc(&g, &c);
+    simdloss_linear_set_chunk_bytes(4 * c.N * 4);
+    for (size_t b = 0; b < c.B; b++) c.t[b] = (int64_t)(b * 47 % c.N);
+    ck_assert_int_eq(simdloss_adaptive_log_softmax_f32(&c.m, c.B, c.x, c.t, SIMDLOSS_SUM, out,
+                                                       &loss, g.gin, &g.g),
+                     SIMDLOSS_OK);
+    ck_assert_int_eq(simdloss_adaptive_log_prob_f32(&c.m, c.B, c.x, lp), SIMDLOSS_OK);
+    simdloss_linear_set_chunk_bytes(0);
+    ck_assert(loss != loss);
+    ad_expect_canon("loss", &loss, 1);
+    ad_expect_canon("output", out, c.B);
+    ad_expect_canon("grad_input", g.gin, c.B * c.F);
+    ad_expect_canon("grad head_weight", g.ghw, ad_head(&c) * c.F);
+    ad_expect_canon("grad head_bias", g.ghb, ad_head(&c));
+    for (size_t k = 0; k < c.K; k++) {
+        ad_expect_canon("grad tail_proj", g.gproj[k], c.hidden[k] * c.F);
+        ad_expect_canon("grad tail_out", g.gout[k], ad_osz(&c, k) * c.hidden[k]);
+    }
+    ad_expect_canon("log_prob", lp, c.B * c.N);
+    ck_assert(lp[3 * c.N] != lp[3 * c.N]);
+    ad_grads_free(&g, &c);
+    free(lp), free(out);
+    ad_free(&c);
+}
+END_TEST
+
 START_TEST(ad_bitwise) { tl_check_bits_everywhere(ad_bits); }
 END_TEST
 
@@ -480,6 +526,7 @@ int main(void)
     tcase_add_loop_test(tc, ad_golden, 0, tl_ntables());
     tcase_add_loop_test(tc, ad_consistency, 0, tl_ntables());
     tcase_add_test(tc, ad_bitwise);
+    tcase_add_loop_test(tc, ad_nan, 0, tl_ntables());
     tcase_add_loop_test(tc, ad_contract, 0, tl_ntables());
     suite_add_tcase(s, tc);
     return tl_main(s);
