@@ -16,17 +16,20 @@
  * (F.kl_div's 'mean' would divide by batch * classes).
  * Gradient with respect to the student logits (g = the reduction's factor),
  * PyTorch's autograd order folded into one factor:
- *   d/dx[k] = (p[k] sum_c q[c] - q[k]) (g T),   p = exp(s - ms) / Zs
- * (sum q is 1 up to its rounding, kept as torch keeps it). A NaN logit makes
- * its row's loss and gradient NaN.
+ *   d/dx[k] = (p[k] - q[k]) (g T),   p = exp(s - ms) / Zs
+ * (torch's p[k] sum_c q[c] - q[k] with sum q = 1, its value: the rounding of
+ * torch's sum moves the result by an ulp of p at most). The softmax
+ * divisions are products with 1 / Z (an ulp from torch's quotient at most).
+ * A row whose loss is NaN (a NaN logit; a -inf student logit where the
+ * teacher's q is 0, 0 * -inf in torch's forward) has a NaN gradient.
  *
- * Passes per row: max x (ms = max(x) / T, exact: division by T > 0 is
- * monotonic); max t; exp(s - ms) (summed, and stored into a scratch row
- * when the gradient is wanted); exp(u - mu) (summed, stored into another);
- * the loss terms and sum q; the gradient, from the two scratch rows alone
- * (so that it may alias the input or the target). The two teacher passes run the driver
- * on the teacher row as its input stream. Two exp per logit pair, in the
- * driver's block pre-loops.
+ * Passes per row: the maxima of x and t together (ms = max(x) / T, exact:
+ * division by T > 0 is monotonic); exp(s - ms) (summed, and stored into a
+ * scratch row when the gradient is wanted); exp(u - mu) (summed, stored
+ * into another; the driver runs on the teacher row as its input stream);
+ * the loss terms with the gradient, which reads the student's row before
+ * it writes the same group, so it may alias the input or the target. Two
+ * exp per logit pair, in the driver's block pre-loops.
  *
  * sl_rargs: p[0] = T, gn = g, scratch: two rows.
  */
@@ -58,13 +61,15 @@ enum { SL_KLD_POW2 = 1 };
 typedef struct {
     vf T, rT, sh;      /* temperature, 1 / T; the shift of the current exp pass */
     vf ms, mu, ls, lu; /* shifts and log-sums of student and teacher */
-    vf Zs, Zu, sq, gT, zero;
+    vf rZs, rZu, gT, zero;
 } sl_kld_k;
 
+/* the maxima of the student's (max) and the teacher's (max2) logits */
 SL_INLINE void sl_kld_max_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
 {
     (void)kv, (void)mode;
     o->max = in->x;
+    o->max2 = in->t;
 }
 
 /* x / T, bit for bit */
@@ -80,6 +85,12 @@ SL_INLINE vf sl_kld_exp_pre(const void *kv, int mode, vf x)
     return vf_exp(vf_sub(sl_kld_div(k, mode, x), k->sh));
 }
 
+SL_INLINE void sl_kld_nan_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
+{
+    (void)kv, (void)mode, (void)in;
+    o->out = vf_set1(NAN);
+}
+
 SL_INLINE void sl_kld_exp_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
 {
     (void)kv, (void)mode;
@@ -87,32 +98,26 @@ SL_INLINE void sl_kld_exp_el(const void *kv, int mode, const sl_rin *in, sl_rout
     o->out = in->pre;
 }
 
-/* the loss terms (sum 0) and q (sum 1); s: exp(u - mu) */
+/* the loss terms (sum 0) and, with GRAD, the gradient; s: exp(u - mu),
+ * w: exp(s - ms) (scratch rows) */
+enum { SL_KLD_GRAD = 2 };
+
 SL_INLINE void sl_kld_loss_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
 {
     const sl_kld_k *k = (const sl_kld_k *)kv;
-    const vf q = vf_div(in->s, k->Zu);
+    const vf q = vf_mul(in->s, k->rZu);
     const vf lq = vf_sub(vf_sub(sl_kld_div(k, mode, in->t), k->mu), k->lu);
     const vf ls = vf_sub(vf_sub(sl_kld_div(k, mode, in->x), k->ms), k->ls);
     const vf xlogy = vf_select(vf_eq(q, k->zero), k->zero, vf_mul(q, lq));
     o->sum[0] = vf_sub(xlogy, vf_mul(q, ls));
-    o->sum[1] = q;
-}
-
-/* the gradient; s: exp(u - mu), w: exp(s - ms) (scratch rows) */
-SL_INLINE void sl_kld_grad_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
-{
-    const sl_kld_k *k = (const sl_kld_k *)kv;
-    (void)mode;
-    const vf p = vf_div(in->w, k->Zs), q = vf_div(in->s, k->Zu);
-    o->out = vf_mul(vf_sub(vf_mul(p, k->sq), q), k->gT);
+    if (mode & SL_KLD_GRAD) o->out = vf_mul(vf_sub(vf_mul(in->w, k->rZs), q), k->gT);
 }
 
 SL_INLINE void sl_kld_row(const sl_rargs *a, const sl_row *row, float *l0, int mode)
 {
     const float T = a->p[0];
     /* the exponentials go to scratch rows, not the gradient row: the gradient
-     * may alias the input or the target, which the loss pass reads again */
+     * may alias the input or the target, which the last pass reads */
     float *eu = a->scratch, *es = row->grad ? a->scratch + row->C : NULL;
     sl_kld_k k;
     k.T = vf_set1(T), k.rT = vf_set1(1.0f / T), k.zero = vf_set1(0.0f);
@@ -122,9 +127,9 @@ SL_INLINE void sl_kld_row(const sl_rargs *a, const sl_row *row, float *l0, int m
     sl_l16 mx, mt;
     sl_l16_set(&mx, -INFINITY);
     sl_l16_set(&mt, -INFINITY);
-    const sl_rpass mp = {.ld = SL_RX, .xpad = -INFINITY, .max = 1};
-    sl_row_pass(mp, row, NULL, NULL, &k, mode, sl_kld_max_el, NULL, (sl_rloc){.m = &mx});
-    sl_row_pass(mp, &teacher, NULL, NULL, &k, mode, sl_kld_max_el, NULL, (sl_rloc){.m = &mt});
+    const sl_rpass mp = {
+        .ld = SL_RX | SL_RT, .xpad = -INFINITY, .tpad = -INFINITY, .max = 1, .max2 = 1};
+    sl_row_pass(mp, row, NULL, NULL, &k, mode, sl_kld_max_el, NULL, (sl_rloc){.m = &mx, .m2 = &mt});
     const float ms = sl_l16_max(&mx) / T, mu = sl_l16_max(&mt) / T;
 
     sl_rsum zs, zu;
@@ -143,24 +148,28 @@ SL_INLINE void sl_kld_row(const sl_rargs *a, const sl_row *row, float *l0, int m
                 (sl_rloc){.s = {&zu}});
     const float Zs = (float)zs.total, Zu = (float)zu.total;
 
-    sl_rsum sl, sq;
+    sl_rsum sl;
     sl_rsum_init(&sl);
-    sl_rsum_init(&sq);
     k.ms = vf_set1(ms), k.mu = vf_set1(mu);
     k.ls = vf_set1(sl_log1(Zs)), k.lu = vf_set1(sl_log1(Zu));
-    k.Zs = vf_set1(Zs), k.Zu = vf_set1(Zu);
-    sl_row_pass((sl_rpass){.ld = SL_RX | SL_RT | SL_RS, .sums = 3, .raw = 1}, row, eu, NULL, &k,
-                mode, sl_kld_loss_el, NULL, (sl_rloc){.s = {&sl, &sq}});
-    *l0 = ((float)sl.total * T) * T;
-    if (!es) return;
-
-    const float L = *l0;
-    k.sq = vf_set1(L != L ? NAN : (float)sq.total);
+    k.rZs = vf_set1(1.0f / Zs), k.rZu = vf_set1(1.0f / Zu);
     k.gT = vf_set1(a->gn * T);
-    sl_row withp = *row;
-    withp.w = es;
-    sl_row_pass((sl_rpass){.ld = SL_RS | SL_RW, .out = SL_ROUT_GRAD}, &withp, eu, row->grad, &k,
-                mode, sl_kld_grad_el, NULL, (sl_rloc){.d = NULL});
+    if (es) {
+        sl_row withp = *row;
+        withp.w = es;
+        sl_row_pass(
+            (sl_rpass){
+                .ld = SL_RX | SL_RT | SL_RS | SL_RW, .sums = 1, .raw = 1, .out = SL_ROUT_GRAD},
+            &withp, eu, row->grad, &k, mode | SL_KLD_GRAD, sl_kld_loss_el, NULL,
+            (sl_rloc){.s = {&sl}});
+    } else {
+        sl_row_pass((sl_rpass){.ld = SL_RX | SL_RT | SL_RS, .sums = 1, .raw = 1}, row, eu, NULL, &k,
+                    mode, sl_kld_loss_el, NULL, (sl_rloc){.s = {&sl}});
+    }
+    *l0 = ((float)sl.total * T) * T;
+    if (es && *l0 != *l0) /* a NaN loss: a NaN gradient, as before the pass knew it */
+        sl_row_pass((sl_rpass){.out = SL_ROUT_GRAD}, row, NULL, row->grad, &k, mode, sl_kld_nan_el,
+                    NULL, (sl_rloc){.d = NULL});
 }
 
 static void k_kl_div_logits_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)

@@ -28,7 +28,8 @@
  *   read as the pass's target stream);
  * - the masks: the lanes inside the row (sl_rin.ok, and ok_y: without the
  *   target's lane); terms enter the sums only where sl_rout.keep (ok unless
- *   the loss narrows it), the max only there too;
+ *   the loss narrows it), the max only there too (and a second max, of
+ *   another stream, for a pass that takes two rows' maxima at once);
  * - the canonical sums (the loss's sl_rsum locals, named to each pass by
  *   sl_rloc, carried across passes): float lanes closed every SL_RBLOCK
  *   classes into a double total (rows.h), a sum in double lanes over the
@@ -81,7 +82,7 @@ typedef struct {
  * sl_rloc.s[j], dsum to the double lanes), of its max, the value stored;
  * keep (ok on entry): the lanes whose terms count. */
 typedef struct {
-    vf sum[SL_RSUMS], dsum, max, out;
+    vf sum[SL_RSUMS], dsum, max, max2, out;
     vm keep;
 } sl_rout;
 
@@ -94,7 +95,7 @@ typedef struct {
 typedef struct {
     sl_rsum *s[SL_RSUMS];
     vacc *d;
-    sl_l16 *m;
+    sl_l16 *m, *m2;
 } sl_rloc;
 
 /* mode: the loss's constant choices, passed through unchanged (they fold
@@ -113,7 +114,7 @@ typedef struct {
     float xpad, tpad, wpad, spad; /* what the lanes past the row hold */
     unsigned sums;                /* bit j: add sum[j] to sl_rloc.s[j] */
     int raw;                      /* add the terms unmasked (the pads add +0) */
-    int dsum, max;                /* add dsum to the double lanes; max into the max */
+    int dsum, max, max2;          /* add dsum to the double lanes; max (max2) into m (m2) */
     int at_y;                     /* compute sl_rin.ok_y */
     int out;                      /* SL_ROUT_* */
     int gmul;                     /* store out * g */
@@ -149,6 +150,7 @@ SL_INLINE void sl_row_vec(const sl_rpass m, const sl_row *row, const void *k, in
             sl_rsum_add(acc.s[j], v, m.raw ? r.sum[j] : vf_select(r.keep, r.sum[j], zero));
     if (m.dsum) vacc_add(acc.d, vf_select(r.keep, r.dsum, zero), v);
     if (m.max) acc.m->v[v] = vf_max(vf_select(r.keep, r.max, vf_set1(-INFINITY)), acc.m->v[v]);
+    if (m.max2) acc.m2->v[v] = vf_max(vf_select(r.keep, r.max2, vf_set1(-INFINITY)), acc.m2->v[v]);
     if (m.out) o->v[v] = m.gmul ? vf_mul(r.out, g) : r.out;
 }
 
