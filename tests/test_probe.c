@@ -8,6 +8,10 @@
  *   --need PROGRAM         exit 77 (CTest: skipped) when PROGRAM is not in PATH
  *   --cpuinfo              every feature flag agrees with /proc/cpuinfo's
  *                          "flags" (x86) or "Features" (aarch64) line
+ *   --system               topology and NUMA nodes agree with lscpu -p (when
+ *                          lscpu is installed), cache sharing and
+ *                          frequencies with sysfs
+ *   --uarch NAME           the reported microarchitecture / core
  *   --runnable A,B,...     the runnable kernel tables are exactly these
  *   --selected NAME        the selected table
  *   --honoured yes|no      SIMDLOSS_ISA was set and honoured / not honoured
@@ -20,6 +24,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,11 +259,15 @@ static const jv *get(const jv *o, const char *key)
 
 static int failures;
 
-static void fail(const char *fmt, const char *a, const char *b)
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fail(const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     printf("FAIL: ");
-    printf(fmt, a, b);
+    vprintf(fmt, ap);
     printf("\n");
+    va_end(ap);
     failures++;
 }
 
@@ -352,9 +361,66 @@ static char *cpuinfo_flags(const char *arch)
 }
 
 /* x86 flags that Linux drops from /proc/cpuinfo when the OS does not enable
- * their register state in XCR0 (the CPU still reports them in CPUID). */
+ * their register state in XCR0 (the CPU still reports them in CPUID), or
+ * when the kernel does not use or allow what the bit offers: 5-level paging,
+ * protection keys, TSX (tsx=off), MONITOR/MWAIT, SGX, TME, user wait, ENQCMD
+ * without PASID, CET, VMX inside a guest, and the mitigations it reports
+ * under its own names. */
 static int os_gated(const char *flag, const jv *os)
 {
+    static const char *const kernel_cleared[] = {"la57",
+                                                 "pku",
+                                                 "ospke",
+                                                 "hle",
+                                                 "rtm",
+                                                 "monitor",
+                                                 "sgx",
+                                                 "sgx_lc",
+                                                 "tme",
+                                                 "waitpkg",
+                                                 "enqcmd",
+                                                 "ibt",
+                                                 "vmx",
+                                                 "umip",
+                                                 "mpx",
+                                                 "pconfig",
+                                                 "smx",
+                                                 "est",
+                                                 "tm2",
+                                                 "ds_cpl",
+                                                 "dtes64",
+                                                 "pdcm",
+                                                 "xtpr",
+                                                 "dca",
+                                                 "tm",
+                                                 "pbe",
+                                                 "acpi",
+                                                 "dts",
+                                                 "hwp",
+                                                 "hwp_epp",
+                                                 "ida",
+                                                 "pts",
+                                                 "pln",
+                                                 "dtherm",
+                                                 "arat",
+                                                 "x2apic",
+                                                 "tsxldtrk",
+                                                 "avx512pf",
+                                                 "avx512er",
+                                                 "avx512_4vnniw",
+                                                 "avx512_4fmaps",
+                                                 "md_clear",
+                                                 "flush_l1d",
+                                                 "arch_capabilities",
+                                                 "intel_pt",
+                                                 "svm",
+                                                 "cqm",
+                                                 "rdt_a",
+                                                 "bus_lock_detect",
+                                                 "arch_lbr",
+                                                 "hfi"};
+    for (size_t k = 0; k < sizeof kernel_cleared / sizeof kernel_cleared[0]; k++)
+        if (!strcmp(flag, kernel_cleared[k])) return 1;
     const jv *ymm = get(os, "ymm"), *zmm = get(os, "hi16_zmm"), *amx = get(os, "amx_tile");
     if (strncmp(flag, "avx512", 6) == 0) return !(zmm && zmm->b);
     if (strncmp(flag, "amx_", 4) == 0) return !(amx && amx->b);
@@ -373,8 +439,14 @@ static void check_cpuinfo(const jv *root)
         fail("no feature line for %s in /proc/cpuinfo%s", arch->str, "");
         return;
     }
+    const jv *extra = get(root, "features_not_in_cpuinfo");
     size_t compared = 0, present = 0;
     for (size_t k = 0; k < feat->n; k++) {
+        int linux_prints = 1; /* Linux names it in /proc/cpuinfo */
+        for (size_t e = 0; extra && e < extra->n; e++)
+            if (extra->kids[e]->type == J_STR && !strcmp(extra->kids[e]->str, feat->keys[k]))
+                linux_prints = 0;
+        if (!linux_prints) continue;
         char word[64];
         snprintf(word, sizeof word, " %s ", feat->keys[k]);
         const int in_cpuinfo = strstr(flags, word) != NULL;
@@ -391,15 +463,135 @@ static void check_cpuinfo(const jv *root)
     free(flags);
 }
 
+/* lscpu -p=CPU,CORE,SOCKET,NODE: distinct packages, cores and nodes of the
+ * online CPUs; 0 when lscpu is missing or says nothing */
+static void lscpu_counts(int *packages, int *cores, int *nodes)
+{
+    *packages = *cores = *nodes = 0;
+    FILE *p = popen("lscpu -p=CPU,CORE,SOCKET,NODE 2>/dev/null", "r");
+    if (!p) return;
+    static long seen_pkg[4096], seen_core[4096], seen_node[4096];
+    char line[256];
+    while (fgets(line, sizeof line, p)) {
+        long cpu, core, sock, node = 0;
+        if (line[0] == '#') continue;
+        const int got = sscanf(line, "%ld,%ld,%ld,%ld", &cpu, &core, &sock, &node);
+        if (got < 3) continue;
+        const long ck = sock << 20 | core;
+        int have = 0;
+        for (int k = 0; k < *packages; k++) have |= seen_pkg[k] == sock;
+        if (!have && *packages < 4096) seen_pkg[(*packages)++] = sock;
+        have = 0;
+        for (int k = 0; k < *cores; k++) have |= seen_core[k] == ck;
+        if (!have && *cores < 4096) seen_core[(*cores)++] = ck;
+        have = 0;
+        for (int k = 0; k < *nodes; k++) have |= seen_node[k] == node;
+        if (got == 4 && !have && *nodes < 4096) seen_node[(*nodes)++] = node;
+    }
+    pclose(p);
+}
+
+/* a JSON count or null: -1 for null, -2 when missing or of another type */
+static long long count_of(const jv *o, const char *key)
+{
+    const jv *v = o ? get(o, key) : NULL;
+    if (!v) return -2;
+    if (v->type == J_NULL) return -1;
+    return v->type == J_NUM ? (long long)v->num : -2;
+}
+
+static long long sysfs_ll(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    long long v = -1;
+    if (f) {
+        if (fscanf(f, "%lld", &v) != 1) v = -1;
+        fclose(f);
+    }
+    return v;
+}
+
+static void check_system(const jv *root)
+{
+    const jv *topo = get(root, "topology"), *numa = get(root, "numa"),
+             *freq = get(root, "frequency");
+    int packages, cores, nodes;
+    lscpu_counts(&packages, &cores, &nodes);
+    if (packages > 0) {
+        if (count_of(topo, "packages") != packages || count_of(topo, "cores") != cores)
+            fail("topology: simdloss-cpu and lscpu disagree on packages or cores%s%s", "", "");
+        else
+            printf("topology: %d package(s), %d core(s), as lscpu\n", packages, cores);
+    } else {
+        printf("topology: no lscpu here, not compared\n");
+    }
+    const size_t jnodes = numa && numa->type == J_ARR ? numa->n : 0;
+    if (nodes > 0 && (size_t)nodes != jnodes)
+        fail("numa: %zu node(s) reported, lscpu has %d", jnodes, nodes);
+    /* the logical CPUs sharing each cache: sysfs's shared_cpu_list of CPU 0 */
+    const jv *caches = get(root, "caches");
+    static const char *const ck[] = {"l1d", "l1i", "l2", "l3"};
+    for (int i = 0; i < 16; i++) {
+        char path[128], type[32] = "", list[256] = "";
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/level", i);
+        const long long level = sysfs_ll(path);
+        if (level < 0) break;
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/type", i);
+        FILE *f = fopen(path, "r");
+        if (f) {
+            if (!fgets(type, sizeof type, f)) type[0] = 0;
+            fclose(f);
+        }
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/shared_cpu_list",
+                 i);
+        f = fopen(path, "r");
+        if (!f) continue;
+        if (!fgets(list, sizeof list, f)) list[0] = 0;
+        fclose(f);
+        long n = 0;
+        for (char *p = list; *p && *p != '\n';) {
+            char *e;
+            const long a = strtol(p, &e, 10);
+            long b = a;
+            if (*e == '-') b = strtol(e + 1, &e, 10);
+            n += b - a + 1;
+            p = *e == ',' ? e + 1 : e;
+            if (e == p && *p != ',') break;
+        }
+        const int slot = level == 1   ? (type[0] == 'D'   ? 0
+                                         : type[0] == 'I' ? 1
+                                                          : -1)
+                         : level == 2 ? 2
+                         : level == 3 ? 3
+                                      : -1;
+        if (slot < 0 || !caches) continue;
+        const jv *c = get(caches, ck[slot]);
+        if (!c || c->type != J_OBJ) continue;
+        if (count_of(c, "shared_by") != n)
+            fail("caches.%s.shared_by disagrees with sysfs's shared_cpu_list (%s)", ck[slot], list);
+    }
+    /* frequencies: cpufreq's, or null without cpufreq and CPUID 0x16 */
+    const long long max_khz = sysfs_ll("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");
+    const long long max_mhz = count_of(freq, "max_mhz");
+    if (max_khz > 0 && max_mhz != max_khz / 1000)
+        fail("frequency.max_mhz %lld, cpufreq says %lld kHz", max_mhz, max_khz);
+    if (max_mhz == -2) fail("frequency.max_mhz missing or not a number%s%s", "", "");
+}
+
 int main(int argc, char **argv)
 {
     const char *need = NULL, *runnable = NULL, *selected = NULL, *honoured = NULL;
     const char *want_true = NULL, *want_false = NULL;
-    int cpuinfo = 0, k = 1;
+    const char *want_uarch = NULL;
+    int cpuinfo = 0, system = 0, k = 1;
     for (; k < argc && strcmp(argv[k], "--") != 0; k++) {
         const char *a = argv[k], *v = k + 1 < argc ? argv[k + 1] : NULL;
         if (!strcmp(a, "--cpuinfo")) {
             cpuinfo = 1;
+            continue;
+        }
+        if (!strcmp(a, "--system")) {
+            system = 1;
             continue;
         }
         if (!v) {
@@ -418,6 +610,8 @@ int main(int argc, char **argv)
             want_true = v;
         else if (!strcmp(a, "--false"))
             want_false = v;
+        else if (!strcmp(a, "--uarch"))
+            want_uarch = v;
         else {
             fprintf(stderr, "test_probe: unknown option %s\n", a);
             return 2;
@@ -459,15 +653,41 @@ int main(int argc, char **argv)
     static const struct {
         const char *key;
         int type, nullable;
-    } keys[] = {{"arch", J_STR, 0},          {"vendor", J_STR, 0},       {"brand", J_STR, 0},
-                {"family", J_NUM, 0},        {"model", J_NUM, 0},        {"stepping", J_NUM, 0},
-                {"uarch", J_STR, 0},         {"logical_cpus", J_NUM, 0}, {"cpus_allowed", J_NUM, 0},
-                {"hybrid", J_BOOL, 0},       {"p_cores", J_NUM, 1},      {"e_cores", J_NUM, 1},
-                {"caches", J_OBJ, 0},        {"features", J_OBJ, 0},     {"sve_bits", J_NUM, 0},
-                {"xcr0", J_STR, 0},          {"os", J_OBJ, 0},           {"kernels", J_ARR, 0},
-                {"selected", J_STR, 0},      {"selected_isa", J_STR, 0}, {"env_override", J_STR, 1},
-                {"env_honoured", J_BOOL, 1}, {"env_note", J_STR, 1},     {"threads", J_NUM, 0},
-                {"thread_engine", J_STR, 0}, {"threads_note", J_STR, 1}};
+    } keys[] = {{"schema", J_NUM, 0},
+                {"midr", J_STR, 1},
+                {"hypervisor", J_STR, 1},
+                {"topology", J_OBJ, 0},
+                {"numa", J_ARR, 1},
+                {"frequency", J_OBJ, 0},
+                {"features_not_in_cpuinfo", J_ARR, 0},
+                {"avx10", J_OBJ, 1},
+                {"sme_bits", J_NUM, 0},
+                {"arch", J_STR, 0},
+                {"vendor", J_STR, 0},
+                {"brand", J_STR, 0},
+                {"family", J_NUM, 0},
+                {"model", J_NUM, 0},
+                {"stepping", J_NUM, 0},
+                {"uarch", J_STR, 0},
+                {"logical_cpus", J_NUM, 0},
+                {"cpus_allowed", J_NUM, 0},
+                {"hybrid", J_BOOL, 0},
+                {"p_cores", J_NUM, 1},
+                {"e_cores", J_NUM, 1},
+                {"caches", J_OBJ, 0},
+                {"features", J_OBJ, 0},
+                {"sve_bits", J_NUM, 0},
+                {"xcr0", J_STR, 0},
+                {"os", J_OBJ, 0},
+                {"kernels", J_ARR, 0},
+                {"selected", J_STR, 0},
+                {"selected_isa", J_STR, 0},
+                {"env_override", J_STR, 1},
+                {"env_honoured", J_BOOL, 1},
+                {"env_note", J_STR, 1},
+                {"threads", J_NUM, 0},
+                {"thread_engine", J_STR, 0},
+                {"threads_note", J_STR, 1}};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const jv *v = get(root, keys[i].key);
         if (!v)
@@ -475,6 +695,32 @@ int main(int argc, char **argv)
         else if (v->type != keys[i].type && !(keys[i].nullable && v->type == J_NULL))
             fail("key %s has the wrong type%s", keys[i].key, "");
     }
+    const jv *schema = get(root, "schema");
+    if (schema && (schema->type != J_NUM || schema->num != 1)) fail("schema is not 1%s%s", "", "");
+    /* the documented members of the nested objects, each a number or null */
+    static const char *const topo_keys[] = {"packages", "cores", "threads_per_core"};
+    static const char *const freq_keys[] = {"base_mhz", "max_mhz", "min_mhz", "current_mhz"};
+    for (int pass = 0; pass < 2; pass++) {
+        const jv *o = get(root, pass ? "frequency" : "topology");
+        const char *const *names = pass ? freq_keys : topo_keys;
+        for (size_t i = 0; o && i < (pass ? 4u : 3u); i++)
+            if (count_of(o, names[i]) == -2)
+                fail("%s.%s missing or not a number or null", pass ? "frequency" : "topology",
+                     names[i]);
+        const jv *src = o ? get(o, "source") : NULL;
+        if (o && (!src || (src->type != J_STR && src->type != J_NULL)))
+            fail("%s.source missing%s", pass ? "frequency" : "topology", "");
+    }
+    const jv *numa = get(root, "numa");
+    for (size_t i = 0; numa && numa->type == J_ARR && i < numa->n; i++) {
+        const jv *n = numa->kids[i], *cpus = get(n, "cpus");
+        if (count_of(n, "node") < 0 || !cpus || cpus->type != J_STR || count_of(n, "mem_kb") == -2)
+            fail("numa[%zu] malformed%s", i, "");
+    }
+    const jv *avx10 = get(root, "avx10");
+    if (avx10 && avx10->type == J_OBJ &&
+        (count_of(avx10, "version") < 1 || count_of(avx10, "max_bits") < 0))
+        fail("avx10 malformed%s%s", "", "");
     const jv *caches = get(root, "caches");
     for (size_t i = 0; caches && i < 4; i++) {
         static const char *const ck[] = {"l1d", "l1i", "l2", "l3"};
@@ -554,6 +800,14 @@ int main(int argc, char **argv)
         }
     }
     if (cpuinfo) check_cpuinfo(root);
+    if (system) check_system(root);
+    if (want_uarch) {
+        const jv *u = get(root, "uarch");
+        if (!u || u->type != J_STR || strcmp(u->str, want_uarch) != 0)
+            fail("uarch %s, expected %s", u && u->type == J_STR ? u->str : "?", want_uarch);
+        else
+            printf("uarch: %s\n", u->str);
+    }
 
     if (failures) printf("%d check(s) failed; the output was:\n%s", failures, out);
     jv_free(root);

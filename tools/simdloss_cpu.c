@@ -20,97 +20,17 @@
 
 #include "cpu.h"
 #include "internal.h"
+#include "probe.h"
 #include "simdloss.h"
 
 /* ------------------------------------------------------------ features --- */
 
-/* Every SIMD flag of sl_cpu_info, with its /proc/cpuinfo spelling. */
-#define FEATURE(name, field)                                                                       \
-    {                                                                                              \
-        name, offsetof(struct sl_cpu_info, field), 0                                               \
-    }
-#define ARM_FEATURE(name, field)                                                                   \
-    {                                                                                              \
-        name, offsetof(struct sl_cpu_info, field), 1                                               \
-    }
-static const struct {
-    const char *name;
-    size_t off;
-    int arm; /* an aarch64 HWCAP flag (else x86 CPUID) */
-} features[] = {
-    FEATURE("sse2", sse2),
-    FEATURE("pni", sse3), /* SSE3's /proc/cpuinfo name */
-    FEATURE("ssse3", ssse3),
-    FEATURE("sse4_1", sse41),
-    FEATURE("sse4_2", sse42),
-    FEATURE("avx", avx),
-    FEATURE("f16c", f16c),
-    FEATURE("fma", fma),
-    FEATURE("avx2", avx2),
-    FEATURE("avx512f", avx512f),
-    FEATURE("avx512bw", avx512bw),
-    FEATURE("avx512dq", avx512dq),
-    FEATURE("avx512vl", avx512vl),
-    FEATURE("avx512cd", avx512cd),
-    FEATURE("avx512ifma", avx512ifma),
-    FEATURE("avx512vbmi", avx512vbmi),
-    FEATURE("avx512_vbmi2", avx512vbmi2),
-    FEATURE("avx512_vnni", avx512vnni),
-    FEATURE("avx512_bf16", avx512bf16),
-    FEATURE("avx512_fp16", avx512fp16),
-    FEATURE("avx512_bitalg", avx512bitalg),
-    FEATURE("avx512_vpopcntdq", avx512vpopcntdq),
-    FEATURE("avx_vnni", avx_vnni),
-    FEATURE("amx_tile", amx_tile),
-    FEATURE("amx_bf16", amx_bf16),
-    FEATURE("amx_int8", amx_int8),
-    FEATURE("gfni", gfni),
-    FEATURE("vaes", vaes),
-    ARM_FEATURE("fp", fp),
-    ARM_FEATURE("asimd", asimd),
-    ARM_FEATURE("fphp", fphp),
-    ARM_FEATURE("asimdhp", asimdhp),
-    ARM_FEATURE("asimdrdm", asimdrdm),
-    ARM_FEATURE("asimddp", asimddp),
-    ARM_FEATURE("asimdfhm", asimdfhm),
-    ARM_FEATURE("fcma", fcma),
-    ARM_FEATURE("jscvt", jscvt),
-    ARM_FEATURE("i8mm", i8mm),
-    ARM_FEATURE("bf16", bf16),
-    ARM_FEATURE("sve", sve),
-    ARM_FEATURE("sve2", sve2),
-    ARM_FEATURE("sve2p1", sve2p1),
-    ARM_FEATURE("svebitperm", svebitperm),
-    ARM_FEATURE("svei8mm", svei8mm),
-    ARM_FEATURE("svef32mm", svef32mm),
-    ARM_FEATURE("svef64mm", svef64mm),
-    ARM_FEATURE("svebf16", svebf16),
-    ARM_FEATURE("sme", sme),
-    ARM_FEATURE("smefa64", smefa64),
-    ARM_FEATURE("sme2", sme2),
-    ARM_FEATURE("aes", aes),
-    ARM_FEATURE("pmull", pmull),
-    ARM_FEATURE("sha1", sha1),
-    ARM_FEATURE("sha2", sha2),
-    ARM_FEATURE("sha3", sha3),
-    ARM_FEATURE("sha512", sha512),
-    ARM_FEATURE("crc32", crc32),
-    ARM_FEATURE("atomics", atomics),
-};
-#define NFEATURES (sizeof features / sizeof features[0])
+#define MAX_FLAGS 512
 
-static int feature(const struct sl_cpu_info *c, size_t k)
-{
-    int v;
-    memcpy(&v, (const char *)c + features[k].off, sizeof v);
-    return v != 0;
-}
-
-/* Whether a feature belongs to this architecture. */
-static int feature_applies(const struct sl_cpu_info *c, size_t k)
-{
-    return strcmp(c->arch, "aarch64") == 0 ? features[k].arm : !features[k].arm;
-}
+typedef struct {
+    probe_flag f[MAX_FLAGS];
+    size_t n;
+} flag_list;
 
 /* XCR0 state components the kernels care about. */
 static const struct {
@@ -258,6 +178,12 @@ static cache_view get_caches(const struct sl_cpu_info *cpu)
     for (int k = 0; k < C_N; k++) found += v.c[k].size != 0;
     if (found) {
         v.source = cpu->cache_source;
+        /* CPUID's sharing count is an upper bound (0 in AMD's legacy
+         * leaves): the logical CPUs that do share it, where sysfs says */
+        for (int k = 0; k < C_N; k++) {
+            const unsigned n = probe_cache_shared_by(v.c[k].level, v.c[k].type);
+            if (v.c[k].size && n) v.c[k].shared_by = n;
+        }
         return v;
     }
     caches_from_sysfs(&v);
@@ -450,13 +376,135 @@ static void print_bench_text(const bench_result *r)
     }
 }
 
+/* ------------------------------------------------------------- report --- */
+
+typedef struct {
+    struct sl_cpu_info cpu;
+    selection sel;
+    cache_view caches;
+    cpu_counts counts;
+    flag_list flags;
+    probe_x86 x86;
+    probe_system sys;
+    uint64_t midr;    /* AArch64, 0 when unknown */
+    const char *core; /* x86: the microarchitecture; AArch64: the core from MIDR */
+    unsigned sme_bits;
+} report;
+
+static void collect(report *r)
+{
+    sl_cpu_detect(&r->cpu);
+    r->sel = get_selection(); /* before --bench pins anything */
+    r->caches = get_caches(&r->cpu);
+    r->counts = get_cpu_counts(&r->cpu);
+    r->flags.n = probe_flags(r->flags.f, MAX_FLAGS);
+    probe_x86_extras(&r->x86);
+    probe_system_read(&r->sys);
+    r->midr = probe_midr();
+    r->sme_bits = probe_sme_bits();
+    r->core = r->cpu.uarch;
+    if (!is_x86(&r->cpu))
+        r->core = r->midr ? probe_arm_core_name((unsigned)(r->midr >> 24 & 0xff),
+                                                (unsigned)(r->midr >> 4 & 0xfff))
+                          : "unknown";
+    /* the frequencies: cpufreq, else CPUID 0x16 (MHz) */
+    if (!r->sys.freq_source[0] && (r->x86.base_mhz || r->x86.max_mhz)) {
+        r->sys.base_khz = r->x86.base_mhz ? 1000ll * r->x86.base_mhz : -1;
+        r->sys.max_khz = r->x86.max_mhz ? 1000ll * r->x86.max_mhz : -1;
+        snprintf(r->sys.freq_source, sizeof r->sys.freq_source, "cpuid 0x16");
+    }
+}
+
 /* ---------------------------------------------------------------- text --- */
 
 static const char *yn(int b) { return b ? "yes" : "no"; }
 
-static void print_text(const struct sl_cpu_info *c, const selection *s, const cache_view *cv,
-                       const cpu_counts *cn)
+static void print_mhz(const char *label, long long khz, int *first)
 {
+    if (khz <= 0) return;
+    printf("%s%s %lld MHz", *first ? "" : ", ", label, khz / 1000);
+    *first = 0;
+}
+
+static void print_system_text(const report *r)
+{
+    const cpu_counts *cn = &r->counts;
+    const probe_system *sy = &r->sys;
+    printf("logical CPUs       %ld online", cn->online);
+    if (cn->configured > cn->online) printf(" (%ld configured)", cn->configured);
+    if (cn->allowed >= 0) printf(", %d allowed for this process", cn->allowed);
+    printf("\n");
+    if (sy->known)
+        printf("topology           %d package%s, %d core%s, %d thread%s per core [sysfs]\n",
+               sy->packages, sy->packages == 1 ? "" : "s", sy->cores, sy->cores == 1 ? "" : "s",
+               sy->threads_per_core, sy->threads_per_core == 1 ? "" : "s");
+    else
+        printf("topology           unknown (no sysfs topology)\n");
+    if (sy->nodes == 0) {
+        printf("NUMA               unknown (no /sys/devices/system/node)\n");
+    } else {
+        printf("NUMA               %d node%s:", sy->nodes, sy->nodes == 1 ? "" : "s");
+        for (int k = 0; k < sy->nodes; k++) {
+            printf("%s node%d CPUs %s", k ? ";" : "", sy->node[k].id, sy->node[k].cpus);
+            if (sy->node[k].mem_kb >= 0)
+                printf(", %.1f GiB", (double)sy->node[k].mem_kb / (1024.0 * 1024.0));
+        }
+        printf("\n");
+    }
+    printf("frequency          ");
+    if (!sy->freq_source[0]) {
+        printf("unknown (neither cpufreq nor CPUID leaf 0x16)\n");
+    } else {
+        int first = 1;
+        print_mhz("base", sy->base_khz, &first);
+        print_mhz("max", sy->max_khz, &first);
+        print_mhz("min", sy->min_khz, &first);
+        print_mhz("current", sy->cur_khz, &first);
+        printf(" [%s]\n", sy->freq_source);
+    }
+}
+
+static void print_flags_text(const report *r)
+{
+    printf("\nCPU features (%s; /proc/cpuinfo names, * = a bit Linux does not print):\n",
+           is_x86(&r->cpu) ? "CPUID as the CPU reports it" : "HWCAP/HWCAP2");
+    for (int g = 0; g < PG_N; g++) {
+        int col = 0, any = 0;
+        for (size_t k = 0; k < r->flags.n; k++) {
+            const probe_flag *f = &r->flags.f[k];
+            if (f->group != g || !f->present) continue;
+            const int w = (int)strlen(f->name) + 1 + !f->in_cpuinfo;
+            if (!any || col + w > 78) {
+                printf(any ? "\n  %-18s" : "  %-18s", any ? "" : probe_group_names[g]);
+                col = 0;
+            }
+            printf(" %s%s", f->name, f->in_cpuinfo ? "" : "*");
+            col += w;
+            any = 1;
+        }
+        if (any) printf("\n");
+    }
+    size_t on = 0;
+    for (size_t k = 0; k < r->flags.n; k++) on += r->flags.f[k].present != 0;
+    printf("  (%zu of the %zu flags known here; --json lists all of them)\n", on, r->flags.n);
+    if (r->x86.avx10_version)
+        printf("  AVX10: version %u, vectors up to %u bits\n", r->x86.avx10_version,
+               r->x86.avx10_max_bits);
+    if (!is_x86(&r->cpu)) {
+        if (r->cpu.sve_bits)
+            printf("  SVE vector length of this thread: %u bits\n", r->cpu.sve_bits);
+        else
+            printf("  SVE vector length: %s\n", r->cpu.sve ? "unknown" : "n/a (no SVE)");
+        if (r->sme_bits) printf("  SME streaming vector length: %u bits\n", r->sme_bits);
+    }
+}
+
+static void print_text(const report *r)
+{
+    const struct sl_cpu_info *c = &r->cpu;
+    const selection *s = &r->sel;
+    const cache_view *cv = &r->caches;
+    const cpu_counts *cn = &r->counts;
     printf("simdloss %s -- CPU and kernel selection\n\n", simdloss_version());
     printf("arch               %s\n", c->arch);
     if (is_x86(c)) {
@@ -464,12 +512,20 @@ static void print_text(const struct sl_cpu_info *c, const selection *s, const ca
         printf("brand              %s\n", c->brand[0] ? c->brand : "(none reported)");
         printf("family, model      %u (0x%x), %u (0x%x), stepping %u\n", c->family, c->family,
                c->model, c->model, c->stepping);
-        printf("microarchitecture  %s\n", c->uarch);
+        printf("microarchitecture  %s\n", r->core);
+        printf("hypervisor         %s\n",
+               r->x86.hypervisor[0] ? r->x86.hypervisor : "none (CPUID.1:ECX[31] = 0)");
+    } else if (r->midr) {
+        const unsigned imp = (unsigned)(r->midr >> 24 & 0xff),
+                       part = (unsigned)(r->midr >> 4 & 0xfff);
+        printf("core               %s (%s, implementer 0x%02x, part 0x%03x, r%up%u; MIDR_EL1 "
+               "0x%08llx)\n",
+               r->core, probe_arm_implementer_name(imp), imp, part, (unsigned)(r->midr >> 20 & 0xf),
+               (unsigned)(r->midr & 0xf), (unsigned long long)r->midr);
+    } else {
+        printf("core               unknown (MIDR_EL1 not readable)\n");
     }
-    printf("logical CPUs       %ld online", cn->online);
-    if (cn->configured > cn->online) printf(" (%ld configured)", cn->configured);
-    if (cn->allowed >= 0) printf(", %d allowed for this process", cn->allowed);
-    printf("\n");
+    print_system_text(r);
     if (is_x86(c)) {
         if (c->hybrid)
             printf("hybrid             yes: %d P-core and %d E-core logical CPUs allowed here; "
@@ -497,20 +553,7 @@ static void print_text(const struct sl_cpu_info *c, const selection *s, const ca
         printf("; %u-byte lines [%s]\n", line, cv->source);
     }
 
-    printf("\nCPU features (%s, /proc/cpuinfo names):\n", is_x86(c) ? "CPUID" : "HWCAP");
-    int col = 0;
-    for (size_t k = 0; k < NFEATURES; k++) {
-        if (!feature_applies(c, k)) continue;
-        printf(col % 4 ? "   %-17s%-3s" : "  %-17s%-3s", features[k].name, yn(feature(c, k)));
-        if (++col % 4 == 0) printf("\n");
-    }
-    if (col % 4) printf("\n");
-    if (strcmp(c->arch, "aarch64") == 0) {
-        if (c->sve_bits)
-            printf("  SVE vector length of this thread: %u bits\n", c->sve_bits);
-        else
-            printf("  SVE vector length: %s\n", c->sve ? "unknown" : "n/a (no SVE)");
-    }
+    print_flags_text(r);
 
     if (is_x86(c)) {
         printf("\nOS state (XCR0):\n");
@@ -574,10 +617,51 @@ static void json_str(const char *v)
 
 static const char *jb(int b) { return b ? "true" : "false"; }
 
-static void print_json(const struct sl_cpu_info *c, const selection *s, const cache_view *cv,
-                       const cpu_counts *cn, const bench_result *b)
+/* a count, or null when unknown (<= 0) */
+static void json_count(const char *key, long long v, int comma)
 {
-    printf("{\"arch\":");
+    printf(v > 0 ? "%s\"%s\":%lld" : "%s\"%s\":null", comma ? "," : "", key, v);
+}
+
+static void print_system_json(const report *r)
+{
+    const probe_system *sy = &r->sys;
+    printf(",\"topology\":{");
+    json_count("packages", sy->known ? sy->packages : 0, 0);
+    json_count("cores", sy->known ? sy->cores : 0, 1);
+    json_count("threads_per_core", sy->known ? sy->threads_per_core : 0, 1);
+    printf(",\"source\":");
+    json_str(sy->known ? "sysfs" : NULL);
+    printf("},\"numa\":");
+    if (sy->nodes == 0) {
+        printf("null");
+    } else {
+        printf("[");
+        for (int k = 0; k < sy->nodes; k++) {
+            printf("%s{\"node\":%d,\"cpus\":", k ? "," : "", sy->node[k].id);
+            json_str(sy->node[k].cpus);
+            json_count("mem_kb", sy->node[k].mem_kb, 1);
+            printf("}");
+        }
+        printf("]");
+    }
+    printf(",\"frequency\":{");
+    json_count("base_mhz", sy->base_khz > 0 ? sy->base_khz / 1000 : 0, 0);
+    json_count("max_mhz", sy->max_khz > 0 ? sy->max_khz / 1000 : 0, 1);
+    json_count("min_mhz", sy->min_khz > 0 ? sy->min_khz / 1000 : 0, 1);
+    json_count("current_mhz", sy->cur_khz > 0 ? sy->cur_khz / 1000 : 0, 1);
+    printf(",\"source\":");
+    json_str(sy->freq_source[0] ? sy->freq_source : NULL);
+    printf("}");
+}
+
+static void print_json(const report *r, const bench_result *b)
+{
+    const struct sl_cpu_info *c = &r->cpu;
+    const selection *s = &r->sel;
+    const cache_view *cv = &r->caches;
+    const cpu_counts *cn = &r->counts;
+    printf("{\"schema\":1,\"arch\":");
     json_str(c->arch);
     printf(",\"vendor\":");
     json_str(c->vendor);
@@ -585,8 +669,19 @@ static void print_json(const struct sl_cpu_info *c, const selection *s, const ca
     json_str(c->brand);
     printf(",\"family\":%u,\"model\":%u,\"stepping\":%u", c->family, c->model, c->stepping);
     printf(",\"uarch\":");
-    json_str(c->uarch);
+    json_str(r->core);
+    printf(",\"midr\":");
+    if (r->midr) {
+        char m[32];
+        snprintf(m, sizeof m, "0x%08llx", (unsigned long long)r->midr);
+        json_str(m);
+    } else {
+        printf("null");
+    }
+    printf(",\"hypervisor\":");
+    json_str(r->x86.hypervisor[0] ? r->x86.hypervisor : NULL);
     printf(",\"logical_cpus\":%ld,\"cpus_allowed\":%d", cn->online, cn->allowed);
+    print_system_json(r);
     printf(",\"hybrid\":%s", jb(c->hybrid));
     if (c->hybrid)
         printf(",\"p_cores\":%d,\"e_cores\":%d", cn->p_cores, cn->e_cores);
@@ -597,20 +692,31 @@ static void print_json(const struct sl_cpu_info *c, const selection *s, const ca
     for (int k = 0; k < C_N; k++) {
         const struct sl_cpu_cache *cc = &cv->c[k];
         printf(",\"%s\":", cache_keys[k]);
-        if (!cc->size)
+        if (!cc->size) {
             printf("null");
-        else
-            printf("{\"size\":%lu,\"line\":%u,\"ways\":%u,\"shared_by\":%u}", cc->size, cc->line,
-                   cc->ways, cc->shared_by);
+            continue;
+        }
+        printf("{\"size\":%lu,\"line\":%u,\"ways\":%u", cc->size, cc->line, cc->ways);
+        json_count("shared_by", cc->shared_by, 1);
+        printf("}");
     }
     printf("},\"features\":{");
-    int firstf = 1;
-    for (size_t k = 0; k < NFEATURES; k++) {
-        if (!feature_applies(c, k)) continue;
-        printf("%s\"%s\":%s", firstf ? "" : ",", features[k].name, jb(feature(c, k)));
-        firstf = 0;
+    for (size_t k = 0; k < r->flags.n; k++)
+        printf("%s\"%s\":%s", k ? "," : "", r->flags.f[k].name, jb(r->flags.f[k].present));
+    printf("},\"features_not_in_cpuinfo\":[");
+    int first = 1;
+    for (size_t k = 0; k < r->flags.n; k++) {
+        if (r->flags.f[k].in_cpuinfo) continue;
+        printf("%s", first ? "" : ",");
+        json_str(r->flags.f[k].name);
+        first = 0;
     }
-    printf("},\"sve_bits\":%u", c->sve_bits);
+    printf("],\"avx10\":");
+    if (r->x86.avx10_version)
+        printf("{\"version\":%u,\"max_bits\":%u}", r->x86.avx10_version, r->x86.avx10_max_bits);
+    else
+        printf("null");
+    printf(",\"sve_bits\":%u,\"sme_bits\":%u", c->sve_bits, r->sme_bits);
     printf(",\"xcr0\":\"0x%llx\"", (unsigned long long)c->xcr0);
     printf(",\"os\":{\"osxsave\":%s", jb(c->osxsave));
     for (size_t k = 0; k < NXCR0; k++)
@@ -641,12 +747,12 @@ static void print_json(const struct sl_cpu_info *c, const selection *s, const ca
     if (b) {
         printf(",\"bench\":{\"n\":%u,\"reduction\":\"mean\",\"unit\":\"Melem/s\",\"results\":[",
                BENCH_N);
-        int first = 1;
+        int firstb = 1;
         for (int k = 0; k < b->nisa; k++)
             for (int l = 0; l < B_NLOSS; l++) {
-                printf("%s{\"isa\":\"%s\",\"loss\":\"%s\",\"melem_per_s\":%.1f}", first ? "" : ",",
+                printf("%s{\"isa\":\"%s\",\"loss\":\"%s\",\"melem_per_s\":%.1f}", firstb ? "" : ",",
                        simdloss_isa_name(b->isa[k]), bench_loss_names[l], b->melem[k][l]);
-                first = 0;
+                firstb = 0;
             }
         printf("],\"threads\":%d,\"all_threads\":[", b->threads);
         for (int l = 0; l < B_NLOSS; l++)
@@ -705,11 +811,8 @@ int main(int argc, char **argv)
         }
     }
 
-    struct sl_cpu_info cpu;
-    sl_cpu_detect(&cpu);
-    const selection sel = get_selection(); /* before --bench pins anything */
-    const cache_view caches = get_caches(&cpu);
-    const cpu_counts counts = get_cpu_counts(&cpu);
+    static report r;
+    collect(&r);
 
     bench_result br;
     int have_bench = 0;
@@ -722,9 +825,9 @@ int main(int argc, char **argv)
     }
 
     if (json) {
-        print_json(&cpu, &sel, &caches, &counts, have_bench ? &br : NULL);
+        print_json(&r, have_bench ? &br : NULL);
     } else {
-        print_text(&cpu, &sel, &caches, &counts);
+        print_text(&r);
         if (have_bench) print_bench_text(&br);
     }
     return 0;
