@@ -195,8 +195,29 @@ static cache_view get_caches(const struct sl_cpu_info *cpu)
 typedef struct {
     long online, configured; /* logical CPUs (sysconf), -1 if unknown */
     int allowed;             /* CPUs in this process's affinity mask, -1 if unknown */
+    char allowed_list[256];  /* the mask as a CPU list ("0-3,8"), "" if unknown */
     int p_cores, e_cores;    /* hybrid parts: logical CPUs of each type (-1: not counted) */
 } cpu_counts;
+
+/* A CPU set as a list of ranges, as sysfs writes them. */
+static void format_cpu_list(const cpu_set_t *m, char *out, size_t len)
+{
+    size_t at = 0;
+    out[0] = 0;
+    for (int k = 0; k < CPU_SETSIZE && at < len; k++) {
+        if (!CPU_ISSET(k, m)) continue;
+        int e = k;
+        while (e + 1 < CPU_SETSIZE && CPU_ISSET(e + 1, m)) e++;
+        const int w = e > k ? snprintf(out + at, len - at, "%s%d-%d", at ? "," : "", k, e)
+                            : snprintf(out + at, len - at, "%s%d", at ? "," : "", k);
+        if (w < 0 || (size_t)w >= len - at) { /* too long for the buffer: say so */
+            snprintf(out, len, "(more than %zu characters)", len - 1);
+            return;
+        }
+        at += (size_t)w;
+        k = e;
+    }
+}
 
 /* On hybrid parts, CPUID.1A answers for the CPU the thread runs on: run on
  * each allowed CPU in turn and ask. The affinity mask is restored after. */
@@ -206,10 +227,12 @@ static cpu_counts get_cpu_counts(const struct sl_cpu_info *cpu)
     n.online = sysconf(_SC_NPROCESSORS_ONLN);
     n.configured = sysconf(_SC_NPROCESSORS_CONF);
     n.allowed = -1;
+    n.allowed_list[0] = 0;
     n.p_cores = n.e_cores = -1;
     cpu_set_t mask;
     if (sched_getaffinity(0, sizeof mask, &mask) != 0) return n;
     n.allowed = CPU_COUNT(&mask);
+    format_cpu_list(&mask, n.allowed_list, sizeof n.allowed_list);
     if (!cpu->hybrid) return n;
     n.p_cores = n.e_cores = 0;
     for (int k = 0; k < CPU_SETSIZE; k++) {
@@ -402,6 +425,9 @@ static void collect(report *r)
     probe_system_read(&r->sys);
     r->midr = probe_midr();
     r->sme_bits = probe_sme_bits();
+    /* without sysfs topology, CPUID's SMT width (leaf 0x1F / 0xB) */
+    if (!r->sys.known && r->x86.threads_per_core)
+        r->sys.threads_per_core = (int)r->x86.threads_per_core;
     r->core = r->cpu.uarch;
     if (!is_x86(&r->cpu))
         r->core = r->midr ? probe_arm_core_name((unsigned)(r->midr >> 24 & 0xff),
@@ -432,11 +458,16 @@ static void print_system_text(const report *r)
     const probe_system *sy = &r->sys;
     printf("logical CPUs       %ld online", cn->online);
     if (cn->configured > cn->online) printf(" (%ld configured)", cn->configured);
-    if (cn->allowed >= 0) printf(", %d allowed for this process", cn->allowed);
+    if (cn->allowed >= 0)
+        printf(", %d allowed for this process (%s)", cn->allowed, cn->allowed_list);
     printf("\n");
     if (sy->known)
         printf("topology           %d package%s, %d core%s, %d thread%s per core [sysfs]\n",
                sy->packages, sy->packages == 1 ? "" : "s", sy->cores, sy->cores == 1 ? "" : "s",
+               sy->threads_per_core, sy->threads_per_core == 1 ? "" : "s");
+    else if (sy->threads_per_core)
+        printf("topology           %d thread%s per core [cpuid]; packages and cores unknown (no "
+               "sysfs topology)\n",
                sy->threads_per_core, sy->threads_per_core == 1 ? "" : "s");
     else
         printf("topology           unknown (no sysfs topology)\n");
@@ -629,9 +660,9 @@ static void print_system_json(const report *r)
     printf(",\"topology\":{");
     json_count("packages", sy->known ? sy->packages : 0, 0);
     json_count("cores", sy->known ? sy->cores : 0, 1);
-    json_count("threads_per_core", sy->known ? sy->threads_per_core : 0, 1);
+    json_count("threads_per_core", sy->threads_per_core, 1);
     printf(",\"source\":");
-    json_str(sy->known ? "sysfs" : NULL);
+    json_str(sy->known ? "sysfs" : sy->threads_per_core ? "cpuid" : NULL);
     printf("},\"numa\":");
     if (sy->nodes == 0) {
         printf("null");
@@ -680,7 +711,9 @@ static void print_json(const report *r, const bench_result *b)
     }
     printf(",\"hypervisor\":");
     json_str(r->x86.hypervisor[0] ? r->x86.hypervisor : NULL);
-    printf(",\"logical_cpus\":%ld,\"cpus_allowed\":%d", cn->online, cn->allowed);
+    printf(",\"logical_cpus\":%ld,\"cpus_allowed\":%d,\"cpus_allowed_list\":", cn->online,
+           cn->allowed);
+    json_str(cn->allowed_list[0] ? cn->allowed_list : NULL);
     print_system_json(r);
     printf(",\"hybrid\":%s", jb(c->hybrid));
     if (c->hybrid)
@@ -778,7 +811,8 @@ static void usage(FILE *f)
                "\n"
                "  --json   print one JSON object instead of text (schema 1; keys: schema,\n"
                "           arch, vendor, brand, family, model, stepping, uarch, midr,\n"
-               "           hypervisor, logical_cpus, cpus_allowed, topology, numa,\n"
+               "           hypervisor, logical_cpus, cpus_allowed, cpus_allowed_list,\n"
+               "           topology, numa,\n"
                "           frequency, hybrid, p_cores, e_cores, caches, features,\n"
                "           features_not_in_cpuinfo, avx10, sve_bits, sme_bits, xcr0, os,\n"
                "           kernels, selected, selected_isa, env_override, env_honoured,\n"
