@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int tl_current = -1;
 
@@ -382,4 +385,19 @@ double tl_fsum(const double *v, size_t n)
     }
     free(part);
     return hi;
+}
+
+void tl_in_capped_child(size_t bytes, int (*body)(void *ctx), void *ctx)
+{
+    const pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        const struct rlimit lim = {(rlim_t)bytes, (rlim_t)bytes};
+        if (setrlimit(RLIMIT_AS, &lim) != 0) _exit(3);
+        _exit(body(ctx) == 1 ? 0 : 1);
+    }
+    int status = 0;
+    ck_assert(waitpid(pid, &status, 0) == pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "the capped child failed (status %d)", status);
 }

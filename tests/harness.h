@@ -96,6 +96,12 @@ uint64_t tl_rand_u64(uint64_t *state);
 double tl_rand_unit(uint64_t *state); /* [0, 1) */
 double tl_rand_normal(uint64_t *state);
 
+/* Runs body(ctx) in a child process whose address space is capped at bytes
+ * (RLIMIT_AS) and fails the test unless body returned 1: the way to reach an
+ * allocation failure. Callers skip it under ASan, which reserves more
+ * address space than any cap allows. */
+void tl_in_capped_child(size_t bytes, int (*body)(void *ctx), void *ctx);
+
 /* ---- runner ------------------------------------------------------------ */
 /* Prints the runnable and skipped ISAs, fails when SIMDLOSS_REQUIRE_ISAS
  * names one that is not runnable, runs the suite; returns the exit code. */

@@ -80,6 +80,11 @@ typedef struct {
 } probe_system;
 void probe_system_read(probe_system *s);
 
+/* The first line of a small file, newline removed; 0 on success. */
+int probe_read_line(const char *path, char *buf, size_t len);
+/* The number of CPUs in a list such as "0-3,8,10-11" (sysfs's format). */
+unsigned probe_count_cpu_list(const char *list);
+
 /* Logical CPUs sharing CPU 0's cache of this level and type ('d', 'i',
  * 'u'), from sysfs's shared_cpu_list; 0 when sysfs does not say. */
 unsigned probe_cache_shared_by(unsigned level, char type);

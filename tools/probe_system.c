@@ -26,7 +26,7 @@ const char *const probe_group_names[PG_N] = {
     "system",
 };
 
-static int read_line(const char *path, char *buf, size_t len)
+int probe_read_line(const char *path, char *buf, size_t len)
 {
     FILE *f = fopen(path, "r");
     if (!f) return -1;
@@ -40,7 +40,7 @@ static int read_line(const char *path, char *buf, size_t len)
 static long long read_ll(const char *path)
 {
     char buf[64];
-    return read_line(path, buf, sizeof buf) == 0 ? strtoll(buf, NULL, 10) : -1;
+    return probe_read_line(path, buf, sizeof buf) == 0 ? strtoll(buf, NULL, 10) : -1;
 }
 
 /* Calls fn(cpu) for every CPU of a list such as "0-3,8,10-11". */
@@ -68,23 +68,28 @@ static void count_one(long cpu, void *ctx)
     ++*(unsigned *)ctx;
 }
 
+unsigned probe_count_cpu_list(const char *list)
+{
+    unsigned n = 0;
+    for_cpu_list(list, count_one, &n);
+    return n;
+}
+
 unsigned probe_cache_shared_by(unsigned level, char type)
 {
     for (int i = 0; i < 16; i++) {
         char path[128], buf[512];
         snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/level", i);
-        if (read_line(path, buf, sizeof buf) != 0) break;
+        if (probe_read_line(path, buf, sizeof buf) != 0) break;
         if ((unsigned)strtoul(buf, NULL, 10) != level) continue;
         snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/type", i);
-        if (read_line(path, buf, sizeof buf) != 0) continue;
+        if (probe_read_line(path, buf, sizeof buf) != 0) continue;
         const char t = buf[0] == 'D' ? 'd' : buf[0] == 'I' ? 'i' : 'u';
         if (t != type) continue;
         snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/shared_cpu_list",
                  i);
-        if (read_line(path, buf, sizeof buf) != 0) return 0;
-        unsigned n = 0;
-        for_cpu_list(buf, count_one, &n);
-        return n;
+        if (probe_read_line(path, buf, sizeof buf) != 0) return 0;
+        return probe_count_cpu_list(buf);
     }
     return 0;
 }
@@ -147,15 +152,15 @@ void probe_system_read(probe_system *s)
     static topo_walk w;
     memset(&w, 0, sizeof w);
     w.ok = 1;
-    if (read_line("/sys/devices/system/cpu/online", buf, sizeof buf) == 0) {
+    if (probe_read_line("/sys/devices/system/cpu/online", buf, sizeof buf) == 0) {
         for_cpu_list(buf, topo_cpu, &w);
         if (w.ok && w.npkg > 0) {
             s->known = 1;
             s->packages = w.npkg;
             s->cores = w.ncore;
             unsigned n = 0;
-            if (read_line("/sys/devices/system/cpu/cpu0/topology/thread_siblings_list", buf,
-                          sizeof buf) == 0)
+            if (probe_read_line("/sys/devices/system/cpu/cpu0/topology/thread_siblings_list", buf,
+                                sizeof buf) == 0)
                 for_cpu_list(buf, count_one, &n);
             s->threads_per_core = (int)n;
         }
@@ -163,7 +168,7 @@ void probe_system_read(probe_system *s)
     for (int node = 0; node < 1024 && s->nodes < PROBE_MAX_NODES; node++) {
         char path[96];
         snprintf(path, sizeof path, "/sys/devices/system/node/node%d/cpulist", node);
-        if (read_line(path, buf, sizeof buf) != 0) continue;
+        if (probe_read_line(path, buf, sizeof buf) != 0) continue;
         s->node[s->nodes].id = node;
         snprintf(s->node[s->nodes].cpus, sizeof s->node[s->nodes].cpus, "%.127s", buf);
         s->node[s->nodes].mem_kb = node_mem_kb(node);

@@ -100,49 +100,16 @@ static int cache_slot(unsigned level, char type)
     return -1;
 }
 
-/* Reads one line of a small sysfs file; 0 on success. */
-static int read_line(const char *path, char *buf, size_t len)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    const int ok = fgets(buf, (int)len, f) != NULL;
-    fclose(f);
-    if (!ok) return -1;
-    buf[strcspn(buf, "\n")] = 0;
-    return 0;
-}
-
-/* Number of CPUs in a list such as "0-3,8,10-11". */
-static unsigned count_cpu_list(const char *s)
-{
-    unsigned n = 0;
-    while (*s) {
-        char *end;
-        const unsigned long a = strtoul(s, &end, 10);
-        if (end == s) break;
-        unsigned long b = a;
-        if (*end == '-') {
-            const char *t = end + 1;
-            b = strtoul(t, &end, 10);
-            if (end == t || b < a) break;
-        }
-        n += (unsigned)(b - a + 1);
-        s = *end == ',' ? end + 1 : end;
-        if (*end != ',') break;
-    }
-    return n;
-}
-
 static void caches_from_sysfs(cache_view *v)
 {
     for (int i = 0; i < 16; i++) {
         char dir[96], path[160], buf[128];
         snprintf(dir, sizeof dir, "/sys/devices/system/cpu/cpu0/cache/index%d", i);
         snprintf(path, sizeof path, "%s/level", dir);
-        if (read_line(path, buf, sizeof buf) != 0) break;
+        if (probe_read_line(path, buf, sizeof buf) != 0) break;
         const unsigned level = (unsigned)strtoul(buf, NULL, 10);
         snprintf(path, sizeof path, "%s/type", dir);
-        if (read_line(path, buf, sizeof buf) != 0) continue;
+        if (probe_read_line(path, buf, sizeof buf) != 0) continue;
         const char type = buf[0] == 'D' ? 'd' : (buf[0] == 'I' ? 'i' : 'u');
         const int slot = cache_slot(level, type);
         if (slot < 0 || v->c[slot].size) continue;
@@ -150,7 +117,7 @@ static void caches_from_sysfs(cache_view *v)
         c->level = level;
         c->type = type;
         snprintf(path, sizeof path, "%s/size", dir);
-        if (read_line(path, buf, sizeof buf) == 0) {
+        if (probe_read_line(path, buf, sizeof buf) == 0) {
             char *end;
             unsigned long sz = strtoul(buf, &end, 10);
             if (*end == 'K') sz <<= 10;
@@ -158,11 +125,11 @@ static void caches_from_sysfs(cache_view *v)
             c->size = sz;
         }
         snprintf(path, sizeof path, "%s/coherency_line_size", dir);
-        if (read_line(path, buf, sizeof buf) == 0) c->line = (unsigned)strtoul(buf, NULL, 10);
+        if (probe_read_line(path, buf, sizeof buf) == 0) c->line = (unsigned)strtoul(buf, NULL, 10);
         snprintf(path, sizeof path, "%s/ways_of_associativity", dir);
-        if (read_line(path, buf, sizeof buf) == 0) c->ways = (unsigned)strtoul(buf, NULL, 10);
+        if (probe_read_line(path, buf, sizeof buf) == 0) c->ways = (unsigned)strtoul(buf, NULL, 10);
         snprintf(path, sizeof path, "%s/shared_cpu_list", dir);
-        if (read_line(path, buf, sizeof buf) == 0) c->shared_by = count_cpu_list(buf);
+        if (probe_read_line(path, buf, sizeof buf) == 0) c->shared_by = probe_count_cpu_list(buf);
     }
 }
 
