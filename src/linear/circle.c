@@ -274,7 +274,8 @@ SIMDLOSS_API int simdloss_circle_f32(size_t batch, size_t dim, const float *embe
     const sl_circle c = sl_circle_params(gamma, margin, remove_diagonal);
     const int grad = grad_embeddings != NULL;
     const size_t rows = sl_lin_rows(batch, batch);
-    const int threads = sl_circle_threads();
+    /* no more threads than a block has rows: each holds a scratch row */
+    const int threads = (size_t)sl_circle_threads() < rows ? sl_circle_threads() : (int)rows;
     const sl_circle_exp_kind exp_kind = sl_circle_exp_of_table();
     float *block = malloc(rows * batch * sizeof(float));
     float *scratch = malloc((size_t)threads * batch * sizeof(float)); /* one row per thread */
