@@ -408,7 +408,9 @@ static int cc_enomem_child(void *ctx)
 
 START_TEST(cc_enomem)
 {
-#if !defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__)
+    (void)cc_enomem_child; /* ASan reserves more address space than any cap allows */
+#else
     tl_in_capped_child((size_t)3 << 30, cc_enomem_child, NULL);
 #endif
 }
