@@ -386,4 +386,12 @@ void probe_x86_extras(probe_x86 *x)
 
 void probe_x86_extras(probe_x86 *x) { (void)x; }
 
+#if !defined(__aarch64__) /* an architecture the probe has no flag table for */
+size_t probe_flags(probe_flag *out, size_t max)
+{
+    (void)out, (void)max;
+    return 0;
+}
+#endif
+
 #endif
