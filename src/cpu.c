@@ -34,40 +34,18 @@ static void sl_cpu_detect_x86(struct sl_cpu_info *f)
     if (f->family == 15) f->family += (a >> 20) & 255;
     if (f->family == 6 || f->family >= 15) f->model |= ((a >> 16) & 15) << 4;
     f->sse2 = (d >> 26) & 1;
-    f->sse3 = c & 1;
-    f->ssse3 = (c >> 9) & 1;
     f->fma = (c >> 12) & 1;
-    f->sse41 = (c >> 19) & 1;
-    f->sse42 = (c >> 20) & 1;
     f->osxsave = (c >> 27) & 1;
     f->avx = (c >> 28) & 1;
-    f->f16c = (c >> 29) & 1;
 
     if (max_leaf >= 7) {
         __cpuid_count(7, 0, a, b, c, d);
         f->avx2 = (b >> 5) & 1;
         f->avx512f = (b >> 16) & 1;
         f->avx512dq = (b >> 17) & 1;
-        f->avx512ifma = (b >> 21) & 1;
-        f->avx512cd = (b >> 28) & 1;
         f->avx512bw = (b >> 30) & 1;
         f->avx512vl = (b >> 31) & 1;
-        f->avx512vbmi = (c >> 1) & 1;
-        f->avx512vbmi2 = (c >> 6) & 1;
-        f->gfni = (c >> 8) & 1;
-        f->vaes = (c >> 9) & 1;
-        f->avx512vnni = (c >> 11) & 1;
-        f->avx512bitalg = (c >> 12) & 1;
-        f->avx512vpopcntdq = (c >> 14) & 1;
-        f->amx_bf16 = (d >> 22) & 1;
-        f->avx512fp16 = (d >> 23) & 1;
         f->amx_tile = (d >> 24) & 1;
-        f->amx_int8 = (d >> 25) & 1;
-        if (a >= 1) {
-            __cpuid_count(7, 1, a, b, c, d);
-            f->avx_vnni = (a >> 4) & 1;
-            f->avx512bf16 = (a >> 5) & 1;
-        }
     }
     __cpuid(0x80000000u, max_ext, b, c, d);
     if (max_ext >= 0x80000004u) {
@@ -140,7 +118,7 @@ static void sl_cpu_detect_arm(struct sl_cpu_info *f)
 
 /*
  * Beyond what the dispatcher needs, for simdloss-cpu: the microarchitecture
- * name, the caches and hybrid cores from CPUID, more aarch64 HWCAP flags.
+ * name, the caches and hybrid cores from CPUID.
  */
 
 /* Intel family 6 models; 0 in stepping_min/max: any stepping. */
@@ -313,43 +291,6 @@ static void sl_cpu_x86_extra(struct sl_cpu_info *f)
     }
     if (f->ncache == 0) f->cache_source = NULL;
 }
-#elif defined(__aarch64__)
-/* HWCAP / HWCAP2 bits (Linux arch/arm64/include/uapi/asm/hwcap.h). */
-static void sl_cpu_arm_extra(struct sl_cpu_info *f)
-{
-    const unsigned long hw = getauxval(AT_HWCAP), hw2 = getauxval(AT_HWCAP2);
-#define SL_HW(field, bit) f->field = (hw >> (bit)) & 1
-#define SL_HW2(field, bit) f->field = (hw2 >> (bit)) & 1
-    SL_HW(fp, 0);
-    SL_HW(aes, 3);
-    SL_HW(pmull, 4);
-    SL_HW(sha1, 5);
-    SL_HW(sha2, 6);
-    SL_HW(crc32, 7);
-    SL_HW(atomics, 8);
-    SL_HW(fphp, 9);
-    SL_HW(asimdhp, 10);
-    SL_HW(asimdrdm, 12);
-    SL_HW(jscvt, 13);
-    SL_HW(fcma, 14);
-    SL_HW(sha3, 17);
-    SL_HW(asimddp, 20);
-    SL_HW(sha512, 21);
-    SL_HW(asimdfhm, 23);
-    SL_HW2(svebitperm, 4);
-    SL_HW2(svei8mm, 9);
-    SL_HW2(svef32mm, 10);
-    SL_HW2(svef64mm, 11);
-    SL_HW2(svebf16, 12);
-    SL_HW2(i8mm, 13);
-    SL_HW2(bf16, 14);
-    SL_HW2(sme, 23);
-    SL_HW2(smefa64, 30);
-    SL_HW2(sve2p1, 36);
-    SL_HW2(sme2, 37);
-#undef SL_HW
-#undef SL_HW2
-}
 #endif
 
 void sl_cpu_detect(struct sl_cpu_info *info)
@@ -361,7 +302,6 @@ void sl_cpu_detect(struct sl_cpu_info *info)
     sl_cpu_x86_extra(info);
 #elif defined(__aarch64__)
     sl_cpu_detect_arm(info);
-    sl_cpu_arm_extra(info);
 #else
     strcpy(info->arch, "unknown");
 #endif

@@ -24,10 +24,10 @@ struct sl_cpu_info {
     unsigned family, model, stepping;
     int osxsave;   /* CPUID says the OS uses XSAVE (XGETBV is usable) */
     uint64_t xcr0; /* 0 when XGETBV is not usable */
-    /* CPUID feature flags, as the CPU reports them (not OS-gated) */
-    int sse2, sse3, ssse3, sse41, sse42, avx, f16c, fma, avx2, avx512f, avx512bw, avx512dq,
-        avx512vl, avx512cd, avx512ifma, avx512vbmi, avx512vbmi2, avx512vnni, avx512bf16, avx512fp16,
-        avx512bitalg, avx512vpopcntdq, avx_vnni, amx_tile, amx_bf16, amx_int8, gfni, vaes;
+    /* CPUID feature flags the dispatcher and the probe's verdicts use, as the
+     * CPU reports them (not OS-gated); simdloss-cpu reads every other flag
+     * itself (tools/probe_x86.c, tools/probe_arm.c) */
+    int sse2, avx, fma, avx2, avx512f, avx512bw, avx512dq, avx512vl, amx_tile;
     int asimd, sve, sve2; /* aarch64 (HWCAP_ASIMD, HWCAP_SVE, HWCAP2_SVE2) */
     unsigned sve_bits;    /* SVE vector length of the calling thread, 0 if unknown */
     unsigned bits;        /* SL_CPU_*: what kernels may use, OS state included */
@@ -38,10 +38,6 @@ struct sl_cpu_info {
     const char *cache_source; /* the CPUID leaf the caches came from, NULL if none */
     int hybrid;               /* CPUID.(7,0):EDX[15]: the package mixes core types */
     unsigned core_type;       /* CPUID.1A:EAX[31:24] of the calling CPU: 0x40 P-core, 0x20 E-core */
-    /* aarch64 HWCAP / HWCAP2 flags, /proc/cpuinfo names */
-    int fp, aes, pmull, sha1, sha2, sha3, sha512, crc32, atomics, fphp, asimdhp, asimdrdm, jscvt,
-        fcma, asimddp, asimdfhm, svebitperm, svei8mm, svef32mm, svef64mm, svebf16, i8mm, bf16, sme,
-        smefa64, sme2, sve2p1;
 };
 
 SL_HIDDEN void sl_cpu_detect(struct sl_cpu_info *info);
