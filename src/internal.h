@@ -67,6 +67,11 @@ enum {
 #undef SL_ENUM_OTHER
 };
 
+/* Classes per block of a row: a row sum's float lanes are closed into its
+ * double total at every block's end (src/kernels/rows.h), and losses that
+ * work a row block by block size their per-block scratch by it. */
+#define SL_RBLOCK 1024
+
 /* One call of a class-dimension kernel (cross-entropy, Keras categorical,
  * margin losses). Positions are (b, i) pairs, position P = b * inner + i;
  * element (b, c, i) is at [(b * classes + c) * inner + i]. */

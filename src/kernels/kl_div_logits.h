@@ -23,15 +23,22 @@
  * A row whose loss is NaN (a NaN logit; a -inf student logit where the
  * teacher's q is 0, 0 * -inf in torch's forward) has a NaN gradient.
  *
- * Passes per row: the maxima of x and t together (ms = max(x) / T, exact:
- * division by T > 0 is monotonic); exp(s - ms) (summed, and stored into a
- * scratch row when the gradient is wanted); exp(u - mu) (summed, stored
- * into another; the driver runs on the teacher row as its input stream);
- * the loss terms with the gradient, which reads the student's row before
- * it writes the same group, so it may alias the input or the target. Two
- * exp per logit pair, in the driver's block pre-loops.
+ * The row is worked block by block (SL_RBLOCK classes), in two sweeps.
+ * The first reads each block once from memory: the block's maxima of x and
+ * t, then, with the block's own shifts b = max / T, exp(s - bs) and
+ * exp(u - bu) (summed, and stored into two scratch rows), so that the exps
+ * of one block run while the next one streams in. After it, ms = max_b bs
+ * (= max(x) / T exactly: division by T > 0 is monotonic), each block's
+ * weight f_b = exp(bs - ms), and Zs = sum_b f_b Z_b in double, in block
+ * order (teacher alike). The second sweep takes the loss terms with the
+ * gradient, p = exp(s - bs) (f_b / Zs) and q alike, reading the student's
+ * row before it writes the same group, so the gradient may alias the input
+ * or the target. A row of one block has f = 1: the same bits as the
+ * unblocked softmax; longer rows differ from it by an ulp of f_b's product.
+ * Two exp per logit pair, in the driver's block pre-loops.
  *
- * sl_rargs: p[0] = T, gn = g, scratch: two rows.
+ * sl_rargs: p[0] = T, gn = g, scratch: two rows, then per block two
+ * doubles (the exp sums) and two floats (the shifts).
  */
 #ifndef SL_KERNELS_KL_DIV_LOGITS_H
 #define SL_KERNELS_KL_DIV_LOGITS_H
@@ -46,7 +53,9 @@ static int sl_plan_kl_div_logits_f32(sl_ccall *c, const sl_class_call *q, double
     c->a.tf = q->tf;
     c->a.p[0] = q->pf[0];
     c->a.gn = c->red == SIMDLOSS_MEAN && q->batch > 0 ? (float)(1.0 / (double)q->batch) : 1.0f;
-    const sl_cplan p = {k, 0, 1.0f, 0.0f, (double)c->npos, 1.0, sl_scratch(2, q->classes)};
+    const size_t rows = sl_scratch(2, q->classes), blocks = q->classes / SL_RBLOCK + 1;
+    const size_t scratch = rows < SIZE_MAX - 6 * blocks ? rows + 6 * blocks : SIZE_MAX;
+    const sl_cplan p = {k, 0, 1.0f, 0.0f, (double)c->npos, 1.0, scratch};
     return sl_crun(c, &p);
 }
 
@@ -61,7 +70,8 @@ enum { SL_KLD_POW2 = 1 };
 typedef struct {
     vf T, rT, sh;      /* temperature, 1 / T; the shift of the current exp pass */
     vf ms, mu, ls, lu; /* shifts and log-sums of student and teacher */
-    vf rZs, rZu, gT, zero;
+    vf ps, pu;         /* the block's f_b / Z of student and teacher */
+    vf gT, zero;
 } sl_kld_k;
 
 /* the maxima of the student's (max) and the teacher's (max2) logits */
@@ -98,73 +108,124 @@ SL_INLINE void sl_kld_exp_el(const void *kv, int mode, const sl_rin *in, sl_rout
     o->out = in->pre;
 }
 
-/* the loss terms (sum 0) and, with GRAD, the gradient; s: exp(u - mu),
- * w: exp(s - ms) (scratch rows) */
+/* the loss terms (sum 0) and, with GRAD, the gradient; s: exp(u - bu),
+ * w: exp(s - bs) (scratch rows) */
 enum { SL_KLD_GRAD = 2 };
 
 SL_INLINE void sl_kld_loss_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
 {
     const sl_kld_k *k = (const sl_kld_k *)kv;
-    const vf q = vf_mul(in->s, k->rZu);
+    const vf q = vf_mul(in->s, k->pu);
     const vf lq = vf_sub(vf_sub(sl_kld_div(k, mode, in->t), k->mu), k->lu);
     const vf ls = vf_sub(vf_sub(sl_kld_div(k, mode, in->x), k->ms), k->ls);
     const vf xlogy = vf_select(vf_eq(q, k->zero), k->zero, vf_mul(q, lq));
     o->sum[0] = vf_sub(xlogy, vf_mul(q, ls));
-    if (mode & SL_KLD_GRAD) o->out = vf_mul(vf_sub(vf_mul(in->w, k->rZs), q), k->gT);
+    if (mode & SL_KLD_GRAD) o->out = vf_mul(vf_sub(vf_mul(in->w, k->ps), q), k->gT);
 }
 
-SL_INLINE void sl_kld_row(const sl_rargs *a, const sl_row *row, float *l0, int mode)
+/* The classes [c0, c0 + n) of a row as a row of their own: the driver's
+ * passes and sums over it are those of the whole row's block (its sums
+ * close at the block's end either way). next: the stream after it, for
+ * the prefetches. */
+SL_INLINE sl_row sl_kld_block(const sl_row *row, size_t c0, size_t n)
 {
-    const float T = a->p[0];
-    /* the exponentials go to scratch rows, not the gradient row: the gradient
-     * may alias the input or the target, which the last pass reads */
-    float *eu = a->scratch, *es = row->grad ? a->scratch + row->C : NULL;
-    sl_kld_k k;
-    k.T = vf_set1(T), k.rT = vf_set1(1.0f / T), k.zero = vf_set1(0.0f);
-    sl_row teacher = *row;
-    teacher.x = row->t;
+    sl_row b = *row;
+    const int more = c0 + n < row->C;
+    b.C = n;
+    b.x = (const float *)row->x + c0;
+    b.t = row->t + c0;
+    b.grad = row->grad ? (float *)row->grad + c0 : NULL;
+    b.next_x = more ? (const float *)b.x + n : row->next_x;
+    b.next_t = more ? b.t + n : row->next_t;
+    return b;
+}
 
+/* A block's shift: its max / T; 0 for a block of -inf (its exps are 0, and
+ * its weight exp(-inf - ms) is 0) */
+SL_INLINE float sl_kld_shift(float b) { return b == -INFINITY ? 0.0f : b; }
+
+/* The first sweep over one block: shifts to sh[0..1], exp sums to z[0..1];
+ * es (the student's, NULL without a gradient) and eu: the block's scratch */
+SL_INLINE void sl_kld_exps(const sl_row *blk, float *es, float *eu, sl_kld_k *k, int mode, float T,
+                           float *sh, double *z)
+{
     sl_l16 mx, mt;
     sl_l16_set(&mx, -INFINITY);
     sl_l16_set(&mt, -INFINITY);
     const sl_rpass mp = {
         .ld = SL_RX | SL_RT, .xpad = -INFINITY, .tpad = -INFINITY, .max = 1, .max2 = 1};
-    sl_row_pass(mp, row, NULL, NULL, &k, mode, sl_kld_max_el, NULL, (sl_rloc){.m = &mx, .m2 = &mt});
-    const float ms = sl_l16_max(&mx) / T, mu = sl_l16_max(&mt) / T;
+    sl_row_pass(mp, blk, NULL, NULL, k, mode, sl_kld_max_el, NULL, (sl_rloc){.m = &mx, .m2 = &mt});
+    sh[0] = sl_l16_max(&mx) / T, sh[1] = sl_l16_max(&mt) / T;
 
     sl_rsum zs, zu;
     sl_rsum_init(&zs);
     sl_rsum_init(&zu);
-    const sl_rpass keep = {.sums = 1, .raw = 1, .out = SL_ROUT_SCRATCH, .pre = 1};
-    k.sh = vf_set1(ms);
+    k->sh = vf_set1(sl_kld_shift(sh[0]));
     if (es)
-        sl_row_pass(keep, row, NULL, es, &k, mode, sl_kld_exp_el, sl_kld_exp_pre,
-                    (sl_rloc){.s = {&zs}});
+        sl_row_pass((sl_rpass){.sums = 1, .raw = 1, .out = SL_ROUT_SCRATCH, .pre = 1, .pf = SL_RX},
+                    blk, NULL, es, k, mode, sl_kld_exp_el, sl_kld_exp_pre, (sl_rloc){.s = {&zs}});
     else
-        sl_row_pass((sl_rpass){.sums = 1, .raw = 1, .pre = 1}, row, NULL, NULL, &k, mode,
-                    sl_kld_exp_el, sl_kld_exp_pre, (sl_rloc){.s = {&zs}});
-    k.sh = vf_set1(mu);
-    sl_row_pass(keep, &teacher, NULL, eu, &k, mode, sl_kld_exp_el, sl_kld_exp_pre,
-                (sl_rloc){.s = {&zu}});
-    const float Zs = (float)zs.total, Zu = (float)zu.total;
+        sl_row_pass((sl_rpass){.sums = 1, .raw = 1, .pre = 1, .pf = SL_RX}, blk, NULL, NULL, k,
+                    mode, sl_kld_exp_el, sl_kld_exp_pre, (sl_rloc){.s = {&zs}});
+    /* the teacher's row as the driver's input stream */
+    sl_row teacher = *blk;
+    teacher.x = blk->t;
+    k->sh = vf_set1(sl_kld_shift(sh[1]));
+    sl_row_pass((sl_rpass){.sums = 1, .raw = 1, .out = SL_ROUT_SCRATCH, .pre = 1, .pf = SL_RT},
+                &teacher, NULL, eu, k, mode, sl_kld_exp_el, sl_kld_exp_pre, (sl_rloc){.s = {&zu}});
+    z[0] = zs.total, z[1] = zu.total;
+}
+
+SL_INLINE void sl_kld_row(const sl_rargs *a, const sl_row *row, float *l0, int mode)
+{
+    const size_t C = row->C, nb = C / SL_RBLOCK + (C % SL_RBLOCK != 0);
+    const float T = a->p[0];
+    /* the exponentials go to scratch rows, not the gradient row: the gradient
+     * may alias the input or the target, which the last pass reads */
+    float *eu = a->scratch, *es = row->grad ? a->scratch + C : NULL;
+    /* per block: the exp sums of student and teacher (2C floats from a
+     * 64-byte aligned start: 8-byte aligned), then their shifts */
+    double *z = (double *)(void *)(a->scratch + 2 * C);
+    float *sh = (float *)(z + 2 * nb);
+    sl_kld_k k;
+    k.T = vf_set1(T), k.rT = vf_set1(1.0f / T), k.zero = vf_set1(0.0f);
+
+    float ms = -INFINITY, mu = -INFINITY;
+    for (size_t b = 0; b < nb; b++) {
+        const size_t c0 = b * SL_RBLOCK, n = C - c0 < SL_RBLOCK ? C - c0 : SL_RBLOCK;
+        const sl_row blk = sl_kld_block(row, c0, n);
+        sl_kld_exps(&blk, es ? es + c0 : NULL, eu + c0, &k, mode, T, sh + 2 * b, z + 2 * b);
+        ms = sh[2 * b] > ms ? sh[2 * b] : ms;
+        mu = sh[2 * b + 1] > mu ? sh[2 * b + 1] : mu;
+    }
+    /* the blocks' weights f_b (in place of their shifts) and the sums */
+    double Zs = 0.0, Zu = 0.0;
+    for (size_t b = 0; b < nb; b++) {
+        sh[2 * b] = sl_exp1(sh[2 * b] - ms), sh[2 * b + 1] = sl_exp1(sh[2 * b + 1] - mu);
+        Zs += (double)sh[2 * b] * z[2 * b], Zu += (double)sh[2 * b + 1] * z[2 * b + 1];
+    }
+    const float rZs = 1.0f / (float)Zs, rZu = 1.0f / (float)Zu;
 
     sl_rsum sl;
     sl_rsum_init(&sl);
     k.ms = vf_set1(ms), k.mu = vf_set1(mu);
-    k.ls = vf_set1(sl_log1(Zs)), k.lu = vf_set1(sl_log1(Zu));
-    k.rZs = vf_set1(1.0f / Zs), k.rZu = vf_set1(1.0f / Zu);
+    k.ls = vf_set1(sl_log1((float)Zs)), k.lu = vf_set1(sl_log1((float)Zu));
     k.gT = vf_set1(a->gn * T);
-    if (es) {
-        sl_row withp = *row;
-        withp.w = es;
-        sl_row_pass(
-            (sl_rpass){
-                .ld = SL_RX | SL_RT | SL_RS | SL_RW, .sums = 1, .raw = 1, .out = SL_ROUT_GRAD},
-            &withp, eu, row->grad, &k, mode | SL_KLD_GRAD, sl_kld_loss_el, NULL,
-            (sl_rloc){.s = {&sl}});
-    } else {
-        sl_row_pass((sl_rpass){.ld = SL_RX | SL_RT | SL_RS, .sums = 1, .raw = 1}, row, eu, NULL, &k,
-                    mode, sl_kld_loss_el, NULL, (sl_rloc){.s = {&sl}});
+    for (size_t b = 0; b < nb; b++) {
+        const size_t c0 = b * SL_RBLOCK, n = C - c0 < SL_RBLOCK ? C - c0 : SL_RBLOCK;
+        sl_row blk = sl_kld_block(row, c0, n);
+        k.ps = vf_set1(sh[2 * b] * rZs), k.pu = vf_set1(sh[2 * b + 1] * rZu);
+        if (es) {
+            blk.w = es + c0;
+            sl_row_pass(
+                (sl_rpass){
+                    .ld = SL_RX | SL_RT | SL_RS | SL_RW, .sums = 1, .raw = 1, .out = SL_ROUT_GRAD},
+                &blk, eu + c0, blk.grad, &k, mode | SL_KLD_GRAD, sl_kld_loss_el, NULL,
+                (sl_rloc){.s = {&sl}});
+        } else {
+            sl_row_pass((sl_rpass){.ld = SL_RX | SL_RT | SL_RS, .sums = 1, .raw = 1}, &blk, eu + c0,
+                        NULL, &k, mode, sl_kld_loss_el, NULL, (sl_rloc){.s = {&sl}});
+        }
     }
     *l0 = ((float)sl.total * T) * T;
     if (es && *l0 != *l0) /* a NaN loss: a NaN gradient, as before the pass knew it */

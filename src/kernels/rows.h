@@ -24,7 +24,6 @@
 
 #include "common.h"
 
-#define SL_RBLOCK 1024 /* classes per float-accumulated block of a row sum */
 #define SL_NV16 (16 / SL_VL)
 
 /* 16 canonical lanes of a row, as SL_NV16 vectors. */
@@ -76,6 +75,8 @@ SL_INLINE float sl_lane0(vf v)
 
 /* Scalar log through the vector function: the same bits on every ISA. */
 SL_INLINE float sl_log1(float s) { return sl_lane0(vf_log(vf_set1(s))); }
+/* and exp */
+SL_INLINE float sl_exp1(float s) { return sl_lane0(vf_exp(vf_set1(s))); }
 
 /* ---- float or bfloat16 data ------------------------------------------- */
 
