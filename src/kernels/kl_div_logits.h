@@ -26,16 +26,16 @@
  * The row is worked block by block (SL_RBLOCK classes), in two sweeps.
  * The first reads each block once from memory: the block's maxima of x and
  * t, then, with the block's own shifts b = max / T, exp(s - bs) and
- * exp(u - bu) (summed, and stored into two scratch rows), so that the exps
- * of one block run while the next one streams in. After it, ms = max_b bs
- * (= max(x) / T exactly: division by T > 0 is monotonic), each block's
- * weight f_b = exp(bs - ms), and Zs = sum_b f_b Z_b in double, in block
- * order (teacher alike). The second sweep takes the loss terms with the
- * gradient, p = exp(s - bs) (f_b / Zs) and q alike, reading the student's
- * row before it writes the same group, so the gradient may alias the input
- * or the target. A row of one block has f = 1: the same bits as the
- * unblocked softmax; longer rows differ from it by an ulp of f_b's product.
- * Two exp per logit pair, in the driver's block pre-loops.
+ * exp(u - bu) into two scratch rows, then their sums; the next block (or
+ * row) is prefetched during the exps, so that it streams in while they
+ * compute. After it, ms = max_b bs (= max(x) / T exactly: division by
+ * T > 0 is monotonic), each block's weight f_b = exp(bs - ms), and
+ * Zs = sum_b f_b Z_b in double, in block order (teacher alike). The second
+ * sweep takes the loss terms with the gradient, p = exp(s - bs) (f_b / Zs)
+ * and q alike, reading the student's row before it writes the same group,
+ * so the gradient may alias the input or the target. A row of one block
+ * has f = 1: the same bits as the unblocked softmax; longer rows differ
+ * from it by an ulp of f_b's product. Two exp per logit pair.
  *
  * sl_rargs: p[0] = T, gn = g, scratch: two rows, then per block two
  * doubles (the exp sums) and two floats (the shifts).
@@ -68,7 +68,7 @@ static int sl_plan_kl_div_logits_f32(sl_ccall *c, const sl_class_call *q, double
 enum { SL_KLD_POW2 = 1 };
 
 typedef struct {
-    vf T, rT, sh;      /* temperature, 1 / T; the shift of the current exp pass */
+    vf T, rT;          /* temperature, 1 / T */
     vf ms, mu, ls, lu; /* shifts and log-sums of student and teacher */
     vf ps, pu;         /* the block's f_b / Z of student and teacher */
     vf gT, zero;
@@ -88,24 +88,10 @@ SL_INLINE vf sl_kld_div(const sl_kld_k *k, int mode, vf x)
     return mode & SL_KLD_POW2 ? vf_mul(x, k->rT) : vf_div(x, k->T);
 }
 
-/* the block pre-loop: exp(x / T - shift) */
-SL_INLINE vf sl_kld_exp_pre(const void *kv, int mode, vf x)
-{
-    const sl_kld_k *k = (const sl_kld_k *)kv;
-    return vf_exp(vf_sub(sl_kld_div(k, mode, x), k->sh));
-}
-
 SL_INLINE void sl_kld_nan_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
 {
     (void)kv, (void)mode, (void)in;
     o->out = vf_set1(NAN);
-}
-
-SL_INLINE void sl_kld_exp_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
-{
-    (void)kv, (void)mode;
-    o->sum[0] = in->pre;
-    o->out = in->pre;
 }
 
 /* the loss terms (sum 0) and, with GRAD, the gradient; s: exp(u - bu),
@@ -145,10 +131,15 @@ SL_INLINE sl_row sl_kld_block(const sl_row *row, size_t c0, size_t n)
 SL_INLINE float sl_kld_shift(float b) { return b == -INFINITY ? 0.0f : b; }
 
 /* The first sweep over one block: shifts to sh[0..1], exp sums to z[0..1];
- * es (the student's, NULL without a gradient) and eu: the block's scratch */
+ * es and eu: the block's scratch. The exps of student and teacher are one
+ * loop that stores each group as soon as it is computed (no vector is live
+ * across the SLEEF calls), the sums a second loop over the stored values
+ * (the canonical lanes, closed at the block's end). */
 SL_INLINE void sl_kld_exps(const sl_row *blk, float *es, float *eu, sl_kld_k *k, int mode, float T,
                            float *sh, double *z)
 {
+    const size_t n = blk->C;
+    const float *x = (const float *)blk->x, *t = blk->t;
     sl_l16 mx, mt;
     sl_l16_set(&mx, -INFINITY);
     sl_l16_set(&mt, -INFINITY);
@@ -157,22 +148,32 @@ SL_INLINE void sl_kld_exps(const sl_row *blk, float *es, float *eu, sl_kld_k *k,
     sl_row_pass(mp, blk, NULL, NULL, k, mode, sl_kld_max_el, NULL, (sl_rloc){.m = &mx, .m2 = &mt});
     sh[0] = sl_l16_max(&mx) / T, sh[1] = sl_l16_max(&mt) / T;
 
+    const vf bs = vf_set1(sl_kld_shift(sh[0])), bu = vf_set1(sl_kld_shift(sh[1]));
+    for (size_t c = 0; c < n; c += 16) {
+        sl_l16 e;
+        if (blk->next_x) __builtin_prefetch((const float *)blk->next_x + c);
+        if (blk->next_t) __builtin_prefetch(blk->next_t + c);
+        sl_ld16(&e, x, c, n, 0.0f, 0);
+        for (unsigned v = 0; v < SL_NV16; v++)
+            e.v[v] = vf_exp(vf_sub(sl_kld_div(k, mode, e.v[v]), bs));
+        sl_scratch16(es, c, n, &e); /* lanes past the block are dropped */
+        sl_ld16(&e, t, c, n, 0.0f, 0);
+        for (unsigned v = 0; v < SL_NV16; v++)
+            e.v[v] = vf_exp(vf_sub(sl_kld_div(k, mode, e.v[v]), bu));
+        sl_scratch16(eu, c, n, &e);
+    }
     sl_rsum zs, zu;
     sl_rsum_init(&zs);
     sl_rsum_init(&zu);
-    k->sh = vf_set1(sl_kld_shift(sh[0]));
-    if (es)
-        sl_row_pass((sl_rpass){.sums = 1, .raw = 1, .out = SL_ROUT_SCRATCH, .pre = 1, .pf = SL_RX},
-                    blk, NULL, es, k, mode, sl_kld_exp_el, sl_kld_exp_pre, (sl_rloc){.s = {&zs}});
-    else
-        sl_row_pass((sl_rpass){.sums = 1, .raw = 1, .pre = 1, .pf = SL_RX}, blk, NULL, NULL, k,
-                    mode, sl_kld_exp_el, sl_kld_exp_pre, (sl_rloc){.s = {&zs}});
-    /* the teacher's row as the driver's input stream */
-    sl_row teacher = *blk;
-    teacher.x = blk->t;
-    k->sh = vf_set1(sl_kld_shift(sh[1]));
-    sl_row_pass((sl_rpass){.sums = 1, .raw = 1, .out = SL_ROUT_SCRATCH, .pre = 1, .pf = SL_RT},
-                &teacher, NULL, eu, k, mode, sl_kld_exp_el, sl_kld_exp_pre, (sl_rloc){.s = {&zu}});
+    for (size_t c = 0; c < n; c += 16) {
+        sl_l16 a, b;
+        sl_ld16(&a, es, c, n, 0.0f, 0);
+        sl_ld16(&b, eu, c, n, 0.0f, 0);
+        for (unsigned v = 0; v < SL_NV16; v++)
+            sl_rsum_add(&zs, v, a.v[v]), sl_rsum_add(&zu, v, b.v[v]);
+        sl_rsum_step(&zs, c + 16, n);
+        sl_rsum_step(&zu, c + 16, n);
+    }
     z[0] = zs.total, z[1] = zu.total;
 }
 
@@ -182,7 +183,8 @@ SL_INLINE void sl_kld_row(const sl_rargs *a, const sl_row *row, float *l0, int m
     const float T = a->p[0];
     /* the exponentials go to scratch rows, not the gradient row: the gradient
      * may alias the input or the target, which the last pass reads */
-    float *eu = a->scratch, *es = row->grad ? a->scratch + C : NULL;
+    float *eu = a->scratch, *es = a->scratch + C;
+    const int grad = row->grad != NULL;
     /* per block: the exp sums of student and teacher (2C floats from a
      * 64-byte aligned start: 8-byte aligned), then their shifts */
     double *z = (double *)(void *)(a->scratch + 2 * C);
@@ -194,7 +196,7 @@ SL_INLINE void sl_kld_row(const sl_rargs *a, const sl_row *row, float *l0, int m
     for (size_t b = 0; b < nb; b++) {
         const size_t c0 = b * SL_RBLOCK, n = C - c0 < SL_RBLOCK ? C - c0 : SL_RBLOCK;
         const sl_row blk = sl_kld_block(row, c0, n);
-        sl_kld_exps(&blk, es ? es + c0 : NULL, eu + c0, &k, mode, T, sh + 2 * b, z + 2 * b);
+        sl_kld_exps(&blk, es + c0, eu + c0, &k, mode, T, sh + 2 * b, z + 2 * b);
         ms = sh[2 * b] > ms ? sh[2 * b] : ms;
         mu = sh[2 * b + 1] > mu ? sh[2 * b + 1] : mu;
     }
@@ -215,7 +217,7 @@ SL_INLINE void sl_kld_row(const sl_rargs *a, const sl_row *row, float *l0, int m
         const size_t c0 = b * SL_RBLOCK, n = C - c0 < SL_RBLOCK ? C - c0 : SL_RBLOCK;
         sl_row blk = sl_kld_block(row, c0, n);
         k.ps = vf_set1(sh[2 * b] * rZs), k.pu = vf_set1(sh[2 * b + 1] * rZu);
-        if (es) {
+        if (grad) {
             blk.w = es + c0;
             sl_row_pass(
                 (sl_rpass){
@@ -228,7 +230,7 @@ SL_INLINE void sl_kld_row(const sl_rargs *a, const sl_row *row, float *l0, int m
         }
     }
     *l0 = ((float)sl.total * T) * T;
-    if (es && *l0 != *l0) /* a NaN loss: a NaN gradient, as before the pass knew it */
+    if (grad && *l0 != *l0) /* a NaN loss: a NaN gradient, as before the pass knew it */
         sl_row_pass((sl_rpass){.out = SL_ROUT_GRAD}, row, NULL, row->grad, &k, mode, sl_kld_nan_el,
                     NULL, (sl_rloc){.d = NULL});
 }

@@ -68,8 +68,8 @@ typedef struct {
     void *grad;         /* the row's gradient, or NULL */
     float g;            /* the gradient factor (sl_rargs.gn) */
     int bf16;
-    const void *next_x; /* the next row of the chunk (sl_rpass.pf), or NULL */
-    const float *next_t;
+    const void *next_x; /* the next row's input and float targets, or NULL: */
+    const float *next_t; /* a row function may prefetch them */
 } sl_row;
 
 /* The lanes of one vector of a group of 16 classes (v: which vector). */
@@ -124,9 +124,6 @@ typedef struct {
     int unroll;                   /* unroll the SL_NV16 vectors of a group: the sums' lanes
                                    * stay in registers; for passes with few live values
                                    * (the compiler's choice otherwise) */
-    unsigned pf;                  /* SL_RX | SL_RT: prefetch the next row's streams as the
-                                   * pass goes, for a pass whose time goes to computing
-                                   * while the memory is idle (values are unchanged) */
 } sl_rpass;
 
 /* One vector v of a group of 16 classes from class c. */
@@ -159,14 +156,6 @@ SL_INLINE void sl_row_vec(const sl_rpass m, const sl_row *row, const void *k, in
     if (m.out) o->v[v] = m.gmul ? vf_mul(r.out, g) : r.out;
 }
 
-/* The prefetches of the group of 16 classes from class c (sl_rpass.pf). */
-SL_INLINE void sl_row_prefetch(const sl_rpass m, const sl_row *row, size_t c)
-{
-    if (m.pf & SL_RX && row->next_x)
-        __builtin_prefetch((const char *)row->next_x + c * (row->bf16 ? 2 : 4));
-    if (m.pf & SL_RT && row->next_t) __builtin_prefetch(row->next_t + c);
-}
-
 /* One group of 16 classes from class c; pb: the block's pre-loop values at
  * this group (pn of them from the group's block start c0), or NULL: pre
  * computed here from the group's input (a row of one group, where the
@@ -177,7 +166,6 @@ SL_INLINE void sl_row_group(const sl_rpass m, const sl_row *row, const float *s,
 {
     const size_t C = row->C;
     sl_l16 x, t, w, sc, p, o;
-    if (!pb) sl_row_prefetch(m, row, c);
     if (m.ld & SL_RX || (m.pre && !pb)) sl_ld16(&x, row->x, c, C, m.xpad, row->bf16);
     if (m.pre && pb) sl_ld16(&p, pb, c - c0, pn, 0.0f, 0);
     if (m.pre && !pb)
@@ -218,7 +206,6 @@ SL_INLINE void sl_row_blocks(const sl_rpass m, const sl_row *row, const float *s
          * spilled around them; the main loop reads the values back from L1 */
         for (size_t c = 0; c < n; c += 16) {
             sl_l16 x, l;
-            sl_row_prefetch(m, row, c0 + c); /* while the calls compute */
             sl_ld16(&x, row->x, c0 + c, C, m.xpad, row->bf16);
             for (unsigned v = 0; v < SL_NV16; v++) l.v[v] = pre(k, mode, x.v[v]);
             sl_scratch16(pbuf, c, n, &l);
