@@ -12,17 +12,17 @@
  * A NaN cos of a y = +-1 row makes its loss and both gradient rows NaN
  * (PyTorch: a zero gradient where y = -1).
  *
- * Passes per row: the three sums; d/dx2 into a scratch row; d/dx1 into its
- * row; the scratch copied to d/dx2's row. The input2 stream is the driver's
- * target stream. Each gradient row is written after the last read of both
- * inputs, so a gradient may alias its input.
+ * Passes per row: the three sums; the gradients, both in one pass when both
+ * are wanted. The input2 stream is the driver's target stream. Each group
+ * of a gradient row is written after that group's loads of both inputs, so
+ * a gradient may alias its input.
  */
 #ifndef SL_KERNELS_COSINE_EMBEDDING_H
 #define SL_KERNELS_COSINE_EMBEDDING_H
 
 #ifdef SL_PLANS /* the plan, compiled once (src/class_entry.c) */
 
-/* MEAN divides by batch; p[0] = margin; scratch: one row */
+/* MEAN divides by batch; p[0] = margin */
 static int sl_plan_cosine_embedding_f32(sl_ccall *c, const sl_class_call *q, double wsum)
 {
     (void)wsum;
@@ -31,7 +31,7 @@ static int sl_plan_cosine_embedding_f32(sl_ccall *c, const sl_class_call *q, dou
     c->a.tf = q->tf;
     c->a.p[0] = q->pf[0];
     c->a.gn = c->red == SIMDLOSS_MEAN && q->batch > 0 ? (float)(1.0 / (double)q->batch) : 1.0f;
-    const sl_cplan p = {k, 0, 1.0f, 0.0f, (double)c->npos, 1.0, sl_scratch(1, q->classes)};
+    const sl_cplan p = {k, 0, 1.0f, 0.0f, (double)c->npos, 1.0, 0};
     return sl_crun(c, &p);
 }
 
@@ -52,14 +52,15 @@ SL_INLINE void sl_cemb_sum_el(const void *kv, int mode, const sl_rin *in, sl_rou
     o->sum[2] = vf_mul(in->t, in->t);
 }
 
-/* mode 1: d/dx1 = a x2 - b1 x1; mode 2: d/dx2 = a x1 - b2 x2 */
+/* mode 1: d/dx1 = a x2 - b1 x1; mode 2: d/dx2 = a x1 - b2 x2; mode 3: both
+ * (d/dx2 as out2) */
 SL_INLINE void sl_cemb_grad_el(const void *kv, int mode, const sl_rin *in, sl_rout *o)
 {
     const sl_cemb_k *k = (const sl_cemb_k *)kv;
-    if (mode == 1)
-        o->out = vf_sub(vf_mul(k->a, in->t), vf_mul(k->b1, in->x));
-    else
-        o->out = vf_sub(vf_mul(k->a, in->x), vf_mul(k->b2, in->t));
+    const vf g1 = vf_sub(vf_mul(k->a, in->t), vf_mul(k->b1, in->x));
+    const vf g2 = vf_sub(vf_mul(k->a, in->x), vf_mul(k->b2, in->t));
+    o->out = mode == 2 ? g2 : g1;
+    o->out2 = g2;
 }
 
 SL_INLINE void sl_cemb_row(const sl_rargs *a, const sl_row *row0, float *l0, int mode)
@@ -105,12 +106,16 @@ SL_INLINE void sl_cemb_row(const sl_rargs *a, const sl_row *row0, float *l0, int
     k.a = vf_set1(G / D);
     k.b1 = vf_set1(G * cos / m1);
     k.b2 = vf_set1(G * cos / m2);
-    /* d/dx2 straight to its row unless it aliases x2, which the next pass reads */
-    float *s = g2 != row.t ? g2 : a->scratch;
     const sl_rpass gp = {.ld = ld, .out = SL_ROUT_GRAD};
-    if (g2) sl_row_pass(gp, &row, NULL, g1 ? s : g2, &k, 2, sl_cemb_grad_el, NULL, (sl_rloc){0});
-    if (g1) sl_row_pass(gp, &row, NULL, g1, &k, 1, sl_cemb_grad_el, NULL, (sl_rloc){0});
-    if (g1 && g2 && s != g2) memcpy(g2, s, C * sizeof(float));
+    if (g1 && g2) {
+        row.grad2 = g2;
+        sl_row_pass((sl_rpass){.ld = ld, .out = SL_ROUT_GRAD, .outs = 2}, &row, NULL, g1, &k, 3,
+                    sl_cemb_grad_el, NULL, (sl_rloc){0});
+    } else if (g1) {
+        sl_row_pass(gp, &row, NULL, g1, &k, 1, sl_cemb_grad_el, NULL, (sl_rloc){0});
+    } else {
+        sl_row_pass(gp, &row, NULL, g2, &k, 2, sl_cemb_grad_el, NULL, (sl_rloc){0});
+    }
 }
 
 static void k_cosine_embedding_f32(const sl_rargs *a, size_t pos, size_t cnt, float *l0, float *l1)

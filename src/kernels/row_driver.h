@@ -66,9 +66,11 @@ typedef struct {
     size_t nl;          /* label rows: their number (labels before the first -1) */
     size_t y;           /* class-index target (SIZE_MAX: none) */
     void *grad;         /* the row's gradient, or NULL */
-    float g;            /* the gradient factor (sl_rargs.gn) */
+    float *grad2;       /* further float gradient rows (sl_rpass.outs), or NULL */
+    float *grad3;
+    float g; /* the gradient factor (sl_rargs.gn) */
     int bf16;
-    const void *next_x; /* the next row's input and float targets, or NULL: */
+    const void *next_x;  /* the next row's input and float targets, or NULL: */
     const float *next_t; /* a row function may prefetch them */
 } sl_row;
 
@@ -84,7 +86,7 @@ typedef struct {
  * sl_rloc.s[j], dsum to the double lanes), of its max, the value stored;
  * keep (ok on entry): the lanes whose terms count. */
 typedef struct {
-    vf sum[SL_RSUMS], dsum, max, max2, out;
+    vf sum[SL_RSUMS], dsum, max, max2, out, out2, out3;
     vm keep;
 } sl_rout;
 
@@ -119,6 +121,11 @@ typedef struct {
     int dsum, max, max2;          /* add dsum to the double lanes; max (max2) into m (m2) */
     int at_y;                     /* compute sl_rin.ok_y */
     int out;                      /* SL_ROUT_* */
+    int outs;                     /* with SL_ROUT_GRAD: also out2 to sl_row.grad2 (2) and
+                                   * out3 to grad3 (3), float: a loss with several
+                                   * differentiable inputs writes all its gradients in one
+                                   * pass (each group is stored after its loads, so any
+                                   * gradient may alias any input exactly) */
     int gmul;                     /* store out * g */
     int pre;                      /* sl_rin.pre from the block pre-loop */
     int unroll;                   /* unroll the SL_NV16 vectors of a group: the sums' lanes
@@ -130,7 +137,7 @@ typedef struct {
 SL_INLINE void sl_row_vec(const sl_rpass m, const sl_row *row, const void *k, int mode,
                           sl_relem elem, vf g, const sl_rloc acc, size_t c, unsigned v,
                           const sl_l16 *x, const sl_l16 *t, const sl_l16 *w, const sl_l16 *sc,
-                          const sl_l16 *p, const float *ex, int has_y, sl_l16 *o)
+                          const sl_l16 *p, const float *ex, int has_y, sl_l16 o[3])
 {
     const vf zero = vf_set1(0.0f);
     sl_rin in;
@@ -153,7 +160,9 @@ SL_INLINE void sl_row_vec(const sl_rpass m, const sl_row *row, const void *k, in
     if (m.dsum) vacc_add(acc.d, vf_select(r.keep, r.dsum, zero), v);
     if (m.max) acc.m->v[v] = vf_max(vf_select(r.keep, r.max, vf_set1(-INFINITY)), acc.m->v[v]);
     if (m.max2) acc.m2->v[v] = vf_max(vf_select(r.keep, r.max2, vf_set1(-INFINITY)), acc.m2->v[v]);
-    if (m.out) o->v[v] = m.gmul ? vf_mul(r.out, g) : r.out;
+    if (m.out) o[0].v[v] = m.gmul ? vf_mul(r.out, g) : r.out;
+    if (m.outs >= 2) o[1].v[v] = m.gmul ? vf_mul(r.out2, g) : r.out2;
+    if (m.outs >= 3) o[2].v[v] = m.gmul ? vf_mul(r.out3, g) : r.out3;
 }
 
 /* One group of 16 classes from class c; pb: the block's pre-loop values at
@@ -165,7 +174,7 @@ SL_INLINE void sl_row_group(const sl_rpass m, const sl_row *row, const float *s,
                             const sl_rloc acc, size_t c, const float *pb, size_t c0, size_t pn)
 {
     const size_t C = row->C;
-    sl_l16 x, t, w, sc, p, o;
+    sl_l16 x, t, w, sc, p, o[3];
     if (m.ld & SL_RX || (m.pre && !pb)) sl_ld16(&x, row->x, c, C, m.xpad, row->bf16);
     if (m.pre && pb) sl_ld16(&p, pb, c - c0, pn, 0.0f, 0);
     if (m.pre && !pb)
@@ -181,13 +190,15 @@ SL_INLINE void sl_row_group(const sl_rpass m, const sl_row *row, const float *s,
     if (m.unroll) {
 #pragma GCC unroll 4
         for (unsigned v = 0; v < SL_NV16; v++)
-            sl_row_vec(m, row, k, mode, elem, g, acc, c, v, &x, &t, &w, &sc, &p, ex, has_y, &o);
+            sl_row_vec(m, row, k, mode, elem, g, acc, c, v, &x, &t, &w, &sc, &p, ex, has_y, o);
     } else {
         for (unsigned v = 0; v < SL_NV16; v++)
-            sl_row_vec(m, row, k, mode, elem, g, acc, c, v, &x, &t, &w, &sc, &p, ex, has_y, &o);
+            sl_row_vec(m, row, k, mode, elem, g, acc, c, v, &x, &t, &w, &sc, &p, ex, has_y, o);
     }
-    if (m.out == SL_ROUT_GRAD) sl_st16(out, c, C, &o, row->bf16);
-    if (m.out == SL_ROUT_SCRATCH) sl_scratch16((float *)out, c, C, &o);
+    if (m.out == SL_ROUT_GRAD) sl_st16(out, c, C, &o[0], row->bf16);
+    if (m.out == SL_ROUT_SCRATCH) sl_scratch16((float *)out, c, C, &o[0]);
+    if (m.outs >= 2) sl_st16(row->grad2, c, C, &o[1], 0);
+    if (m.outs >= 3) sl_st16(row->grad3, c, C, &o[2], 0);
 #pragma GCC unroll 4
     for (int j = 0; j < SL_RSUMS; j++)
         if (m.sums >> j & 1) sl_rsum_step(acc.s[j], c + 16, C);
@@ -258,6 +269,7 @@ SL_INLINE sl_row sl_row_at(const sl_rargs *a, size_t r, int tgt, int bf16)
                         : (void *)((float *)a->grad + r * C);
     row.g = a->gn;
     row.bf16 = bf16;
+    row.grad2 = row.grad3 = NULL;
     row.next_x = NULL;
     row.next_t = NULL;
     if (tgt == SL_RT_LABELS) {
