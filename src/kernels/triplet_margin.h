@@ -18,9 +18,11 @@
  *   d/dn = g (wa h(a - n) + wp h(p - n)).
  * NaN in an input makes its row's loss and gradients NaN.
  *
- * Passes per row: the sums of |delta|^P (two, three with swap); d/dp and
- * d/dn into scratch rows; d/da into its row; the scratch rows copied to
- * theirs (so that a gradient may alias its input). The positive is the
+ * Passes per row: the sums of |delta|^P (two, three with swap); then all
+ * three gradients in one pass (each group stored after its loads, so a
+ * gradient may alias its input), each h computed once. A subset of the
+ * gradients: d/dp and d/dn into scratch rows, d/da into its row, the
+ * scratch rows copied to theirs. The positive is the
  * driver's target stream, the negative its weight stream. P = 1 and 2 are
  * products; other orders call SLEEF's pow per element (and once for the
  * root, through the vector function: the same bits on every ISA).
@@ -53,7 +55,7 @@ static int sl_plan_triplet_margin_f32(sl_ccall *c, const sl_class_call *q, doubl
 /* mode: the norm's order (mode & 3), swap (SL_TRI_SWAP), which gradient a
  * pass makes (mode >> SL_TRI_WHICH) */
 enum { SL_TRI_P2, SL_TRI_P1, SL_TRI_PGEN, SL_TRI_SWAP = 4, SL_TRI_WHICH = 3 };
-enum { SL_TRI_GA = 1, SL_TRI_GP = 2, SL_TRI_GN = 3 };
+enum { SL_TRI_GA = 1, SL_TRI_GP = 2, SL_TRI_GN = 3, SL_TRI_GALL = 4 };
 
 typedef struct {
     vf eps, P, Pm1, zero;
@@ -97,12 +99,13 @@ SL_INLINE void sl_tri_grad_el(const void *kv, int mode, const sl_rin *in, sl_rou
     const vf han = sl_tri_h(k, kind, vf_add(vf_sub(in->x, in->w), k->eps));
     vf hpn = k->zero;
     if (mode & SL_TRI_SWAP) hpn = sl_tri_h(k, kind, vf_add(vf_sub(in->t, in->w), k->eps));
-    if (which == SL_TRI_GA)
-        o->out = vf_sub(vf_mul(k->cap, hap), vf_mul(k->can, han));
-    else if (which == SL_TRI_GP)
-        o->out = vf_sub(vf_neg(vf_mul(k->cap, hap)), vf_mul(k->cpn, hpn));
-    else
-        o->out = vf_add(vf_mul(k->can, han), vf_mul(k->cpn, hpn));
+    const vf ga = vf_sub(vf_mul(k->cap, hap), vf_mul(k->can, han));
+    const vf gp = vf_sub(vf_neg(vf_mul(k->cap, hap)), vf_mul(k->cpn, hpn));
+    const vf gn = vf_add(vf_mul(k->can, han), vf_mul(k->cpn, hpn));
+    /* SL_TRI_GALL: all three (out, out2, out3) */
+    o->out = which == SL_TRI_GP ? gp : which == SL_TRI_GN ? gn : ga;
+    o->out2 = gp;
+    o->out3 = gn;
 }
 
 /* the distance from its sum: S^(1/P) */
@@ -168,11 +171,17 @@ SL_INLINE void sl_tri_row(const sl_rargs *a, const sl_row *row0, float *l0, int 
     k.can = vf_set1(sl_tri_fac(kind, g, wa, dan, P));
     k.cpn = vf_set1(sl_tri_fac(kind, g, wp, dpn, P));
     if (g != g) k.cap = k.can = k.cpn = vf_set1(NAN);
-    /* the positive's and negative's gradients go straight to their rows
-     * unless they alias their inputs, which later passes still read */
+    const sl_rpass gpass = {.ld = ld, .out = SL_ROUT_GRAD};
+    if (ga && gp && gn) { /* one pass: each group stored after its loads */
+        row.grad2 = gp, row.grad3 = gn;
+        sl_row_pass((sl_rpass){.ld = ld, .out = SL_ROUT_GRAD, .outs = 3}, &row, NULL, ga, &k,
+                    mode | SL_TRI_GALL << SL_TRI_WHICH, sl_tri_grad_el, NULL, (sl_rloc){0});
+        return;
+    }
+    /* a subset: the positive's and negative's gradients go straight to their
+     * rows unless they alias their inputs, which later passes still read */
     const int direct = gp != row.t && gn != row.w;
     float *sp = direct ? gp : a->scratch, *sn = direct ? gn : a->scratch + C;
-    const sl_rpass gpass = {.ld = ld, .out = SL_ROUT_GRAD};
     if (gp)
         sl_row_pass(gpass, &row, NULL, ga || gn ? sp : gp, &k, mode | SL_TRI_GP << SL_TRI_WHICH,
                     sl_tri_grad_el, NULL, (sl_rloc){0});
