@@ -2,7 +2,8 @@
 /*
  * simdloss_ctc_f32 against
  *   (a) PyTorch 1.13 (golden/ctc/ctc.txt, gen_ctc.py), loss and gradient for
- *       every reduction, on every table;
+ *       every reduction, on every table; Keras 3's keras.losses.CTC
+ *       (golden/keras/ctc.txt, gen_keras_ctc.py) mapped onto it (ctc_keras);
  *   (b) a float64 reference of the same recursions (exact log-sum-exp),
  *       itself checked against every alignment enumerated (tiny cases) and
  *       its gradient against central differences, on random cases with
@@ -431,6 +432,135 @@ START_TEST(ctc_golden)
 }
 END_TEST
 
+/* ---- golden (Keras 3) ---------------------------------------------------------------------------
+ */
+
+/* Keras 3's keras.losses.CTC (golden/keras/ctc.txt, gen_keras_ctc.py: Keras
+ * itself on JAX, float32) is simdloss_ctc_f32 with
+ *   log_probs      = log_softmax(y_pred) (Keras takes logits), transposed
+ *                    from Keras' (batch, time, classes) to (time, batch,
+ *                    classes);
+ *   targets        = the rows of y_true, target_stride = max_length;
+ *   target_lengths = each row's count of non-zero labels (Keras reads the
+ *                    first that many entries: labels first, zeros after);
+ *   input_lengths  = time for every row; blank 0; zero_infinity 0;
+ * Keras' reduction None is NONE; its default sum_over_batch_size is SUM /
+ * batch (not MEAN, which also divides by the target length); its gradient
+ * with respect to the logits is the SUM gradient / batch: the PyTorch
+ * quirk's exp(log_probs) term is exactly log_softmax's backward (a frame's
+ * true partials sum to -1). Every row of the file is feasible: Keras writes
+ * log_epsilon = -1e5 for impossible transitions, so an infeasible row has a
+ * large finite loss there and inf here.
+ * log_softmax is taken here in double and rounded once; JAX's float32
+ * log_softmax differs by an ulp or so per entry. Both sides are float32
+ * recursions over alphas as large as the loss, so the error is a few ulps
+ * of the loss: measured (the same bits on every table), sequence losses
+ * within 1.9e-7 * (1 + loss) and the mean within 1.6e-7 * (1 + mean), not
+ * growing with time (5.7e-8 at 1 frame, 9.1e-8 at 100); a posterior's
+ * relative error is that of exp(alpha + beta - loss), so gradients within
+ * 4.2e-7 * (1 + the row's loss) * max(|g|, exp(log_probs) / batch) (up to
+ * 9e-6 absolute at 100 frames, loss 161). The tolerances are about 10x:
+ * 2e-6, 2e-6 and 4e-6. */
+static int tc_keras_case(const char *name, size_t B, size_t T, size_t C, size_t L, const int64_t *y,
+                         const float *x, const float *none, float mean, const float *gmean)
+{
+    tc_case c;
+    memset(&c, 0, sizeof c);
+    c.T = T, c.N = B, c.C = C, c.stride = L, c.blank = 0, c.zi = 0;
+    c.lp = malloc((T * B * C + 1) * sizeof(float));
+    c.targets = malloc((B * L + 1) * sizeof(int64_t));
+    c.il = malloc((B + 1) * sizeof(int64_t)), c.tl = malloc((B + 1) * sizeof(int64_t));
+    float *loss = malloc((B + 1) * sizeof(float)), *g = malloc((T * B * C + 1) * sizeof(float));
+    ck_assert(c.lp && c.targets && c.il && c.tl && loss && g);
+    memcpy(c.targets, y, B * L * sizeof(int64_t));
+    for (size_t b = 0; b < B; b++) {
+        c.il[b] = (int64_t)T, c.tl[b] = 0;
+        for (size_t j = 0; j < L; j++) c.tl[b] += y[b * L + j] != 0;
+        for (size_t t = 0; t < T; t++) {
+            const float *row = x + (b * T + t) * C;
+            double m = -INFINITY, z = 0.0;
+            for (size_t k = 0; k < C; k++) m = fmax(m, row[k]);
+            for (size_t k = 0; k < C; k++) z += exp(row[k] - m);
+            for (size_t k = 0; k < C; k++) c.lp[(t * B + b) * C + k] = (float)(row[k] - m - log(z));
+        }
+    }
+    int fails = 0;
+    ck_assert_int_eq(tc_call(&c, SIMDLOSS_NONE, loss, NULL), SIMDLOSS_OK);
+    for (size_t b = 0; b < B; b++)
+        if (!tc_near(loss[b], none[b], 2e-6 * (1 + fabs(none[b]))))
+            fails++, fprintf(stderr, "FAIL [%s] keras %s none[%zu] %.9g, keras %.9g\n", tl_table(),
+                             name, b, (double)loss[b], (double)none[b]);
+    float sum;
+    ck_assert_int_eq(tc_call(&c, SIMDLOSS_SUM, &sum, g), SIMDLOSS_OK);
+    if (!tc_near((float)((double)sum / (double)B), mean, 2e-6 * (1 + fabs(mean))))
+        fails++, fprintf(stderr, "FAIL [%s] keras %s SUM / batch %.9g, keras mean %.9g\n",
+                         tl_table(), name, (double)sum / (double)B, (double)mean);
+    for (size_t b = 0; b < B; b++)
+        for (size_t t = 0; t < T; t++)
+            for (size_t k = 0; k < C; k++) {
+                const size_t i = (t * B + b) * C + k, ik = (b * T + t) * C + k;
+                const double got = (double)g[i] / (double)B, want = gmean[ik];
+                const double p = exp((double)c.lp[i]) / (double)B;
+                const double tol = 4e-6 * (1 + fabs(none[b])) * fmax(fabs(want), p);
+                if (!tc_near((float)got, want, tol) && fails++ < 10)
+                    fprintf(stderr,
+                            "FAIL [%s] keras %s grad (b %zu, t %zu, c %zu) %.9g, keras %.9g\n",
+                            tl_table(), name, b, t, k, got, want);
+            }
+    free(loss), free(g);
+    tc_free(&c);
+    return fails;
+}
+
+START_TEST(ctc_keras)
+{
+    if (!tl_use_table(_i)) return;
+    char path[512];
+    snprintf(path, sizeof path, "%s/keras/ctc.txt", TL_GOLDEN_DIR);
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot open golden file %s", path);
+    static char line[1 << 20];
+    const size_t cap = 1 << 16;
+    float *x = malloc(cap * sizeof(float)), *none = malloc(cap * sizeof(float));
+    float *gmean = malloc(cap * sizeof(float)), mean = 0;
+    int64_t *y = malloc(cap * sizeof(int64_t));
+    ck_assert(x && none && gmean && y);
+    size_t B = 0, T = 0, C = 0, L = 0;
+    char name[64] = "";
+    int cases = 0, fails = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == '\n') continue;
+        char *save = NULL, *key = strtok_r(line, " \n", &save), *rest = save;
+        if (!key) continue;
+        if (!strcmp(key, "case")) {
+            snprintf(name, sizeof name, "%s", strtok_r(NULL, " \n", &save));
+        } else if (!strcmp(key, "shape")) {
+            int64_t v[4];
+            ck_assert_int_eq(tc_ints(rest, v, 4), 4);
+            B = (size_t)v[0], T = (size_t)v[1], C = (size_t)v[2], L = (size_t)v[3];
+        } else if (!strcmp(key, "y")) {
+            ck_assert_uint_eq(tc_ints(rest, y, cap), B * L);
+        } else if (!strcmp(key, "logits")) {
+            ck_assert_uint_eq(tl_hex_floats(rest, x, cap), B * T * C);
+        } else if (!strcmp(key, "none")) {
+            ck_assert_uint_eq(tl_hex_floats(rest, none, cap), B);
+        } else if (!strcmp(key, "mean")) {
+            ck_assert_uint_eq(tl_hex_floats(rest, &mean, 1), 1);
+        } else if (!strcmp(key, "g_mean")) {
+            ck_assert_uint_eq(tl_hex_floats(rest, gmean, cap), B * T * C);
+        } else if (!strcmp(key, "end")) {
+            fails += tc_keras_case(name, B, T, C, L, y, x, none, mean, gmean);
+            cases++;
+        }
+    }
+    fclose(f);
+    free(x), free(none), free(gmean), free(y);
+    ck_assert_msg(cases >= 8, "%s: %d cases", path, cases);
+    ck_assert_msg(fails == 0, "[%s] %d mismatches with Keras in %d cases", tl_table(), fails,
+                  cases);
+}
+END_TEST
+
 /* ---- bits: tables, threads, layouts, in place ---------------------------------------------------
  */
 /* every output of every reduction for a family of cases with NaN, -inf and
@@ -664,6 +794,7 @@ int main(void)
     tcase_add_test(tc, ctc_brute_force);
     tcase_add_loop_test(tc, ctc_reference, 0, tl_ntables());
     tcase_add_loop_test(tc, ctc_golden, 0, tl_ntables());
+    tcase_add_loop_test(tc, ctc_keras, 0, tl_ntables());
     tcase_add_test(tc, ctc_bitwise);
     tcase_add_loop_test(tc, ctc_layouts_in_place, 0, tl_ntables());
     tcase_add_loop_test(tc, ctc_semantics, 0, tl_ntables());

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Keras 3 on its JAX CPU backend, pinned, in a venv outside the test path:
 # the reference that writes the golden vectors of the Keras losses computed
-# from Keras itself (gen_circle.py). Prints the venv's python.
+# from Keras itself (gen_circle.py, gen_keras_ctc.py). Prints the venv's
+# python.
 #   tests/golden/keras-venv.sh   (SIMDLOSS_KERAS_VENV: the venv's directory,
 #                                 default ~/.cache/simdloss/keras)
 set -euo pipefail

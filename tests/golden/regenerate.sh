@@ -6,7 +6,8 @@
 # (gen_ce_ex.py), tests/golden/linear/linear_ce.txt (gen_linear_ce.py) and
 # tests/golden/linear/adaptive.txt (gen_adaptive.py) from
 # PyTorch 1.13 (Debian's python3-torch), and tests/golden/keras/circle.txt
-# (gen_circle.py) from Keras 3 itself in a pinned venv (keras-venv.sh).
+# (gen_circle.py) and tests/golden/keras/ctc.txt (gen_keras_ctc.py) from
+# Keras 3 itself in a pinned venv (keras-venv.sh).
 # Installs python3-torch and python3-numpy first when /usr/bin/python3 lacks them.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,4 +25,6 @@ fi
 "$PY" "$here/gen_ce_ex.py"
 "$PY" "$here/gen_linear_ce.py"
 "$PY" "$here/gen_adaptive.py"
-exec "$("$here/keras-venv.sh")" "$here/gen_circle.py"
+KERAS_PY=$("$here/keras-venv.sh")
+"$KERAS_PY" "$here/gen_circle.py"
+exec "$KERAS_PY" "$here/gen_keras_ctc.py"
