@@ -22,11 +22,13 @@ import math
 import os
 import sys
 import warnings
-import zlib
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from golden_io import hexs, rng_for  # noqa: E402,F401 (the other torch generators import them from here)
 
 warnings.filterwarnings("ignore")
 torch.set_num_threads(1)
@@ -79,17 +81,6 @@ def f32(v):
 def pf(v):
     """A float32 value as the Python float torch receives for a scalar parameter."""
     return float(F32(v))
-
-
-def hexs(v):
-    a = np.asarray(v, dtype=F32).ravel()
-    b = a.view(np.uint32).copy()
-    b[np.isnan(a)] = 0x7FC00000
-    return " ".join("%08x" % int(u) for u in b)
-
-
-def rng_for(*parts):
-    return np.random.default_rng(zlib.crc32("/".join(str(p) for p in parts).encode()))
 
 
 # ------------------------------------------------------------- references --

@@ -29,7 +29,7 @@ Deterministic: seeds from the crc32 of the case name. Run with the venv of
 keras-venv.sh (see regenerate.sh).
 """
 import os
-import zlib
+import sys
 
 os.environ["KERAS_BACKEND"] = "jax"
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
@@ -39,19 +39,11 @@ import jax.numpy as jnp  # noqa: E402
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from golden_io import hexs, rng_for  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 F32 = np.float32
-
-
-def hexs(v):
-    a = np.asarray(v, dtype=F32).ravel()
-    b = a.view(np.uint32).copy()
-    b[np.isnan(a)] = 0x7FC00000
-    return " ".join("%08x" % int(u) for u in b)
-
-
-def rng_for(name):
-    return np.random.default_rng(zlib.crc32(("keras_ctc/" + name).encode()))
 
 
 # name, batch, time, classes, max_length, logit scale, labels (None: random
@@ -89,7 +81,7 @@ def min_time(row):
 
 
 def make(name, B, T, C, L, scale, labels):
-    rng = rng_for(name)
+    rng = rng_for("keras_ctc", name)
     if labels is None:
         y = np.zeros((B, L), dtype=np.int64)
         for b in range(B):
