@@ -91,9 +91,9 @@ static void sl_triplet_distance_rows(const sl_rargs *a, size_t pos, size_t cnt, 
             const float ea = g * ap_u[c] - ga_n * an_u[c];
             const float ep = g * ap_v[c] - (swap ? gp_n * pn_u[c] : 0.0f);
             const float en = -(ga_n * an_v[c]) - (swap ? gp_n * pn_v[c] : 0.0f);
-            if (ga) ga[c] = ea;
-            if (gp) gp[c] = ep;
-            if (gn) gn[c] = en;
+            if (ga) ga[c] = sl_canon1(ea); /* NaN payloads of the inputs or the caller's */
+            if (gp) gp[c] = sl_canon1(ep); /* distance do not reach the outputs */
+            if (gn) gn[c] = sl_canon1(en);
         }
     }
 }

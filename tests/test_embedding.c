@@ -971,6 +971,48 @@ START_TEST(te_distance_custom)
 }
 END_TEST
 
+/* NaN payloads in the inputs (a quiet one with a payload, a negative one)
+ * reach the COSINE and CUSTOM paths' arithmetic: every NaN they write is
+ * still 0x7fc00000 (fuzz_triplet_distance found 0xffc00001 in a gradient) */
+START_TEST(te_distance_canonical_nan)
+{
+    if (!tl_use_table(_i)) return;
+    const size_t B = 5, D = 7;
+    float *x[3], *g[3], *l = malloc(te_bytes(B, 1));
+    for (int i = 0; i < 3; i++) x[i] = malloc(te_bytes(B, D)), g[i] = malloc(te_bytes(B, D));
+    te_triplet_data(B, D, 11, x[0], x[1], x[2]);
+    const uint32_t payloads[] = {0x7fc00001u, 0xffc00001u, 0xffffffffu};
+    for (size_t r = 0; r < B; r++) {
+        const uint32_t b = payloads[r % 3];
+        memcpy(&x[r % 3][r * D + r % D], &b, sizeof b);
+    }
+    te_sq_ctx ctx = {0, 0};
+    const simdloss_distance kinds[] = {{SIMDLOSS_DIST_COSINE, 0, 0, NULL, NULL},
+                                       {SIMDLOSS_DIST_CUSTOM, 0, 0, te_sq_dist, &ctx}};
+    for (int k = 0; k < 2; k++)
+        for (int swap = 0; swap < 2; swap++) {
+            ck_assert_int_eq(simdloss_triplet_margin_with_distance_f32(
+                                 B, D, x[0], x[1], x[2], &kinds[k], -100.0f + 101.0f * swap, swap,
+                                 SIMDLOSS_NONE, l, g[0], g[1], g[2]),
+                             SIMDLOSS_OK);
+            size_t nans = 0;
+            for (int i = 0; i < 4; i++)
+                for (size_t j = 0; j < (i < 3 ? B * D : B); j++) {
+                    const float v = i < 3 ? g[i][j] : l[j];
+                    uint32_t b;
+                    memcpy(&b, &v, sizeof b);
+                    if (v != v) nans++;
+                    ck_assert_msg(v == v || b == 0x7fc00000u,
+                                  "[%s] kind %d swap %d: %s[%zu] = 0x%08x", tl_table(), k, swap,
+                                  i < 3 ? "grad" : "loss", j, (unsigned)b);
+                }
+            ck_assert_msg(nans > 0, "kind %d swap %d: no NaN reached the outputs", k, swap);
+        }
+    for (int i = 0; i < 3; i++) free(x[i]), free(g[i]);
+    free(l);
+}
+END_TEST
+
 int main(void)
 {
     te_collect();
@@ -985,6 +1027,7 @@ int main(void)
     tcase_add_loop_test(tc, te_distance_pairwise, 0, tl_ntables());
     tcase_add_loop_test(tc, te_distance_cosine, 0, tl_ntables());
     tcase_add_loop_test(tc, te_distance_custom, 0, tl_ntables());
+    tcase_add_loop_test(tc, te_distance_canonical_nan, 0, tl_ntables());
     suite_add_tcase(s, tc);
     return tl_main(s);
 }
