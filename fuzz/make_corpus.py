@@ -7,6 +7,7 @@
     fuzz/corpus/ctc/           inputs of fuzz/fuzz_ctc.c
     fuzz/corpus/ce_ex/         inputs of fuzz/fuzz_ce_ex.c
     fuzz/corpus/linear/        inputs of fuzz/fuzz_linear.c
+    fuzz/corpus/triplet_distance/  inputs of fuzz/fuzz_triplet_distance.c
 
 Each seed is one call in the input layout documented at the top of the two
 targets (a fixed header, then a pool of raw 32-bit words). The seeds cover
@@ -363,6 +364,45 @@ def linear_seeds():
     return seeds
 
 
+def triplet_distance(kind, B, D, seed, pmode=0, emode=0, mmode=0, outs=0x0F, fill=0x2A, rmode=2,
+                     red=0):
+    """fuzz/fuzz_triplet_distance.c: the distance's mode (bits 0-2: 0 NULL,
+    1 PAIRWISE p = 1, 2 PAIRWISE with p and eps from their selectors, 3
+    COSINE, 4 CUSTOM, 5 CUSTOM without a function when pmode is odd, 6 a kind
+    outside the enum, 7 PAIRWISE p = 2; bit 4 swap), p's, eps's and margin's
+    selectors (8: 0, 9: negative, 10: infinite, 11: NaN, else valid), the
+    outputs (bit 0 loss, bits 1-3 the three gradients, bits 4-5: 1 positive
+    NULL, 2 negative NULL), the inputs' kinds (2 bits each: 0 raw bits and
+    specials, 1 equal to the anchor, else small normals), the reduction's
+    mode, the seed, B, D, the raw reduction word"""
+    return struct.pack("<BBBBBBBQBBI", kind, pmode, emode, mmode, outs, fill, rmode, seed, B, D,
+                       red)
+
+
+def triplet_distance_seeds():
+    seeds = {}
+    kinds = [0, 1, 2, 3, 4, 7, 0x13, 0x14, 0x10, 0x17]
+    shapes = [(4, 5), (8, 12), (1, 1), (0, 3), (3, 0), (5, 16 % 13), (7, 9)]
+    for k in range(20):
+        B, D = shapes[k % len(shapes)]
+        seeds["triplet_distance-%02d" % k] = triplet_distance(
+            kinds[k % len(kinds)], B, D, 0x9E3779B97F4A7C15 * (k + 1) % (1 << 64),
+            pmode=(0, 3, 8, 9)[k % 4], emode=(0, 1, 2)[k % 3], mmode=(0, 5, 1)[k % 3],
+            outs=(0x0F, 0x01, 0x0E, 0x05, 0x0B)[k % 5], fill=(0x2A, 0x00, 0x16, 0x3F)[k % 4],
+            rmode=(2, 0, 4, 3)[k % 4])
+    seeds["triplet_distance-p-nan"] = triplet_distance(2, 3, 4, 11, pmode=11)
+    seeds["triplet_distance-p-inf"] = triplet_distance(2, 3, 4, 11, pmode=10)
+    seeds["triplet_distance-eps-nan"] = triplet_distance(2, 3, 4, 11, emode=11)
+    seeds["triplet_distance-margin-nan"] = triplet_distance(3, 3, 4, 11, mmode=11)
+    seeds["triplet_distance-no-fn"] = triplet_distance(5, 3, 4, 11, pmode=1)
+    seeds["triplet_distance-bad-kind"] = triplet_distance(6, 3, 4, 11)
+    seeds["triplet_distance-positive-null"] = triplet_distance(4, 3, 4, 11, outs=0x1F)
+    seeds["triplet_distance-negative-null"] = triplet_distance(3, 3, 4, 11, outs=0x2F)
+    seeds["triplet_distance-no-output"] = triplet_distance(4, 3, 4, 11, outs=0x00)
+    seeds["triplet_distance-bad-reduction"] = triplet_distance(3, 3, 4, 11, rmode=7, red=3)
+    return seeds
+
+
 def write(dirname, seeds):
     path = os.path.join(ROOT, "fuzz", "corpus", dirname)
     shutil.rmtree(path, ignore_errors=True)
@@ -380,3 +420,4 @@ if __name__ == "__main__":
     write("ctc", ctc_seeds())
     write("ce_ex", ce_ex_seeds())
     write("linear", linear_seeds())
+    write("triplet_distance", triplet_distance_seeds())

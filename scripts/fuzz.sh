@@ -24,7 +24,7 @@ jobs=1
 full=OFF
 targets=()
 usage() {
-    echo "usage: scripts/fuzz.sh [-t SECONDS] [-j JOBS] [--full-ubsan] [fuzz_elementwise|fuzz_class|fuzz_ctc|fuzz_ce_ex|fuzz_linear]..." >&2
+    echo "usage: scripts/fuzz.sh [-t SECONDS] [-j JOBS] [--full-ubsan] [fuzz_elementwise|fuzz_class|fuzz_ctc|fuzz_ce_ex|fuzz_triplet_distance|fuzz_linear]..." >&2
     exit 2
 }
 while [ $# -gt 0 ]; do
@@ -32,13 +32,13 @@ while [ $# -gt 0 ]; do
     -t) [ $# -ge 2 ] || usage; secs=$2; shift ;;
     -j) [ $# -ge 2 ] || usage; jobs=$2; shift ;;
     --full-ubsan) full=ON ;;
-    fuzz_elementwise | fuzz_class | fuzz_ctc | fuzz_ce_ex | fuzz_linear) targets+=("$1") ;;
+    fuzz_elementwise | fuzz_class | fuzz_ctc | fuzz_ce_ex | fuzz_triplet_distance | fuzz_linear) targets+=("$1") ;;
     *) usage ;;
     esac
     shift
 done
 [[ "$secs" =~ ^[0-9]+$ && "$jobs" =~ ^[1-9][0-9]*$ ]] || usage
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_elementwise fuzz_class fuzz_ctc fuzz_ce_ex fuzz_linear)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_elementwise fuzz_class fuzz_ctc fuzz_ce_ex fuzz_triplet_distance fuzz_linear)
 
 scripts/deps.sh build clang linear
 rt="$(clang --print-runtime-dir)/libclang_rt.fuzzer-$(uname -m).a"
