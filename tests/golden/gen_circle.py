@@ -30,7 +30,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_io import hexs, rng_for  # noqa: E402
+from golden_io import hexs, rng_for, write_lines  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 F32 = np.float32
@@ -105,11 +105,7 @@ def main():
                   "y " + " ".join(str(int(v)) for v in y), "none " + hexs(none),
                   "sum " + hexs(s), "mean " + hexs(m), "g_sum " + hexs(gs),
                   "g_mean " + hexs(gm), "end"]
-    out = os.path.join(HERE, "keras", "circle.txt")
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    with open(out, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    print("wrote", out)
+    write_lines(os.path.join(HERE, "keras", "circle.txt"), lines)
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_io import hexs, rng_for  # noqa: E402
+from golden_io import hexs, rng_for, write_lines  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 F32 = np.float32
@@ -119,11 +119,7 @@ def main():
         lines += ["case %s" % name, "shape %d %d %d %d" % (B, T, C, L),
                   "y " + " ".join(str(int(v)) for v in y.ravel()), "logits " + hexs(x),
                   "none " + hexs(none), "mean " + hexs(mean), "g_mean " + hexs(g), "end"]
-    out = os.path.join(HERE, "keras", "ctc.txt")
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    with open(out, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    print("wrote", out)
+    write_lines(os.path.join(HERE, "keras", "ctc.txt"), lines)
 
 
 if __name__ == "__main__":

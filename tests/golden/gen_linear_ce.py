@@ -29,6 +29,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from gen import hexs, rng_for  # noqa: E402
+from golden_io import write_lines  # noqa: E402
 from gen_ce_ex import IGN, ce_with_options  # noqa: E402
 
 torch.set_num_threads(1)
@@ -89,11 +90,7 @@ def main():
         lines += ["lse " + hexs(lse),
                   "argmax " + " ".join(str(int(v)) for v in torch.argmax(xc, dim=1).numpy()),
                   "end"]
-    out = os.path.join(HERE, "linear", "linear_ce.txt")
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    with open(out, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    print("wrote", out)
+    write_lines(os.path.join(HERE, "linear", "linear_ce.txt"), lines)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 (NaN canonical) and a case's random generator seeded from its name. numpy
 only, so that the Keras generators (their own venv, no torch) and the torch
 ones (gen.py and those importing from it) share it."""
+import os
 import zlib
 
 import numpy as np
@@ -15,6 +16,14 @@ def hexs(v):
     b = a.view(np.uint32).copy()
     b[np.isnan(a)] = 0x7FC00000
     return " ".join("%08x" % int(u) for u in b)
+
+
+def write_lines(path, lines):
+    """The generator's lines to path (its directory made), and says so."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("wrote", path)
 
 
 def rng_for(*parts):
