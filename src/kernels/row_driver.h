@@ -41,7 +41,9 @@
  * - the loads and stores: float or bfloat16 input (sl_row.bf16), the output
  *   either the gradient (canonical NaNs, float or bfloat16) or a float
  *   scratch row read back by a later pass, optionally times the gradient
- *   factor g (sl_rpass.gmul: for formulas where g is the last factor).
+ *   factor g (sl_rpass.gmul: for formulas where g is the last factor); up
+ *   to two further float gradients stored in the same pass (sl_rpass.outs:
+ *   a loss with several differentiable inputs), each group after its loads.
  *
  * The order of the IEEE operations is the loss's (its element function) and
  * the canonical one (the sums): same bits on every ISA.
